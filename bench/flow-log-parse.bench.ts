@@ -1,0 +1,97 @@
+// Issue: parse a generated input of >= 100,000 lines in mixed formats; report lines/s and the
+// ratio against a same-run baseline that only splits on whitespace and JSON.stringifies the tokens.
+import { createFlowLogLineParser, parseFormatString, type FlowLogFormat } from '../src/flow-log/index.js';
+import { measure, report } from './measure.js';
+import type { Benchmark } from './run.js';
+
+const LINE_COUNT = 120_000;
+
+interface Source {
+  readonly format?: FlowLogFormat;
+  readonly lines: string[];
+}
+
+function mustParse(text: string): FlowLogFormat {
+  const parsed = parseFormatString(text);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
+}
+
+const V5_FORMAT = mustParse(
+  '${version} ${vpc-id} ${subnet-id} ${instance-id} ${interface-id} ${account-id} ${type} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${pkt-srcaddr} ${pkt-dstaddr} ${protocol} ${bytes} ${packets} ${start} ${end} ${action} ${tcp-flags} ${log-status} ${flow-direction} ${traffic-path}',
+);
+
+/** Deterministic pseudo-random numbers, so every run parses the same input. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+function generate(): Source[] {
+  const next = random(42);
+  const int = (max: number): number => Math.floor(next() * max);
+  const ipv4 = (): string => `10.${int(256)}.${int(256)}.${int(256)}`;
+  const ipv6 = (): string => `2001:db8:${int(65536).toString(16)}::${int(65536).toString(16)}`;
+  const eni = (): string => `eni-0${(int(200) + 0x1000).toString(16)}a1b2c3d4e5f6`;
+  const defaults: string[] = [];
+  const custom: string[] = [];
+  for (let index = 0; index < LINE_COUNT; index += 1) {
+    const start = 1_700_000_000 + int(86_400);
+    const kind = index % 10;
+    if (kind < 5) {
+      defaults.push(`2 123456789012 ${eni()} ${ipv4()} ${ipv4()} ${int(65536)} ${int(1024)} 6 ${int(100)} ${int(100_000)} ${start} ${start + 60} ${next() < 0.8 ? 'ACCEPT' : 'REJECT'} OK`);
+    } else if (kind < 7) {
+      defaults.push(`2 123456789012 ${eni()} ${ipv6()} ${ipv6()} ${int(65536)} 443 6 ${int(100)} ${int(100_000)} ${start} ${start + 60} ACCEPT OK`);
+    } else if (kind === 7) {
+      defaults.push(`2 123456789012 ${eni()} - - - - - - - ${start} ${start + 60} - NODATA`);
+    } else {
+      custom.push(
+        `5 vpc-0a1b2c3d subnet-0a1b2c3d i-0a1b2c3d4e5f ${eni()} 123456789012 IPv4 ${ipv4()} ${ipv4()} ${int(65536)} 443 ${ipv4()} ${ipv4()} 6 ${int(100_000)} ${int(100)} ${start} ${start + 60} ACCEPT 19 OK egress ${1 + int(8)}`,
+      );
+    }
+  }
+  return [{ lines: defaults }, { format: V5_FORMAT, lines: custom }];
+}
+
+function baseline(sources: readonly Source[]): number {
+  let size = 0;
+  for (const source of sources) {
+    for (const line of source.lines) size += JSON.stringify(line.split(/\s+/)).length;
+  }
+  return size;
+}
+
+function parseAll(sources: readonly Source[]): number {
+  let size = 0;
+  for (const source of sources) {
+    const parser = createFlowLogLineParser(source.format === undefined ? {} : { format: source.format });
+    for (const line of source.lines) {
+      const outcome = parser.parse(line);
+      if (outcome.kind !== 'flow') throw new Error(`benchmark input did not parse: ${line}`);
+      size += JSON.stringify(outcome.document).length;
+    }
+  }
+  return size;
+}
+
+const benchmark: Benchmark = {
+  name: 'flow-log parser',
+  async run() {
+    const sources = generate();
+    const lines = sources.reduce((sum, source) => sum + source.lines.length, 0);
+    const base = await measure(() => baseline(sources), { runs: 7 });
+    const ours = await measure(() => parseAll(sources), { runs: 7 });
+    report({
+      'lines (mixed formats)': lines,
+      'baseline ms (split + stringify)': base.medianMs,
+      'parser ms (parse + stringify)': ours.medianMs,
+      'parser lines/s': Math.round(lines / (ours.medianMs / 1000)),
+      'ratio parser/baseline': ours.medianMs / base.medianMs,
+      'target ratio': '<= 2.0',
+    });
+  },
+};
+export default benchmark;

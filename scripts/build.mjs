@@ -1,0 +1,47 @@
+// Bundles each Lambda entry point and the CLI into dist/ with esbuild: one file each, AWS SDK
+// included (AWS recommends bundling it rather than relying on the runtime's copy).
+import { build } from 'esbuild';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+
+/** Lambda functions: dist/<name>/index.js exporting `handler`. */
+const FUNCTIONS = ['ingestor', 'decorator'];
+
+// Some dependencies are CommonJS and call require(); ESM bundles need it defined.
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  mainFields: ['module', 'main'],
+  banner: { js: REQUIRE_SHIM },
+  logLevel: 'warning',
+  metafile: true,
+};
+
+await rm('dist', { recursive: true, force: true });
+const outputs = [];
+for (const name of FUNCTIONS) {
+  const entry = `${name}/index.ts`;
+  if (!existsSync(entry)) {
+    throw new Error(`missing Lambda entry point ${entry}`);
+  }
+  const result = await build({ ...common, entryPoints: [entry], outfile: `dist/${name}/index.js` });
+  // Marks the bundle as ESM for the Lambda runtime, which reads the nearest package.json.
+  await writeFile(`dist/${name}/package.json`, '{ "type": "module" }\n');
+  outputs.push(result.metafile);
+}
+await mkdir('dist/cli', { recursive: true });
+const cli = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' });
+outputs.push(cli.metafile);
+
+for (const metafile of outputs) {
+  for (const [file, info] of Object.entries(metafile.outputs)) {
+    if (file.endsWith('.js')) console.log(`${file.padEnd(28)} ${(info.bytes / 1024).toFixed(1)} KiB`);
+  }
+}

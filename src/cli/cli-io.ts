@@ -1,0 +1,64 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The process streams a command uses, injected so tests run commands in-process. */
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/** Exit status of a command: 0 success, 1 some input was bad, 2 the command line was wrong. */
+export const ExitCode = {
+  Success: 0,
+  BadInput: 1,
+  Usage: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A command-line mistake: reported with the usage text and exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const FLUSH_THRESHOLD_CHARS = 64 * 1024;
+
+/**
+ * Writes text to a stream in large chunks and honours back-pressure, so piping a large
+ * enrichment into `head` or a slow consumer neither buffers without bound nor loses output.
+ */
+export function createBufferedWriter(stream: Writable): { write(text: string): Promise<void>; flush(): Promise<void> } {
+  let pending = '';
+  const flush = async (): Promise<void> => {
+    if (pending === '') {
+      return;
+    }
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = (): void => {
+          stream.off('error', onError);
+          resolve();
+        };
+        const onError = (error: Error): void => {
+          stream.off('drain', onDrain);
+          reject(error);
+        };
+        stream.once('drain', onDrain);
+        stream.once('error', onError);
+      });
+    }
+  };
+  return {
+    async write(text) {
+      pending += text;
+      if (pending.length >= FLUSH_THRESHOLD_CHARS) {
+        await flush();
+      }
+    },
+    flush,
+  };
+}

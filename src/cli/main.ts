@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from './enrich-command.js';
+
+export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
+
+Commands:
+  enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
+
+Run "vpc-flow-log-appender <command> --help" for a command's options.`;
+
+/** Runs the command line and returns the exit status; never calls process.exit itself. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'enrich': {
+        const options = parseEnrichArguments(args);
+        if (options === 'help') {
+          io.stdout.write(`${ENRICH_USAGE}\n`);
+          return ExitCode.Success;
+        }
+        return await runEnrich(options, io);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(`${MAIN_USAGE}\n`);
+        return command === undefined ? ExitCode.Usage : ExitCode.Success;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr.write(`vpc-flow-log-appender: ${(error as Error).message}\n\n${MAIN_USAGE}\n`);
+      return ExitCode.Usage;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
+}
+
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (invoked === undefined) return false;
+  try {
+    return realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    if (error.code === 'EPIPE') process.exit(ExitCode.Success);
+    throw error;
+  });
+  runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`vpc-flow-log-appender: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import { isKnownField } from './field-catalogue.js';
+import type { FlowLogDocument } from './flow-log-document.js';
+import { DEFAULT_FORMAT, formatFromHeaderLine, type FlowLogFormat } from './flow-log-format.js';
+import { parseFlowLogLine, type FlowLogParseError } from './parse-flow-log-line.js';
+
+/** What one line of flow-log text turned out to be. */
+export type LineOutcome =
+  | { readonly kind: 'flow'; readonly document: FlowLogDocument }
+  | { readonly kind: 'header'; readonly format: FlowLogFormat }
+  | { readonly kind: 'blank' }
+  | { readonly kind: 'invalid'; readonly error: FlowLogParseError };
+
+export interface FlowLogLineParser {
+  /** Classifies and parses one line. Header lines switch the format for the lines after them. */
+  parse(line: string): LineOutcome;
+  /** The format the next record line is parsed with. */
+  readonly format: FlowLogFormat;
+}
+
+export interface FlowLogLineParserOptions {
+  /** The format of record lines until a header line says otherwise. Default: the default format. */
+  readonly format?: FlowLogFormat;
+}
+
+const LOWER_A = 97;
+const LOWER_Z = 122;
+
+/** Header lines start with a field name; records almost never do, so most lines skip the check. */
+function startsLikeHeader(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first < LOWER_A || first > LOWER_Z) {
+    return false;
+  }
+  const space = line.indexOf(' ');
+  return isKnownField(space === -1 ? line : line.slice(0, space));
+}
+
+/**
+ * A parser for a stream of lines from one source (a file, a batch). Files delivered to S3 begin
+ * with a header naming the fields, and concatenated files repeat it, so a header always wins over
+ * the configured format: it is the source's own statement of its columns.
+ *
+ * @example
+ * const parser = createFlowLogLineParser();
+ * parser.parse('version srcaddr dstaddr'); // { kind: 'header', ... }
+ * parser.parse('3 192.0.2.1 198.51.100.7'); // { kind: 'flow', document: { version: 3, srcaddr: ..., dstaddr: ... } }
+ */
+export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}): FlowLogLineParser {
+  let format = options.format ?? DEFAULT_FORMAT;
+  return {
+    get format() {
+      return format;
+    },
+    parse(line) {
+      if (line.trim() === '') {
+        return { kind: 'blank' };
+      }
+      if (startsLikeHeader(line.trimStart())) {
+        const declared = formatFromHeaderLine(line);
+        if (declared !== undefined) {
+          format = declared;
+          return { kind: 'header', format: declared };
+        }
+      }
+      const parsed = parseFlowLogLine(line, format);
+      return parsed.ok ? { kind: 'flow', document: parsed.value } : { kind: 'invalid', error: parsed.error };
+    },
+  };
+}

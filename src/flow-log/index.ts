@@ -1,0 +1,11 @@
+export { FieldType, FLOW_LOG_FIELDS, LATEST_KNOWN_VERSION, isKnownField, lookupField, toDocumentKey } from './field-catalogue.js';
+export type { FlowLogFieldDefinition } from './field-catalogue.js';
+export type { FlowLogDocument } from './flow-log-document.js';
+export { DEFAULT_FORMAT, DEFAULT_FORMAT_TEXT, formatFromFieldNames, formatFromHeaderLine, parseFormatString } from './flow-log-format.js';
+export type { FlowLogFormat, FormatStringError } from './flow-log-format.js';
+export { createFlowLogLineParser } from './flow-log-line-parser.js';
+export type { FlowLogLineParser, FlowLogLineParserOptions, LineOutcome } from './flow-log-line-parser.js';
+export { ParseErrorCode, parseFlowLogLine } from './parse-flow-log-line.js';
+export type { FlowLogParseError } from './parse-flow-log-line.js';
+export { protocolName, protocolNumber } from './protocol-names.js';
+export { splitRecordText } from './split-record-text.js';

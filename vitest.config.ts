@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // Wire-level tests start loopback servers and real SDK clients; the default 5 s is tight on 2 cores.
+    testTimeout: 20_000,
+    // Tests must never depend on a developer's real AWS profile or region.
+    env: {
+      AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  },
+});
