@@ -4,6 +4,7 @@
  * the core consumes. Defaults describe one ordinary instance interface; override what a test is
  * about. Private addresses are RFC 1918; public ones come from the documentation ranges.
  */
+import { readFileSync } from 'node:fs';
 import type { NetworkInterface, SecurityGroupRule as Ec2SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { NetworkInterfaceInfo, SecurityGroupRule } from '../../src/ports.js';
@@ -113,4 +114,14 @@ export function without<T extends object, K extends keyof T>(value: T, ...keys: 
   const copy: Partial<T> = { ...value };
   for (const key of keys) delete copy[key];
   return copy as Omit<T, K>;
+}
+
+const EC2_CORPUS = new URL('../../../shared/corpus/ec2/', import.meta.url);
+
+/**
+ * A file of the shared EC2 corpus (../shared/corpus/ec2), read in place and parsed. The corpus
+ * holds AWS CLI / botocore JSON, which is the SDK's output shape with dates as strings.
+ */
+export function readEc2Corpus<T>(relativePath: string): T {
+  return JSON.parse(readFileSync(new URL(relativePath, EC2_CORPUS), 'utf8')) as T;
 }
