@@ -37,6 +37,20 @@ export interface Metrics {
 
 export const discardMetrics: Metrics = { add: () => {} };
 
+/** What became of one record of a PutRecordBatch call, at the same index as in the request. */
+export type PutRecordOutcome = { readonly ok: true } | { readonly ok: false; readonly errorCode: string; readonly errorMessage?: string };
+
+/** A Firehose delivery stream taking Direct PUT records in batches. */
+export interface DeliveryStream {
+  /**
+   * Sends one PutRecordBatch call (at most 500 records and 4 MiB; the caller chunks). Resolves
+   * with one outcome per record, in request order, whenever the call itself was answered, even
+   * if some records failed. Rejects with `DeliveryCallError` (src/firehose/delivery-errors.ts)
+   * when the call as a whole failed, saying whether trying again may help.
+   */
+  putRecordBatch(records: readonly Uint8Array[]): Promise<readonly PutRecordOutcome[]>;
+}
+
 /** The result of looking one key up in a remote inventory. */
 export type LookupOutcome<T> =
   | { readonly status: 'found'; readonly value: T }
