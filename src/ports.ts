@@ -147,3 +147,9 @@ export interface GeoLocator {
   /** One outcome per requested address. */
   locate(addresses: readonly string[]): Promise<ReadonlyMap<string, GeoOutcome>>;
 }
+
+/** Supplies a secret (an API key) that may change while a container lives; callers never log it. */
+export interface SecretProvider {
+  /** The current value; rejects with an error that names where the secret lives, never the value. */
+  getSecret(): Promise<string>;
+}
