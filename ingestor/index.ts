@@ -1,0 +1,42 @@
+// The ingestor Lambda: CloudWatch Logs subscription (VPC flow logs) -> Firehose, one record per
+// line. Wiring only; the behaviour is in src/firehose/deliver-subscription-payload.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import { createFirehoseDeliveryStream } from '../src/adapters/firehose-delivery-stream.js';
+import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
+import { loadIngestorConfig } from '../src/config/ingestor-config.js';
+import { deliverSubscriptionPayload } from '../src/firehose/deliver-subscription-payload.js';
+import { systemClock } from '../src/ports.js';
+
+// Cold start: a bad environment fails here, listing every problem.
+const config = loadIngestorConfig(process.env);
+const observability = createPowertoolsObservability({
+  serviceName: config.serviceName,
+  namespace: config.metricsNamespace,
+  ...(config.logLevel === undefined ? {} : { logLevel: config.logLevel }),
+});
+// No endpoint here: the SDK honours AWS_ENDPOINT_URL_FIREHOSE. A hung call must not eat the whole
+// retry budget, so calls time out (then count as retryable failures).
+const client = new FirehoseClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true } });
+const deliveryStream = createFirehoseDeliveryStream({ client, deliveryStreamName: config.deliveryStreamName });
+
+/** Puts every log event of the subscription batch into Firehose, or throws so Lambda retries the event. */
+export const handler = async (event: CloudWatchLogsEvent, context: Context): Promise<void> => {
+  try {
+    await deliverSubscriptionPayload(event?.awslogs?.data, {
+      deliveryStream,
+      logger: observability.logger,
+      metrics: observability.metrics,
+      concurrency: config.concurrency,
+      maxAttempts: config.maxAttempts,
+      deadline: systemClock.now() + context.getRemainingTimeInMillis() - config.timeMarginMs,
+      clock: systemClock,
+      sleep: (milliseconds) => sleep(milliseconds),
+      random: Math.random,
+      requestId: context.awsRequestId,
+    });
+  } finally {
+    observability.publish();
+  }
+};
