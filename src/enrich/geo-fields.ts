@@ -1,4 +1,4 @@
-import type { GeoLocation, GeoOutcome } from '../ports.js';
+import type { GeoLocation } from '../ports.js';
 
 /**
  * Geolocation values as a provider hands them over: any of them may be missing, null, empty or of
@@ -48,46 +48,17 @@ export function geoFields(raw: RawGeoValues): GeoLocation | undefined {
   return Object.keys(fields).length === 0 ? undefined : fields;
 }
 
-/** The `enrichment_issues` keywords geolocation can raise. */
-export const GeoIssue = {
-  Failed: 'geo_failed',
-  QuotaExceeded: 'geo_quota_exceeded',
-} as const;
-export type GeoIssue = (typeof GeoIssue)[keyof typeof GeoIssue];
-
-export interface GeoEnrichment {
-  readonly src_geo?: GeoLocation;
-  readonly dst_geo?: GeoLocation;
-  /** Distinct issues, failures before quota; empty when nothing went wrong. */
-  readonly issues: readonly GeoIssue[];
-}
-
 /**
- * The geolocation part of one enriched document from the outcomes for its source and destination
- * (leave an address out when it was not looked up, for example a private one). A not-found address
- * is not an issue; a failed or quota-limited one is.
+ * Re-shapes a provider's GeoLocation for a document, so a provider that slips a 0,0, a half
+ * location or an empty name through still yields a clean `src_geo` / `dst_geo`. Undefined when
+ * nothing usable is left.
  *
  * @example
- * geoEnrichment({ dst: { status: 'found', value: { country_code: 'NL' } } });
- * // { dst_geo: { country_code: 'NL' }, issues: [] }
+ * toGeoDocument({ country_code: 'US', city: '', location: { lat: 0, lon: 0 } }); // { country_code: 'US' }
  */
-export function geoEnrichment(outcomes: { readonly src?: GeoOutcome | undefined; readonly dst?: GeoOutcome | undefined }): GeoEnrichment {
-  const result: { src_geo?: GeoLocation; dst_geo?: GeoLocation; issues: GeoIssue[] } = { issues: [] };
-  const src = found(outcomes.src);
-  if (src !== undefined) result.src_geo = src;
-  const dst = found(outcomes.dst);
-  if (dst !== undefined) result.dst_geo = dst;
-  const statuses = [outcomes.src?.status, outcomes.dst?.status];
-  if (statuses.includes('failed')) result.issues.push(GeoIssue.Failed);
-  if (statuses.includes('quota_exceeded')) result.issues.push(GeoIssue.QuotaExceeded);
-  return result;
-}
-
-function found(outcome: GeoOutcome | undefined): GeoLocation | undefined {
-  if (outcome?.status !== 'found') return undefined;
-  const { location, ...names } = outcome.value;
-  // Re-shaped so a provider that slips a 0,0 or an empty name through still yields a clean document.
-  return geoFields({ ...names, latitude: location?.lat, longitude: location?.lon });
+export function toGeoDocument(location: GeoLocation): GeoLocation | undefined {
+  const { location: point, ...names } = location;
+  return geoFields({ ...names, latitude: point?.lat, longitude: point?.lon });
 }
 
 function text(value: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { geoEnrichment, geoFields } from '../../../src/enrich/geo-fields.js';
+import { geoFields, toGeoDocument } from '../../../src/enrich/geo-fields.js';
 import { geoLocation, ipstackAnswer } from '../../support/geo-builders.js';
 
 describe('geoFields', () => {
@@ -96,36 +96,28 @@ describe('geoFields', () => {
   });
 });
 
-describe('geoEnrichment', () => {
-  it('places found locations under src_geo and dst_geo with no issue', () => {
+describe('toGeoDocument', () => {
+  it('keeps a clean location as it is', () => {
     // Act
-    const enrichment = geoEnrichment({ src: { status: 'found', value: geoLocation() }, dst: { status: 'found', value: geoLocation({ city: 'Auckland' }) } });
+    const document = toGeoDocument(geoLocation());
 
     // Assess
-    expect(enrichment).toEqual({ src_geo: geoLocation(), dst_geo: geoLocation({ city: 'Auckland' }), issues: [] });
+    expect(document).toEqual(geoLocation());
   });
 
-  it('adds nothing for an address that was not looked up or not found', () => {
+  it('cleans a provider value that carries a 0,0 location or empty names', () => {
     // Act
-    const enrichment = geoEnrichment({ dst: { status: 'not_found' } });
+    const document = toGeoDocument({ country_code: 'US', city: '', region_name: ' ', location: { lat: 0, lon: 0 } });
 
     // Assess
-    expect(enrichment).toEqual({ issues: [] });
+    expect(document).toEqual({ country_code: 'US' });
   });
 
-  it('flags geo_failed and geo_quota_exceeded once each, failures first', () => {
+  it('answers undefined when nothing usable is left', () => {
     // Act
-    const enrichment = geoEnrichment({ src: { status: 'quota_exceeded' }, dst: { status: 'failed', reason: 'timeout' } });
+    const document = toGeoDocument({ city: '', location: { lat: Number.NaN, lon: 3 } });
 
     // Assess
-    expect(enrichment).toEqual({ issues: ['geo_failed', 'geo_quota_exceeded'] });
-  });
-
-  it('cleans a found value that carries a 0,0 location or empty names', () => {
-    // Act
-    const enrichment = geoEnrichment({ src: { status: 'found', value: { country_code: 'US', city: '', location: { lat: 0, lon: 0 } } } });
-
-    // Assess
-    expect(enrichment).toEqual({ src_geo: { country_code: 'US' }, issues: [] });
+    expect(document).toBeUndefined();
   });
 });
