@@ -19,6 +19,8 @@ const observability = createPowertoolsObservability({
 // No endpoint here: the SDK honours AWS_ENDPOINT_URL_FIREHOSE. A hung call must not eat the whole
 // retry budget, so calls time out (then count as retryable failures).
 const client = new FirehoseClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true } });
+// The SDK's logger middleware copies every request for a logger we never give it: 500 records a call.
+client.middlewareStack.remove('loggerMiddleware');
 const deliveryStream = createFirehoseDeliveryStream({ client, deliveryStreamName: config.deliveryStreamName });
 
 /** Puts every log event of the subscription batch into Firehose, or throws so Lambda retries the event. */
