@@ -75,6 +75,9 @@ interface IpstackError {
 
 type ChunkResult = ReadonlyMap<string, GeoOutcome>;
 
+/** The plan has no Bulk Lookup: ask for each address of the chunk on its own. */
+const USE_SINGLE_REQUESTS = Symbol('use single requests');
+
 /**
  * Geolocates addresses with the ipstack API (https://ipstack.com/documentation): one Standard
  * Lookup per address, or Bulk Lookups of up to 50 when `bulk` is set, de-duplicated, with bounded
@@ -114,20 +117,22 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
     }
   };
 
-  const locateChunk = async (chunk: readonly string[], key: string): Promise<ChunkResult> => {
+  /**
+   * One request and what its answer means. It runs inside a concurrency slot, so a quota answer
+   * starts the pause before the next waiting request may go.
+   */
+  const requestChunk = async (chunk: readonly string[], key: string): Promise<ChunkResult | typeof USE_SINGLE_REQUESTS> => {
     const paused = pausedOutcome();
     if (paused !== undefined) return fill(chunk, paused);
     const redact = (text: string): string => redactSecret(text, key);
     const url = `${baseUrl.href.replace(/\/$/, '')}/${chunk.join(',')}?access_key=${encodeURIComponent(key)}&fields=${IPSTACK_FIELDS}`;
 
+    requests += 1;
     let response: Response;
     let body: string;
     try {
-      ({ response, body } = await limit(async () => {
-        requests += 1;
-        const answer = await fetchFunction(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-        return { response: answer, body: await answer.text() };
-      }));
+      response = await fetchFunction(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      body = await response.text();
     } catch (error) {
       return fill(chunk, { status: 'failed', reason: redact(describeRequestError(error, timeoutMs)) });
     }
@@ -147,27 +152,35 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
     if (error === undefined && !response.ok) {
       return fill(chunk, { status: 'failed', reason: `ipstack answered HTTP ${response.status}` });
     }
-    if (error !== undefined) {
-      const code = typeof error.code === 'number' ? error.code : undefined;
-      const type = typeof error.type === 'string' ? redact(error.type) : 'unknown_error';
-      if (code === IpstackErrorCode.BatchNotSupportedOnPlan && chunk.length > 1) {
-        bulk = false;
-        logger.warn('ipstack plan does not support Bulk Lookup; using one request per address', { code, type });
-        const singles = await Promise.all(chunk.map((address) => locateChunk([address], key)));
-        return new Map(singles.flatMap((single) => [...single]));
-      }
-      if (code === IpstackErrorCode.NotFound && chunk.length === 1) {
-        return fill(chunk, { status: 'not_found' });
-      }
-      const quota = code === IpstackErrorCode.UsageLimitReached || /rate_limit|too_many_requests/i.test(type);
-      const outcome: GeoOutcome = quota ? { status: 'quota_exceeded' } : { status: 'failed', reason: `ipstack error ${type} (${code ?? 'no code'})` };
-      if (quota || (code !== undefined && ACCOUNT_ERROR_CODES.has(code))) {
-        const info = typeof error.info === 'string' ? redact(error.info) : undefined;
-        startPause(outcome, pauseMs, { code, type, ...(info === undefined ? {} : { info }) });
-      }
-      return fill(chunk, outcome);
+    if (error === undefined) {
+      return matchAnswers(chunk, parsed);
     }
-    return matchAnswers(chunk, parsed);
+    const code = typeof error.code === 'number' ? error.code : undefined;
+    const type = typeof error.type === 'string' ? redact(error.type) : 'unknown_error';
+    if (code === IpstackErrorCode.BatchNotSupportedOnPlan && chunk.length > 1) {
+      if (bulk) logger.warn('ipstack plan does not support Bulk Lookup; using one request per address', { code, type });
+      bulk = false;
+      return USE_SINGLE_REQUESTS;
+    }
+    if (code === IpstackErrorCode.NotFound && chunk.length === 1) {
+      return fill(chunk, { status: 'not_found' });
+    }
+    const quota = code === IpstackErrorCode.UsageLimitReached || /rate_limit|too_many_requests/i.test(type);
+    const outcome: GeoOutcome = quota ? { status: 'quota_exceeded' } : { status: 'failed', reason: `ipstack error ${type} (${code ?? 'no code'})` };
+    if (quota || (code !== undefined && ACCOUNT_ERROR_CODES.has(code))) {
+      const info = typeof error.info === 'string' ? redact(error.info) : undefined;
+      startPause(outcome, pauseMs, { code, type, ...(info === undefined ? {} : { info }) });
+    }
+    return fill(chunk, outcome);
+  };
+
+  const locateChunk = async (chunk: readonly string[], key: string): Promise<ChunkResult> => {
+    const paused = pausedOutcome();
+    if (paused !== undefined) return fill(chunk, paused);
+    const result = await limit(() => requestChunk(chunk, key));
+    if (result !== USE_SINGLE_REQUESTS) return result;
+    const singles = await Promise.all(chunk.map((address) => locateChunk([address], key)));
+    return new Map(singles.flatMap((single) => [...single]));
   };
 
   return {
@@ -275,7 +288,7 @@ function fill(addresses: readonly string[], outcome: GeoOutcome): Map<string, Ge
 /**
  * Runs at most `concurrency` tasks at once; the rest wait in order. Unlike runWithConcurrency it is
  * shared by every call to `locate`, and it wraps single requests only, so a bulk chunk that falls
- * back to single requests never waits on a slot it holds itself.
+ * back to single requests has released its slot before they queue.
  */
 function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
   const max = Math.max(1, Math.floor(concurrency));

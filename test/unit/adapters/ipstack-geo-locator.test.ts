@@ -139,6 +139,19 @@ describe('createIpstackGeoLocator', () => {
     expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(1);
   });
 
+  it('does not send the requests still waiting for a slot once the quota is reached', async () => {
+    // Prepare
+    const fetchFunction = fakeFetch(() => json(ipstackError(104, 'usage_limit_reached')));
+    const { geo } = locator(fetchFunction, { concurrency: 1 });
+
+    // Act
+    const outcomes = await geo.locate(['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4']);
+
+    // Assess
+    expect(fetchFunction.urls).toHaveLength(1);
+    expect([...outcomes.values()].every((outcome) => outcome.status === 'quota_exceeded')).toBe(true);
+  });
+
   it('asks again once the pause is over', async () => {
     // Prepare
     let answer = json(ipstackError(104, 'usage_limit_reached'));
