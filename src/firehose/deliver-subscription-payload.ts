@@ -84,7 +84,7 @@ export async function deliverSubscriptionPayload(data: unknown, dependencies: De
       outcome = IngestOutcome.ControlMessage;
     } else {
       logEventsIn = payload.logEvents.length;
-      report = await deliverRecords(payload.logEvents.map(toDeliveryRecord), { ...dependencies, logger });
+      report = await deliverRecords(payload.logEvents.map(toDeliveryRecord), dependencies);
       outcome = IngestOutcome.Delivered;
     }
   } catch (error) {
