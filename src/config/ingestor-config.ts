@@ -1,6 +1,7 @@
 import { createEnvReader, type Environment } from './env-reader.js';
+import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
-export interface IngestorConfig {
+export interface IngestorConfig extends ObservabilityConfig {
   /** The Direct PUT Firehose stream that receives one record per flow-log line. */
   readonly deliveryStreamName: string;
   /** PutRecordBatch calls in flight at once. */
@@ -9,12 +10,7 @@ export interface IngestorConfig {
   readonly maxAttempts: number;
   /** Time kept back from the invocation's remaining time: no retry starts inside it. */
   readonly timeMarginMs: number;
-  readonly serviceName: string;
-  readonly metricsNamespace: string;
-  readonly logLevel?: string;
 }
-
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
 /** Firehose's rule for stream names. https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html */
 const DELIVERY_STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
@@ -33,18 +29,12 @@ export function loadIngestorConfig(environment: Environment): IngestorConfig {
   if (deliveryStreamName !== '' && !DELIVERY_STREAM_NAME.test(deliveryStreamName)) {
     env.problem(`DELIVERY_STREAM_NAME must be 1 to 64 letters, digits, '_', '.' or '-', got "${deliveryStreamName}"`);
   }
-  const logLevel = env.optionalString('POWERTOOLS_LOG_LEVEL')?.toUpperCase();
-  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    env.problem(`POWERTOOLS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
   const config: IngestorConfig = {
     deliveryStreamName,
     concurrency: env.integer('PUT_RECORD_BATCH_CONCURRENCY', { defaultValue: 4, min: 1, max: 20 }),
     maxAttempts: env.integer('RETRY_MAX_ATTEMPTS', { defaultValue: 8, min: 1, max: 50 }),
     timeMarginMs: env.integer('RETRY_TIME_MARGIN_MS', { defaultValue: 3000, min: 0, max: 600_000 }),
-    serviceName: env.string('POWERTOOLS_SERVICE_NAME', 'vpc-flow-log-ingestor'),
-    metricsNamespace: env.string('POWERTOOLS_METRICS_NAMESPACE', 'VpcFlowLogAppender'),
-    ...(logLevel === undefined ? {} : { logLevel }),
+    ...readObservabilityConfig(env, 'vpc-flow-log-ingestor'),
   };
   env.assertValid();
   return config;

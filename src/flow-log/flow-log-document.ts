@@ -62,6 +62,9 @@ export interface FlowLogDocument {
   next_hop_az_id?: string;
   next_hop_vpc_id?: string;
   next_hop_interface_type?: string;
-  /** Fields newer than the catalogue, kept as strings. */
-  [futureField: string]: string | number | undefined;
+  /**
+   * Fields newer than the catalogue (kept as strings by the parser) and, in enriched documents,
+   * the fields enrichment adds (see EnrichedFlowLog).
+   */
+  [otherField: string]: unknown;
 }

@@ -1,0 +1,186 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { GeolocationConfig } from '../config/decorator-config.js';
+import { createCachedBatchLookup, type CachedBatchLookup } from '../enrich/cached-batch-lookup.js';
+import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import type { DecorationActivity, LookupActivity } from '../firehose/report-decoration.js';
+import type { Clock, GeoLocator, LookupOutcome, Logger, NetworkInterfaceInfo, NetworkInterfaceSource, SecurityGroupRule, SecurityGroupRuleSource } from '../ports.js';
+import { createCachedGeoLocator } from './cached-geo-locator.js';
+import { MAX_EC2_FILTER_VALUES_PER_CALL } from './ec2-client.js';
+import { createEc2NetworkInterfaceSource } from './ec2-network-interface-source.js';
+import { createEc2SecurityGroupRuleSource } from './ec2-security-group-rule-source.js';
+
+export interface EnrichmentCacheSettings {
+  readonly interfaceCacheTtlSeconds: number;
+  readonly interfaceNegativeCacheTtlSeconds: number;
+  readonly rulesCacheTtlSeconds: number;
+}
+
+export interface EnrichmentSourceSettings extends EnrichmentCacheSettings {
+  readonly securityGroupRules: boolean;
+  readonly geolocation: GeolocationConfig;
+}
+
+/** Enrichment sources with caches kept across warm invocations, and their activity counters. */
+export interface CachedEnrichment {
+  readonly sources: FlowLogEnrichmentSources;
+  /** Starts counting; the returned function gives what happened since (one invocation). */
+  startActivity(): () => DecorationActivity;
+}
+
+/** Entries kept per cache: far above a busy account's interface count, yet bounded in memory. */
+const MAX_CACHED_INTERFACES = 20_000;
+const MAX_CACHED_GROUPS = 5_000;
+/** DescribeNetworkInterfaces calls in flight at once: EC2's Describe bucket refills 20 a second. */
+const EC2_CONCURRENCY = 2;
+
+interface Counted {
+  stats(): { readonly hits: number; readonly misses: number; readonly fetches: number };
+}
+
+/**
+ * Puts caches in front of the network-interface and security-group sources: one batched look-up
+ * per 200 distinct uncached ids, found entries kept for a TTL, unknown ids for a shorter one,
+ * failures not at all, and one request in flight per id.
+ */
+export function createCachedEnrichment(
+  settings: EnrichmentCacheSettings,
+  sources: { networkInterfaces: NetworkInterfaceSource; securityGroupRules?: SecurityGroupRuleSource; geolocation?: GeoLocator & Counted },
+  clock: Clock,
+  geoCalls: () => number = () => sources.geolocation?.stats().fetches ?? 0,
+): CachedEnrichment {
+  const failed = (error: unknown): LookupOutcome<never> => ({ status: 'failed', reason: error instanceof Error ? error.name : String(error) });
+  const networkInterfaces: CachedBatchLookup<LookupOutcome<NetworkInterfaceInfo>> = createCachedBatchLookup<LookupOutcome<NetworkInterfaceInfo>>({
+    fetchBatch: (ids) => sources.networkInterfaces.describeNetworkInterfaces(ids),
+    maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
+    concurrency: EC2_CONCURRENCY,
+    ttlMs: settings.interfaceCacheTtlSeconds * 1000,
+    negativeTtlMs: settings.interfaceNegativeCacheTtlSeconds * 1000,
+    maxEntries: MAX_CACHED_INTERFACES,
+    clock,
+    positiveStatuses: ['found'],
+    negativeStatuses: ['not_found'],
+    missingOutcome: { status: 'not_found' },
+    failureOutcome: failed,
+  });
+  const ruleSource = sources.securityGroupRules;
+  const securityGroupRules: CachedBatchLookup<LookupOutcome<readonly SecurityGroupRule[]>> | undefined =
+    ruleSource === undefined
+      ? undefined
+      : createCachedBatchLookup<LookupOutcome<readonly SecurityGroupRule[]>>({
+          fetchBatch: (groupIds) => ruleSource.describeSecurityGroupRules(groupIds),
+          maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
+          concurrency: EC2_CONCURRENCY,
+          ttlMs: settings.rulesCacheTtlSeconds * 1000,
+          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
+          maxEntries: MAX_CACHED_GROUPS,
+          clock,
+          positiveStatuses: ['found'],
+          negativeStatuses: ['not_found'],
+          missingOutcome: { status: 'not_found' },
+          failureOutcome: failed,
+        });
+  const geolocation = sources.geolocation;
+  const snapshot = (counted: Counted, calls = counted.stats().fetches): LookupActivity => {
+    const { hits, misses } = counted.stats();
+    return { hits, misses, calls };
+  };
+  const minus = (after: LookupActivity, before: LookupActivity): LookupActivity => ({
+    hits: after.hits - before.hits,
+    misses: after.misses - before.misses,
+    calls: after.calls - before.calls,
+  });
+  const capture = (): DecorationActivity => ({
+    networkInterfaces: snapshot(networkInterfaces),
+    ...(securityGroupRules === undefined ? {} : { securityGroupRules: snapshot(securityGroupRules) }),
+    ...(geolocation === undefined ? {} : { geolocation: snapshot(geolocation, geoCalls()) }),
+  });
+  return {
+    sources: {
+      networkInterfaces,
+      ...(securityGroupRules === undefined ? {} : { securityGroupRules }),
+      ...(geolocation === undefined ? {} : { geolocation }),
+    },
+    startActivity() {
+      const before = capture();
+      return () => {
+        const after = capture();
+        return {
+          networkInterfaces: minus(after.networkInterfaces, before.networkInterfaces),
+          ...(after.securityGroupRules === undefined || before.securityGroupRules === undefined
+            ? {}
+            : { securityGroupRules: minus(after.securityGroupRules, before.securityGroupRules) }),
+          ...(after.geolocation === undefined || before.geolocation === undefined
+            ? {}
+            : { geolocation: minus(after.geolocation, before.geolocation) }),
+        };
+      };
+    },
+  };
+}
+
+/**
+ * The decorator's enrichment from its configuration: EC2 look-ups through the given client, and
+ * the configured geolocation provider (the SSM client and the database are only loaded when used).
+ */
+export async function createDecoratorEnrichment(
+  settings: EnrichmentSourceSettings,
+  { ec2, clock, logger }: { ec2: EC2Client; clock: Clock; logger: Logger },
+): Promise<CachedEnrichment> {
+  const geo = await createGeoLocator(settings.geolocation, clock, logger);
+  const cachedGeo =
+    geo === undefined
+      ? undefined
+      : createCachedGeoLocator(geo.locator, { clock, ttlMs: geo.cacheTtlSeconds * 1000 });
+  return createCachedEnrichment(
+    settings,
+    {
+      networkInterfaces: createEc2NetworkInterfaceSource({ client: ec2 }),
+      ...(settings.securityGroupRules ? { securityGroupRules: createEc2SecurityGroupRuleSource({ client: ec2 }) } : {}),
+      ...(cachedGeo === undefined ? {} : { geolocation: cachedGeo }),
+    },
+    clock,
+    () => geo?.calls() ?? 0,
+  );
+}
+
+async function createGeoLocator(
+  config: GeolocationConfig,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ locator: GeoLocator; cacheTtlSeconds: number; calls: () => number } | undefined> {
+  switch (config.provider) {
+    case 'none':
+      return undefined;
+    case 'mmdb': {
+      const { loadMmdbGeoLocator } = await import('./mmdb-geo-locator.js');
+      const locator = await loadMmdbGeoLocator(config.databasePath);
+      let calls = 0;
+      const counting: GeoLocator = {
+        locate: (addresses) => {
+          calls += addresses.length;
+          return locator.locate(addresses);
+        },
+      };
+      return { locator: counting, cacheTtlSeconds: config.cacheTtlSeconds, calls: () => calls };
+    }
+    case 'ipstack': {
+      // Loaded only when ipstack is configured: the SSM client is not free to import at cold start.
+      const [{ SSMClient }, { createSsmSecretProvider }, { createIpstackGeoLocator }] = await Promise.all([
+        import('@aws-sdk/client-ssm'),
+        import('./ssm-secret-provider.js'),
+        import('./ipstack-geo-locator.js'),
+      ]);
+      const apiKey = createSsmSecretProvider({ client: new SSMClient({}), parameterName: config.apiKeyParameterName, clock, ttlMs: 300_000, logger });
+      const locator = createIpstackGeoLocator({
+        apiKey,
+        baseUrl: config.baseUrl,
+        allowPlainHttp: config.allowPlainHttp,
+        bulk: config.bulk,
+        concurrency: config.concurrency,
+        clock,
+        logger,
+      });
+      return { locator, cacheTtlSeconds: config.cacheTtlSeconds, calls: () => locator.stats().requests };
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
+import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/firehose-limits.js';
+import { createEnvReader, type Environment } from './env-reader.js';
+import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
+
+export const GeoProvider = {
+  None: 'none',
+  Ipstack: 'ipstack',
+  Mmdb: 'mmdb',
+} as const;
+export type GeoProvider = (typeof GeoProvider)[keyof typeof GeoProvider];
+
+export type GeolocationConfig =
+  | { readonly provider: 'none' }
+  | {
+      readonly provider: 'ipstack';
+      /** SSM parameter (SecureString) holding the ipstack access key. */
+      readonly apiKeyParameterName: string;
+      readonly baseUrl: string;
+      readonly allowPlainHttp: boolean;
+      /** Bulk Lookup (paid ipstack plans): up to 50 addresses a request. */
+      readonly bulk: boolean;
+      readonly concurrency: number;
+      readonly cacheTtlSeconds: number;
+    }
+  | { readonly provider: 'mmdb'; readonly databasePath: string; readonly cacheTtlSeconds: number };
+
+export interface DecoratorConfig extends ObservabilityConfig {
+  /** Undefined: the default format. Header lines in the data always take precedence. */
+  readonly format?: FlowLogFormat;
+  readonly trailingNewline: boolean;
+  readonly responseBudgetBytes: number;
+  readonly securityGroupRules: boolean;
+  readonly interfaceCacheTtlSeconds: number;
+  readonly interfaceNegativeCacheTtlSeconds: number;
+  readonly rulesCacheTtlSeconds: number;
+  readonly geolocation: GeolocationConfig;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Reads the decorator's configuration from its environment, listing every problem at once.
+ * Every variable is documented in the README and set by template.yaml.
+ *
+ * @example loadDecoratorConfig(process.env).geolocation.provider // 'none'
+ */
+export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
+  const env = createEnvReader(environment);
+  const formatText = env.optionalString('FLOW_LOG_FORMAT');
+  let format: FlowLogFormat | undefined;
+  if (formatText !== undefined) {
+    const parsed = parseFormatString(formatText);
+    if (parsed.ok) format = parsed.value;
+    else env.problem(`FLOW_LOG_FORMAT: ${parsed.error.message}`);
+  }
+  const provider = env.oneOf('GEO_PROVIDER', Object.values(GeoProvider), GeoProvider.None);
+  const geoCacheTtlSeconds = env.integer('GEO_CACHE_TTL_SECONDS', { defaultValue: DAY_SECONDS, min: 0 });
+  let geolocation: GeolocationConfig = { provider: GeoProvider.None };
+  if (provider === GeoProvider.Ipstack) {
+    const baseUrl = env.string('IPSTACK_BASE_URL', 'https://api.ipstack.com');
+    const allowPlainHttp = env.boolean('IPSTACK_ALLOW_PLAIN_HTTP', false);
+    if (!/^https?:\/\/[^/]+/.test(baseUrl)) env.problem(`IPSTACK_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+    else if (baseUrl.startsWith('http://') && !allowPlainHttp) env.problem('IPSTACK_BASE_URL uses plain HTTP; set IPSTACK_ALLOW_PLAIN_HTTP=true to allow it');
+    geolocation = {
+      provider,
+      apiKeyParameterName: env.string('IPSTACK_API_KEY_PARAMETER', 'ipstack-api-key'),
+      baseUrl,
+      allowPlainHttp,
+      bulk: env.boolean('IPSTACK_BULK', false),
+      concurrency: env.integer('GEO_CONCURRENCY', { defaultValue: 4, min: 1, max: 64 }),
+      cacheTtlSeconds: geoCacheTtlSeconds,
+    };
+  } else if (provider === GeoProvider.Mmdb) {
+    const databasePath = env.optionalString('GEO_DATABASE_PATH');
+    if (databasePath === undefined) env.problem('GEO_DATABASE_PATH is required when GEO_PROVIDER is mmdb');
+    geolocation = { provider, databasePath: databasePath ?? '', cacheTtlSeconds: geoCacheTtlSeconds };
+  }
+  const config: DecoratorConfig = {
+    ...(format === undefined ? {} : { format }),
+    trailingNewline: env.boolean('APPEND_NEWLINE', false),
+    responseBudgetBytes: env.integer('RESPONSE_BUDGET_BYTES', {
+      defaultValue: DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES,
+      min: 100_000,
+      max: MAX_TRANSFORMATION_RESPONSE_BYTES,
+    }),
+    securityGroupRules: env.boolean('SECURITY_GROUP_RULES', false),
+    interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
+    interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
+    rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
+    geolocation,
+    ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
+  };
+  env.assertValid();
+  return config;
+}

@@ -1,0 +1,171 @@
+import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
+import type { GeoLocator, GeoOutcome, LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
+import { inferDirection } from './direction.js';
+import { addEnrichmentIssue, EnrichmentIssue, type EnrichedFlowLog } from './enriched-flow-log.js';
+import { toGeoDocument } from './geo-fields.js';
+import { networkInterfaceFields } from './network-interface-fields.js';
+import { isPublicAddress } from './public-address.js';
+import { securityGroupRulesForFlow } from './security-group-rules-for-flow.js';
+
+/** A batched look-up, typically a CachedBatchLookup in front of EC2. */
+export interface BatchLookup<O> {
+  lookup(keys: Iterable<string>): Promise<ReadonlyMap<string, O>>;
+}
+
+export interface FlowLogEnrichmentSources {
+  /** Network interfaces by id; absent: no interface fields are added. */
+  readonly networkInterfaces?: BatchLookup<LookupOutcome<NetworkInterfaceInfo>>;
+  /** Security-group rules by group id; absent: `security_group_rules` is not added. */
+  readonly securityGroupRules?: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>>;
+  /** Geolocation of public addresses; absent: no `src_geo` / `dst_geo`. */
+  readonly geolocation?: GeoLocator;
+}
+
+/**
+ * Enriches a batch of flow-log documents in place: network interface and security groups,
+ * direction, optionally the applicable security-group rules and the geolocation of public
+ * addresses. Every distinct interface, group and address is looked up once per batch. A failed
+ * look-up never fails the batch: the document goes out without those fields and names the
+ * problem in `enrichment_issues`.
+ *
+ * @example
+ * const documents = await enrichFlowLogs([parsedDocument], { networkInterfaces: interfaceCache });
+ * documents[0].security_group_ids // ['sg-0a1b2c3d']
+ */
+export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources): Promise<EnrichedFlowLog[]> {
+  const enriched = documents as EnrichedFlowLog[];
+  const interfaces = await lookUpInterfaces(enriched, sources.networkInterfaces);
+  const rulesByGroup = await lookUpRules(interfaces, sources.securityGroupRules);
+  const locations = await lookUpLocations(enriched, sources.geolocation);
+  // Records of one interface and direction share their applicable rules: filter once per batch.
+  const rulesByInterfaceAndDirection = new Map<string, readonly SecurityGroupRule[]>();
+
+  for (const document of enriched) {
+    const interfaceId = document.interface_id;
+    const outcome = interfaceId === undefined ? undefined : interfaces.get(interfaceId);
+    if (outcome?.status === 'found') {
+      const info = outcome.value;
+      Object.assign(document, networkInterfaceFields(document, info));
+      const direction = inferDirection(document, info);
+      if (direction !== undefined) {
+        document.direction = direction;
+      }
+      if (rulesByGroup !== undefined && direction !== undefined) {
+        addRules(document, info, direction, rulesByGroup, rulesByInterfaceAndDirection);
+      }
+    } else if (outcome?.status === 'not_found') {
+      addEnrichmentIssue(document, EnrichmentIssue.EniNotFound);
+    } else if (outcome?.status === 'failed') {
+      addEnrichmentIssue(document, EnrichmentIssue.EniLookupFailed);
+    } else if (document.direction === undefined && isDirection(document.flow_direction)) {
+      document.direction = document.flow_direction;
+    }
+    if (locations !== undefined) {
+      addLocation(document, 'srcaddr', 'src_geo', locations);
+      addLocation(document, 'dstaddr', 'dst_geo', locations);
+    }
+  }
+  return enriched;
+}
+
+function isDirection(value: unknown): value is 'ingress' | 'egress' {
+  return value === 'ingress' || value === 'egress';
+}
+
+async function lookUpInterfaces(
+  documents: readonly EnrichedFlowLog[],
+  source: BatchLookup<LookupOutcome<NetworkInterfaceInfo>> | undefined,
+): Promise<ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>> {
+  if (source === undefined) {
+    return new Map();
+  }
+  const ids = new Set<string>();
+  for (const document of documents) {
+    if (document.interface_id !== undefined) ids.add(document.interface_id);
+  }
+  return ids.size === 0 ? new Map() : source.lookup(ids);
+}
+
+async function lookUpRules(
+  interfaces: ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>,
+  source: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>> | undefined,
+): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>> | undefined> {
+  if (source === undefined) {
+    return undefined;
+  }
+  const groupIds = new Set<string>();
+  for (const outcome of interfaces.values()) {
+    if (outcome.status === 'found') {
+      for (const group of outcome.value.securityGroups) groupIds.add(group.groupId);
+    }
+  }
+  return groupIds.size === 0 ? new Map() : source.lookup(groupIds);
+}
+
+async function lookUpLocations(
+  documents: readonly EnrichedFlowLog[],
+  geolocation: GeoLocator | undefined,
+): Promise<ReadonlyMap<string, GeoOutcome> | undefined> {
+  if (geolocation === undefined) {
+    return undefined;
+  }
+  const addresses = new Set<string>();
+  for (const document of documents) {
+    if (document.srcaddr !== undefined && isPublicAddress(document.srcaddr)) addresses.add(document.srcaddr);
+    if (document.dstaddr !== undefined && isPublicAddress(document.dstaddr)) addresses.add(document.dstaddr);
+  }
+  return addresses.size === 0 ? new Map() : geolocation.locate([...addresses]);
+}
+
+function addRules(
+  document: EnrichedFlowLog,
+  info: NetworkInterfaceInfo,
+  direction: 'ingress' | 'egress',
+  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
+  memo: Map<string, readonly SecurityGroupRule[]>,
+): void {
+  if (info.securityGroups.some((group) => rulesByGroup.get(group.groupId)?.status !== 'found')) {
+    addEnrichmentIssue(document, EnrichmentIssue.RulesLookupFailed);
+  }
+  const memoKey = `${info.interfaceId} ${direction}`;
+  let applicable = memo.get(memoKey);
+  if (applicable === undefined) {
+    const rules = info.securityGroups.flatMap((group) => {
+      const outcome = rulesByGroup.get(group.groupId);
+      return outcome?.status === 'found' ? outcome.value : [];
+    });
+    applicable = securityGroupRulesForFlow(direction, rules);
+    memo.set(memoKey, applicable);
+  }
+  if (applicable.length > 0) {
+    document.security_group_rules = applicable;
+  }
+}
+
+function addLocation(
+  document: EnrichedFlowLog,
+  addressField: 'srcaddr' | 'dstaddr',
+  geoField: 'src_geo' | 'dst_geo',
+  locations: ReadonlyMap<string, GeoOutcome>,
+): void {
+  const address = document[addressField];
+  const outcome = address === undefined ? undefined : locations.get(address);
+  if (outcome === undefined) {
+    return;
+  }
+  switch (outcome.status) {
+    case 'found': {
+      const geo = toGeoDocument(outcome.value);
+      if (geo !== undefined) document[geoField] = geo;
+      break;
+    }
+    case 'failed':
+      addEnrichmentIssue(document, EnrichmentIssue.GeoFailed);
+      break;
+    case 'quota_exceeded':
+      addEnrichmentIssue(document, EnrichmentIssue.GeoQuotaExceeded);
+      break;
+    case 'not_found':
+      break;
+  }
+}

@@ -1,0 +1,36 @@
+import { decodeSubscriptionPayload } from '../cloudwatch/decode-subscription-payload.js';
+import { splitRecordText } from '../flow-log/split-record-text.js';
+
+/** What one Firehose record carries, before parsing. */
+export type TransformationRecordPayload =
+  /** Flow-log lines: a bare line, several lines, `{"message":...}`, or a CloudWatch Logs envelope's events. */
+  | { readonly kind: 'lines'; readonly lines: readonly string[] }
+  /** A CloudWatch Logs control message: no flow to deliver. */
+  | { readonly kind: 'control' }
+  | { readonly kind: 'undecodable'; readonly reason: string };
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * Decodes a transformation record's base64 data into flow-log lines. Three shapes arrive: the
+ * ingestor's bare lines, `{"message":"..."}` from flow logs delivered straight to Firehose, and a
+ * gzipped CloudWatch Logs envelope from a subscription filter that targets Firehose directly.
+ *
+ * @example decodeTransformationRecord(Buffer.from('2 123456789012 eni-0a1b ...\n').toString('base64'))
+ * // { kind: 'lines', lines: ['2 123456789012 eni-0a1b ...'] }
+ */
+export function decodeTransformationRecord(base64Data: string): TransformationRecordPayload {
+  const bytes = Buffer.from(base64Data, 'base64');
+  if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
+    const decoded = decodeSubscriptionPayload(bytes);
+    if (!decoded.ok) {
+      return { kind: 'undecodable', reason: decoded.error.message };
+    }
+    if (decoded.value.messageType === 'CONTROL_MESSAGE') {
+      return { kind: 'control' };
+    }
+    return { kind: 'lines', lines: decoded.value.logEvents.flatMap((logEvent) => splitRecordText(logEvent.message)) };
+  }
+  return { kind: 'lines', lines: splitRecordText(bytes.toString('utf8')) };
+}
