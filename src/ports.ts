@@ -126,6 +126,21 @@ export interface SecurityGroupRuleSource {
   describeSecurityGroupRules(groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>>;
 }
 
+/** Expands managed prefix lists (customer- or AWS-managed) into their CIDRs, many lists at once. */
+export interface PrefixListSource {
+  /** One outcome per requested prefix-list id: its entries' CIDRs (IPv4 or IPv6, as the list's family). */
+  getPrefixListEntries(prefixListIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
+}
+
+/**
+ * Finds the members of security groups as a referencing rule sees them: the private IPv4
+ * addresses, IPv6 addresses and delegated prefixes of every network interface in the group.
+ */
+export interface SecurityGroupMemberSource {
+  /** One outcome per requested group id: the addresses and prefixes (CIDR text) of its interfaces. */
+  describeSecurityGroupMembers(groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
+}
+
 /** Where a public address is, with only the values the provider knows. */
 export interface GeoLocation {
   readonly country_code?: string;
