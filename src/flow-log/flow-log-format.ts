@@ -1,4 +1,5 @@
 import { isKnownField, lookupField, type FlowLogFieldDefinition } from './field-catalogue.js';
+import { splitFieldTokens } from './field-separator.js';
 import { err, ok, type Result } from '../result.js';
 
 /** The columns of a flow-log record, in order. */
@@ -18,7 +19,6 @@ export const DEFAULT_FORMAT_TEXT =
 /** Field ids are lower-case words joined by hyphens, possibly with digits (`instance-tag-2`). */
 const FIELD_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const FORMAT_TOKEN_PATTERN = /^\$\{([^}]*)\}$/;
-const WHITESPACE_RUN = /\s+/;
 
 export interface FormatStringError {
   readonly message: string;
@@ -39,7 +39,7 @@ export function formatFromFieldNames(names: readonly string[]): FlowLogFormat {
  * @example parseFormatString('${srcaddr} ${dstaddr}') // { ok: true, value: { fields: [...], text: '${srcaddr} ${dstaddr}' } }
  */
 export function parseFormatString(text: string): Result<FlowLogFormat, FormatStringError> {
-  const tokens = text.trim().split(WHITESPACE_RUN).filter((token) => token !== '');
+  const tokens = splitFieldTokens(text);
   if (tokens.length === 0) {
     return err({ message: 'the format string has no fields' });
   }
@@ -72,7 +72,7 @@ export const DEFAULT_FORMAT: FlowLogFormat = formatFromFieldNames(
  * fields: record values such as `vpc-0a1b2c3d` look like names but are never catalogue fields.
  */
 export function formatFromHeaderLine(line: string): FlowLogFormat | undefined {
-  const tokens = line.trim().split(WHITESPACE_RUN);
+  const tokens = splitFieldTokens(line);
   let known = 0;
   for (const token of tokens) {
     if (!FIELD_NAME_PATTERN.test(token)) {

@@ -1,4 +1,5 @@
 import { isKnownField } from './field-catalogue.js';
+import { isBlankLine, isFieldSeparator } from './field-separator.js';
 import type { FlowLogDocument } from './flow-log-document.js';
 import { DEFAULT_FORMAT, formatFromHeaderLine, type FlowLogFormat } from './flow-log-format.js';
 import { parseFlowLogLine, type FlowLogParseError } from './parse-flow-log-line.js';
@@ -25,14 +26,17 @@ export interface FlowLogLineParserOptions {
 const LOWER_A = 97;
 const LOWER_Z = 122;
 
-/** Header lines start with a field name; records almost never do, so most lines skip the check. */
+/** Header lines start with a field name; records almost never do, so most lines skip the full check. */
 function startsLikeHeader(line: string): boolean {
-  const first = line.charCodeAt(0);
+  let from = 0;
+  while (from < line.length && isFieldSeparator(line.charCodeAt(from))) from += 1;
+  const first = line.charCodeAt(from);
   if (first < LOWER_A || first > LOWER_Z) {
     return false;
   }
-  const space = line.indexOf(' ');
-  return isKnownField(space === -1 ? line : line.slice(0, space));
+  let to = from + 1;
+  while (to < line.length && !isFieldSeparator(line.charCodeAt(to))) to += 1;
+  return isKnownField(line.slice(from, to));
 }
 
 /**
@@ -52,10 +56,10 @@ export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}):
       return format;
     },
     parse(line) {
-      if (line.trim() === '') {
+      if (isBlankLine(line)) {
         return { kind: 'blank' };
       }
-      if (startsLikeHeader(line.trimStart())) {
+      if (startsLikeHeader(line)) {
         const declared = formatFromHeaderLine(line);
         if (declared !== undefined) {
           format = declared;

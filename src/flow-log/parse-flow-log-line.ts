@@ -1,193 +1,273 @@
 import { FieldType, type FlowLogFieldDefinition } from './field-catalogue.js';
+import { createDocumentFactory, PROTOCOL_NAME_BIT, type DocumentFactory } from './document-factory.js';
 import type { FlowLogDocument } from './flow-log-document.js';
 import type { FlowLogFormat } from './flow-log-format.js';
 import { isIPv4Address, isIPv6Address } from './ip-address-syntax.js';
 import { protocolName } from './protocol-names.js';
+import { countFieldTokens, hasSeparatorOtherThanSpace, SEPARATORS_OTHER_THAN_SPACE } from './field-separator.js';
 import { isoTimestampFromUnixSeconds } from './unix-time.js';
 import { err, ok, type Result } from '../result.js';
 
 /** Why a line is not a record of its format. */
 export const ParseErrorCode = {
+  /** Fewer or more values than the format has fields. */
   FieldCount: 'field_count',
+  /** An integer field holds something other than decimal digits, or a value past 2^53. */
   InvalidInteger: 'invalid_integer',
+  /** A port above 65535 or a protocol number above 255. */
+  OutOfRange: 'out_of_range',
+  /** An address field holds something that is not an IPv4 or IPv6 address. */
   InvalidAddress: 'invalid_address',
+  /** `start` or `end` is past what a date can represent. */
   InvalidTime: 'invalid_time',
+  /** A JSON object that is not a `{"message":"..."}` wrapper. */
   NotAFlowLogRecord: 'not_a_flow_log_record',
 } as const;
 export type ParseErrorCode = (typeof ParseErrorCode)[keyof typeof ParseErrorCode];
 
 export interface FlowLogParseError {
   readonly code: ParseErrorCode;
-  /** The field at fault, as AWS names it, when one field is. */
+  /**
+   * The field at fault, as AWS names it: the field whose value is wrong, the first missing field
+   * when values are missing, or the last field when values follow it.
+   */
   readonly field?: string;
+  /** The offending value (shortened), when one value is at fault. */
+  readonly value?: string;
   /** A sentence a user can act on, naming the field and the value. */
   readonly message: string;
 }
 
-/** The value AWS writes when a field does not apply or could not be computed. */
-const ABSENT = '-';
 /** `Date` covers ±8.64e15 ms; flow-log times are Unix seconds. */
 const MAX_UNIX_SECONDS = 8.64e12;
-const WHITESPACE_RUN = /\s+/;
+const MAX_PORT = 65_535;
+const MAX_PROTOCOL = 255;
 const MAX_ERROR_VALUE_LENGTH = 60;
+const HYPHEN = 45;
+const SPACE = 32;
+const OPEN_BRACE = 123;
+/** More digits than this cannot be an integer below 2^53. */
+const MAX_INTEGER_DIGITS = 16;
+
+/** How the parser reads a column: the catalogue type refined by the fields that need range checks. */
+const Reading = {
+  Text: 0,
+  Integer: 1,
+  Address: 2,
+  Start: 3,
+  End: 4,
+  Port: 5,
+  Protocol: 6,
+} as const;
+type Reading = (typeof Reading)[keyof typeof Reading];
 
 interface CompiledFormat {
   readonly fields: readonly FlowLogFieldDefinition[];
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly protocolIndex: number;
+  readonly keys: readonly string[];
+  readonly readings: readonly Reading[];
+  /** Whether to add `protocol_name`: not when the format has its own field of that name. */
+  readonly namesProtocol: boolean;
+  /** 2^i for field i: its bit in the shape mask. */
+  readonly bits: readonly number[];
+  readonly documents: DocumentFactory;
 }
 
 const compiledFormats = new WeakMap<FlowLogFormat, CompiledFormat>();
 
+function readingOf(field: FlowLogFieldDefinition): Reading {
+  if (field.type === FieldType.Address) return Reading.Address;
+  if (field.type !== FieldType.Integer) return Reading.Text;
+  switch (field.name) {
+    case 'start':
+      return Reading.Start;
+    case 'end':
+      return Reading.End;
+    case 'srcport':
+    case 'dstport':
+      return Reading.Port;
+    case 'protocol':
+      return Reading.Protocol;
+    default:
+      return Reading.Integer;
+  }
+}
+
 function compile(format: FlowLogFormat): CompiledFormat {
   let compiled = compiledFormats.get(format);
   if (compiled === undefined) {
+    const keys = format.fields.map((field) => field.key);
     compiled = {
       fields: format.fields,
-      startIndex: format.fields.findIndex((field) => field.name === 'start'),
-      endIndex: format.fields.findIndex((field) => field.name === 'end'),
-      protocolIndex: format.fields.findIndex((field) => field.name === 'protocol'),
+      keys,
+      readings: format.fields.map(readingOf),
+      namesProtocol: !keys.includes('protocol_name'),
+      bits: keys.map((_, index) => 2 ** index),
+      documents: createDocumentFactory(keys, format.fields.findIndex((field) => readingOf(field) === Reading.Protocol)),
     };
     compiledFormats.set(format, compiled);
   }
   return compiled;
 }
 
-/** Marks a line whose whitespace is not single spaces, to be normalised and parsed again. */
-const IRREGULAR_WHITESPACE = Symbol('irregular whitespace');
-const SPACE = 32;
-const TAB = '\t';
-
-/**
- * The value of the decimal digits in `text[from, to)`, or -1 when they are not all digits or the
- * value is past 2^53. Reading in place avoids a substring per integer field on the hot path.
- */
-function parseNonNegativeInteger(text: string, from: number, to: number): number {
-  if (to <= from) {
-    return -1;
-  }
-  let value = 0;
-  for (let index = from; index < to; index += 1) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) {
-      return -1;
-    }
-    value = value * 10 + digit;
-  }
-  return value <= Number.MAX_SAFE_INTEGER ? value : -1;
-}
-
-function countFields(line: string): number {
-  const trimmed = line.trim();
-  return trimmed === '' ? 0 : trimmed.split(WHITESPACE_RUN).length;
-}
-
-function fieldCountError(expected: number, found: number): FlowLogParseError {
-  return { code: ParseErrorCode.FieldCount, message: `expected ${expected} fields for the format, found ${found}` };
-}
-
-function quote(value: string): string {
-  return JSON.stringify(value.length > MAX_ERROR_VALUE_LENGTH ? `${value.slice(0, MAX_ERROR_VALUE_LENGTH)}…` : value);
+function shorten(value: string): string {
+  return value.length > MAX_ERROR_VALUE_LENGTH ? `${value.slice(0, MAX_ERROR_VALUE_LENGTH)}…` : value;
 }
 
 function fieldError(code: ParseErrorCode, field: FlowLogFieldDefinition, value: string, what: string): FlowLogParseError {
-  return { code, field: field.name, message: `field ${field.name}: ${quote(value)} is not ${what}` };
+  const shown = shorten(value);
+  return { code, field: field.name, value: shown, message: `field ${field.name}: ${JSON.stringify(shown)} is not ${what}` };
 }
 
-function isoTimestamp(unixSeconds: number | undefined): string | undefined {
-  return unixSeconds === undefined ? undefined : isoTimestampFromUnixSeconds(unixSeconds);
+function fieldCountError(line: string, { fields }: CompiledFormat): FlowLogParseError {
+  const found = countFieldTokens(line);
+  const expected = fields.length;
+  if (line.trimStart().charCodeAt(0) === OPEN_BRACE) {
+    return {
+      code: ParseErrorCode.NotAFlowLogRecord,
+      message: 'a JSON object but not a flow-log record: a wrapper needs a string "message"',
+    };
+  }
+  if (found < expected) {
+    const missing = fields[found] as FlowLogFieldDefinition;
+    return {
+      code: ParseErrorCode.FieldCount,
+      field: missing.name,
+      message: `expected ${expected} fields for the format, found ${found}: ${missing.name} and any after it are missing`,
+    };
+  }
+  const last = fields[expected - 1];
+  return {
+    code: ParseErrorCode.FieldCount,
+    ...(last === undefined ? {} : { field: last.name }),
+    message: `expected ${expected} fields for the format, found ${found}: values follow the last field${last === undefined ? '' : ` ${last.name}`}`,
+  };
 }
 
 /**
  * Parses one flow-log record against its format into a document. Never throws for bad input: a
  * line that does not fit its format comes back as an error naming the field and the value.
+ * Fields are separated by runs of spaces or tabs (AWS's own examples contain a double space).
  *
  * @example
  * parseFlowLogLine('2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA', DEFAULT_FORMAT)
  * // { ok: true, value: { version: 2, account_id: '123456789010', ..., log_status: 'NODATA', '@timestamp': '2015-05-10T18:01:16.000Z' } }
  */
 export function parseFlowLogLine(line: string, format: FlowLogFormat): Result<FlowLogDocument, FlowLogParseError> {
-  const compiled = compile(format);
-  if (!line.includes(TAB)) {
-    const parsed = parseSingleSpaced(line, compiled);
-    if (parsed !== IRREGULAR_WHITESPACE) {
-      return parsed;
-    }
-  }
-  // Runs of spaces or tabs occur (AWS's own examples have a double space): normalise and retry.
-  const tokens = line.trim().split(WHITESPACE_RUN);
-  if (tokens.length !== compiled.fields.length) {
-    return err(fieldCountError(compiled.fields.length, countFields(line)));
-  }
-  return parseSingleSpaced(tokens.join(' '), compiled) as Result<FlowLogDocument, FlowLogParseError>;
+  // AWS writes single spaces; the rare tab or stray line break is turned into a space first, so the
+  // scan below only ever looks for spaces (String#indexOf is far faster than a per-character test).
+  const spaced = hasSeparatorOtherThanSpace(line) ? line.replace(SEPARATORS_OTHER_THAN_SPACE, ' ') : line;
+  return parseSpaceSeparated(spaced, compile(format));
 }
 
-/** Parses fields separated by exactly one space, reading values in place. */
-function parseSingleSpaced(
-  line: string,
-  { fields, startIndex, endIndex, protocolIndex }: CompiledFormat,
-): Result<FlowLogDocument, FlowLogParseError> | typeof IRREGULAR_WHITESPACE {
-  const document: FlowLogDocument = {};
-  const fieldCount = fields.length;
-  let from = 0;
-  for (let index = 0; index < fieldCount; index += 1) {
-    if (from > line.length) {
-      return err(fieldCountError(fieldCount, countFields(line)));
+/**
+ * Values of the line being parsed, by field (undefined when absent); the two slots after the
+ * fields hold the protocol name and the timestamp. Parsing is synchronous, so one array serves
+ * every call.
+ */
+const scratch: unknown[] = [];
+
+/** Reads each value where it stands: integers without a substring, text with one `indexOf`. */
+function parseSpaceSeparated(line: string, compiled: CompiledFormat): Result<FlowLogDocument, FlowLogParseError> {
+  const { keys, readings, bits } = compiled;
+  const fieldCount = keys.length;
+  const length = line.length;
+  const values = scratch;
+  let mask = 0;
+  values[fieldCount] = undefined;
+  let start: number | undefined;
+  let end: number | undefined;
+  let index = 0;
+  while (index < length && line.charCodeAt(index) === SPACE) index += 1;
+
+  for (let field = 0; field < fieldCount; field += 1) {
+    if (index >= length) {
+      return err(fieldCountError(line, compiled));
     }
-    let to = line.indexOf(' ', from);
-    if (to === -1) {
-      to = line.length;
-    }
-    if (to === from) {
-      return IRREGULAR_WHITESPACE;
-    }
-    const next = to + 1;
-    if (to - from === 1 && line.charCodeAt(from) === 45 /* - */) {
-      from = next;
-      continue;
-    }
-    const field = fields[index] as FlowLogFieldDefinition;
-    switch (field.type) {
-      case FieldType.Integer: {
-        const value = parseNonNegativeInteger(line, from, to);
-        if (value < 0) {
-          return err(fieldError(ParseErrorCode.InvalidInteger, field, line.slice(from, to), 'a non-negative integer'));
+    const from = index;
+    const reading = readings[field] as Reading;
+    if (reading === Reading.Text || reading === Reading.Address) {
+      index = line.indexOf(' ', from);
+      if (index === -1) index = length;
+      if (index - from === 1 && line.charCodeAt(from) === HYPHEN) {
+        values[field] = undefined;
+      } else {
+        const token = line.slice(from, index);
+        if (reading === Reading.Address && !isIPv4Address(token) && !isIPv6Address(token)) {
+          return err(fieldError(ParseErrorCode.InvalidAddress, compiled.fields[field] as FlowLogFieldDefinition, token, 'an IPv4 or IPv6 address'));
         }
-        if ((index === startIndex || index === endIndex) && value > MAX_UNIX_SECONDS) {
-          return err(fieldError(ParseErrorCode.InvalidTime, field, line.slice(from, to), 'a Unix time in seconds'));
+        values[field] = token;
+        mask += bits[field] as number;
+      }
+    } else {
+      let value = 0;
+      let code = 0;
+      while (index < length) {
+        code = line.charCodeAt(index);
+        if (code < 48 || code > 57) break;
+        value = value * 10 + (code - 48);
+        index += 1;
+      }
+      if (index < length && code !== SPACE) {
+        // Not all digits: `-` means absent, anything else is an error.
+        index = line.indexOf(' ', index);
+        if (index === -1) index = length;
+        if (index - from !== 1 || code !== HYPHEN) {
+          return err(fieldError(ParseErrorCode.InvalidInteger, compiled.fields[field] as FlowLogFieldDefinition, line.slice(from, index), 'a non-negative integer'));
         }
-        document[field.key] = value;
-        if (index === protocolIndex) {
+        values[field] = undefined;
+      } else {
+        if (index - from > MAX_INTEGER_DIGITS || value > Number.MAX_SAFE_INTEGER) {
+          return err(fieldError(ParseErrorCode.InvalidInteger, compiled.fields[field] as FlowLogFieldDefinition, line.slice(from, index), 'an integer below 2^53'));
+        }
+        const problem = rangeProblem(reading, value);
+        if (problem !== undefined) {
+          return err(fieldError(problem.code, compiled.fields[field] as FlowLogFieldDefinition, line.slice(from, index), problem.what));
+        }
+        values[field] = value;
+        mask += bits[field] as number;
+        if (reading === Reading.Start) {
+          start = value;
+        } else if (reading === Reading.End) {
+          end = value;
+        } else if (reading === Reading.Protocol && compiled.namesProtocol) {
           const name = protocolName(value);
           if (name !== undefined) {
-            document.protocol_name = name;
+            values[fieldCount] = name;
+            mask += PROTOCOL_NAME_BIT;
           }
         }
-        break;
       }
-      case FieldType.Address: {
-        const token = line.slice(from, to);
-        if (!isIPv4Address(token) && !isIPv6Address(token)) {
-          return err(fieldError(ParseErrorCode.InvalidAddress, field, token, 'an IPv4 or IPv6 address'));
-        }
-        document[field.key] = token;
-        break;
-      }
-      default:
-        document[field.key] = line.slice(from, to);
     }
-    from = next;
+    while (index < length && line.charCodeAt(index) === SPACE) index += 1;
   }
-  if (from <= line.length) {
-    // Text is left after the last field: trailing spaces (normalise) or more fields than the format.
-    return line.charCodeAt(from) === SPACE || line.charCodeAt(line.length - 1) === SPACE
-      ? IRREGULAR_WHITESPACE
-      : err(fieldCountError(fieldCount, countFields(line)));
+  if (index < length) {
+    return err(fieldCountError(line, compiled));
   }
-  const timestamp = isoTimestamp(document.start ?? document.end);
-  if (timestamp !== undefined) {
-    document['@timestamp'] = timestamp;
+  const time = start ?? end;
+  values[fieldCount + 1] = time === undefined ? undefined : isoTimestampFromUnixSeconds(time);
+  return ok(compiled.documents.build(mask, values));
+}
+
+interface RangeProblem {
+  readonly code: ParseErrorCode;
+  readonly what: string;
+}
+
+const TIME_PROBLEM: RangeProblem = { code: ParseErrorCode.InvalidTime, what: 'a Unix time in seconds' };
+const PORT_PROBLEM: RangeProblem = { code: ParseErrorCode.OutOfRange, what: `a port number (0-${MAX_PORT})` };
+const PROTOCOL_PROBLEM: RangeProblem = { code: ParseErrorCode.OutOfRange, what: `an IP protocol number (0-${MAX_PROTOCOL})` };
+
+/** Why a value is out of its field's range, or undefined when it is in range. */
+function rangeProblem(reading: Reading, value: number): RangeProblem | undefined {
+  switch (reading) {
+    case Reading.Start:
+    case Reading.End:
+      return value > MAX_UNIX_SECONDS ? TIME_PROBLEM : undefined;
+    case Reading.Port:
+      return value > MAX_PORT ? PORT_PROBLEM : undefined;
+    case Reading.Protocol:
+      return value > MAX_PROTOCOL ? PROTOCOL_PROBLEM : undefined;
+    default:
+      return undefined;
   }
-  return ok(document);
 }
