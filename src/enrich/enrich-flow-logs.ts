@@ -3,7 +3,7 @@ import type { GeoLocator, GeoOutcome, LookupOutcome, NetworkInterfaceInfo, Secur
 import { inferDirection } from './direction.js';
 import { addEnrichmentIssue, EnrichmentIssue, type EnrichedFlowLog } from './enriched-flow-log.js';
 import { toGeoDocument } from './geo-fields.js';
-import { networkInterfaceFields } from './network-interface-fields.js';
+import { networkInterfaceFields, type NetworkInterfaceFields } from './network-interface-fields.js';
 import { isPublicAddress } from './public-address.js';
 import { securityGroupRulesForFlow } from './security-group-rules-for-flow.js';
 
@@ -39,13 +39,14 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
   const locations = await lookUpLocations(enriched, sources.geolocation);
   // Records of one interface and direction share their applicable rules: filter once per batch.
   const rulesByInterfaceAndDirection = new Map<string, readonly SecurityGroupRule[]>();
+  const interfaceFieldsMemo = new WeakMap<NetworkInterfaceInfo, (NetworkInterfaceFields | undefined)[]>();
 
   for (const document of enriched) {
     const interfaceId = document.interface_id;
     const outcome = interfaceId === undefined ? undefined : interfaces.get(interfaceId);
     if (outcome?.status === 'found') {
       const info = outcome.value;
-      Object.assign(document, networkInterfaceFields(document, info));
+      assignInterfaceFields(document, interfaceFieldsOf(document, info, interfaceFieldsMemo));
       const direction = inferDirection(document, info);
       if (direction !== undefined) {
         document.direction = direction;
@@ -57,7 +58,9 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
       addEnrichmentIssue(document, EnrichmentIssue.EniNotFound);
     } else if (outcome?.status === 'failed') {
       addEnrichmentIssue(document, EnrichmentIssue.EniLookupFailed);
-    } else if (document.direction === undefined && isDirection(document.flow_direction)) {
+    }
+    // The record's own flow-direction needs no inventory: keep it when the interface is unknown or EC2 failed.
+    if (document.direction === undefined && isDirection(document.flow_direction)) {
       document.direction = document.flow_direction;
     }
     if (locations !== undefined) {
@@ -66,6 +69,41 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
     }
   }
   return enriched;
+}
+
+/**
+ * The interface fields for a document, shared by the documents of one interface whose records
+ * carry the same optional fields: thousands of records share a few hundred interfaces.
+ */
+function interfaceFieldsOf(
+  document: EnrichedFlowLog,
+  info: NetworkInterfaceInfo,
+  memo: WeakMap<NetworkInterfaceInfo, (NetworkInterfaceFields | undefined)[]>,
+): NetworkInterfaceFields {
+  // Which of the fields the record itself may carry it does carry: they are never overwritten.
+  const shape =
+    (document.interface_type === undefined ? 0 : 1) | (document.vpc_id === undefined ? 0 : 2) | (document.subnet_id === undefined ? 0 : 4) | (document.instance_id === undefined ? 0 : 8);
+  let byShape = memo.get(info);
+  if (byShape === undefined) {
+    byShape = [];
+    memo.set(info, byShape);
+  }
+  let fields = byShape[shape];
+  if (fields === undefined) {
+    fields = networkInterfaceFields(document, info);
+    byShape[shape] = fields;
+  }
+  return fields;
+}
+
+/** Plain assignments: faster than Object.assign on the hot path, and absent fields stay absent. */
+function assignInterfaceFields(document: EnrichedFlowLog, fields: NetworkInterfaceFields): void {
+  document.security_group_ids = fields.security_group_ids as string[];
+  document.security_group_names = fields.security_group_names as string[];
+  if (fields.interface_type !== undefined) document.interface_type = fields.interface_type;
+  if (fields.vpc_id !== undefined) document.vpc_id = fields.vpc_id;
+  if (fields.subnet_id !== undefined) document.subnet_id = fields.subnet_id;
+  if (fields.instance_id !== undefined) document.instance_id = fields.instance_id;
 }
 
 function isDirection(value: unknown): value is 'ingress' | 'egress' {
