@@ -1,0 +1,89 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeTransformationRecord } from '../../../src/firehose/decode-transformation-record.js';
+import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
+import { base64, defaultFormatLine } from '../../support/firehose-builders.js';
+
+describe('decodeTransformationRecord', () => {
+  it('gives a bare line, as the ingestor writes it, without its newline', () => {
+    // Prepare
+    const line = defaultFormatLine();
+
+    // Act
+    const payload = decodeTransformationRecord(base64(`${line}\n`));
+
+    // Assess
+    expect(payload).toEqual({ kind: 'lines', lines: [line] });
+  });
+
+  it('splits several lines, dropping carriage returns and blank lines', () => {
+    const first = defaultFormatLine({ srcport: 1 });
+    const second = defaultFormatLine({ srcport: 2 });
+
+    const payload = decodeTransformationRecord(base64(`${first}\r\n\n   \n${second}`));
+
+    expect(payload).toEqual({ kind: 'lines', lines: [first, second] });
+  });
+
+  it('unwraps {"message": ...} as flow logs delivered straight to Firehose arrive', () => {
+    const line = defaultFormatLine({ action: 'REJECT' });
+
+    const payload = decodeTransformationRecord(base64(JSON.stringify({ message: line })));
+
+    expect(payload).toEqual({ kind: 'lines', lines: [line] });
+  });
+
+  it('keeps JSON without a string message as a line, for the parser to refuse', () => {
+    const text = '{"Hello": "World"}';
+
+    expect(decodeTransformationRecord(base64(text))).toEqual({ kind: 'lines', lines: [text] });
+  });
+
+  it('gives the message of every log event of a gzipped CloudWatch Logs envelope, in order', () => {
+    const messages = [0, 1, 2].map((sequence) => defaultFormatLine({ srcport: 2000 + sequence }));
+    const data = encodeSubscriptionData(subscriptionPayload({ logEvents: messages.map((message, sequence) => logEvent({ sequence, message })) }));
+
+    expect(decodeTransformationRecord(data)).toEqual({ kind: 'lines', lines: messages });
+  });
+
+  it('unwraps {"message": ...} inside log events too', () => {
+    const line = defaultFormatLine();
+    const data = encodeSubscriptionData(subscriptionPayload({ logEvents: [logEvent({ message: JSON.stringify({ message: line }) })] }));
+
+    expect(decodeTransformationRecord(data)).toEqual({ kind: 'lines', lines: [line] });
+  });
+
+  it('gives no line for an envelope without log events', () => {
+    expect(decodeTransformationRecord(encodeSubscriptionData(subscriptionPayload({ logEvents: [] })))).toEqual({ kind: 'lines', lines: [] });
+  });
+
+  it('recognises the CloudWatch Logs control message', () => {
+    expect(decodeTransformationRecord(encodeSubscriptionData(controlPayload()))).toEqual({ kind: 'control' });
+  });
+
+  it('calls gzip that does not inflate undecodable, saying so', () => {
+    const corrupt = base64(Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not deflate')]));
+
+    const payload = decodeTransformationRecord(corrupt);
+
+    expect(payload).toMatchObject({ kind: 'undecodable', reason: expect.stringMatching(/neither gzip nor zlib/) as unknown });
+  });
+
+  it('calls gzipped text that is not JSON undecodable', () => {
+    expect(decodeTransformationRecord(base64(gzipSync('not json')))).toMatchObject({ kind: 'undecodable', reason: expect.stringMatching(/not JSON/) as unknown });
+  });
+
+  it('calls a gzipped JSON document that is not a subscription payload undecodable, naming the problem', () => {
+    const data = encodeSubscriptionData({ messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/vpc', logStream: 'eni', subscriptionFilters: [], logEvents: 'none' });
+
+    expect(decodeTransformationRecord(data)).toEqual({ kind: 'undecodable', reason: 'logEvents must be an array, got string' });
+  });
+
+  it('takes a lone 0x1f byte for text, not gzip', () => {
+    expect(decodeTransformationRecord(base64(Buffer.from([0x1f])))).toEqual({ kind: 'lines', lines: ['\u001f'] });
+  });
+
+  it('gives no line for empty data', () => {
+    expect(decodeTransformationRecord('')).toEqual({ kind: 'lines', lines: [] });
+  });
+});
