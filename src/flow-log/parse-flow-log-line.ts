@@ -121,12 +121,6 @@ function fieldError(code: ParseErrorCode, field: FlowLogFieldDefinition, value: 
 function fieldCountError(line: string, { fields }: CompiledFormat): FlowLogParseError {
   const found = countFieldTokens(line);
   const expected = fields.length;
-  if (line.trimStart().charCodeAt(0) === OPEN_BRACE) {
-    return {
-      code: ParseErrorCode.NotAFlowLogRecord,
-      message: 'a JSON object but not a flow-log record: a wrapper needs a string "message"',
-    };
-  }
   if (found < expected) {
     const missing = fields[found] as FlowLogFieldDefinition;
     return {
@@ -156,8 +150,15 @@ export function parseFlowLogLine(line: string, format: FlowLogFormat): Result<Fl
   // AWS writes single spaces; the rare tab or stray line break is turned into a space first, so the
   // scan below only ever looks for spaces (String#indexOf is far faster than a per-character test).
   const spaced = hasSeparatorOtherThanSpace(line) ? line.replace(SEPARATORS_OTHER_THAN_SPACE, ' ') : line;
-  return parseSpaceSeparated(spaced, compile(format));
+  const result = parseSpaceSeparated(spaced, compile(format));
+  // splitRecordText unwraps {"message":"..."}; any other JSON reaching here is not a record at all.
+  return result.ok || spaced.trimStart().charCodeAt(0) !== OPEN_BRACE ? result : err(NOT_A_RECORD);
 }
+
+const NOT_A_RECORD: FlowLogParseError = {
+  code: ParseErrorCode.NotAFlowLogRecord,
+  message: 'a JSON object but not a flow-log record: a wrapper needs a string "message"',
+};
 
 /**
  * Values of the line being parsed, by field (undefined when absent); the two slots after the

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createDocumentFactory, PROTOCOL_NAME_BIT } from '../../../src/flow-log/document-factory.js';
+
+describe('createDocumentFactory', () => {
+  it('builds the present fields in order with protocol_name after protocol and @timestamp last', () => {
+    const factory = createDocumentFactory(['protocol', 'srcaddr', 'start'], 0);
+
+    const document = factory.build(0b111 + PROTOCOL_NAME_BIT, [6, '192.0.2.1', 1418530010, 'TCP', '2014-12-14T04:06:50.000Z']);
+
+    expect(Object.entries(document)).toStrictEqual([
+      ['protocol', 6],
+      ['protocol_name', 'TCP'],
+      ['srcaddr', '192.0.2.1'],
+      ['start', 1418530010],
+      ['@timestamp', '2014-12-14T04:06:50.000Z'],
+    ]);
+  });
+
+  it('leaves out absent fields and builds a fresh object each time', () => {
+    const factory = createDocumentFactory(['srcaddr', 'dstaddr'], -1);
+
+    const first = factory.build(0b10, [undefined, '198.51.100.7', undefined, undefined]);
+    const second = factory.build(0b10, [undefined, '203.0.113.9', undefined, undefined]);
+
+    expect(first).toStrictEqual({ dstaddr: '198.51.100.7' });
+    expect(second).toStrictEqual({ dstaddr: '203.0.113.9' });
+  });
+
+  it('builds documents for keys it will not put into generated code', () => {
+    const factory = createDocumentFactory(['__proto__', 'Odd"key'], -1);
+
+    const document = factory.build(0b11, ['a', 'b', undefined, undefined]);
+
+    expect(Object.getPrototypeOf(document)).toBe(Object.prototype);
+    expect(document['Odd"key']).toBe('b');
+  });
+
+  it('builds documents of formats with more fields than a shape mask holds', () => {
+    const keys = Array.from({ length: 60 }, (_, index) => `field_${index}`);
+    const factory = createDocumentFactory(keys, -1);
+    const values = [...keys.map((key) => `${key}-value`), undefined, undefined];
+
+    const document = factory.build(Number.NaN, values);
+
+    expect(Object.keys(document)).toStrictEqual(keys);
+  });
+});
