@@ -1,0 +1,25 @@
+// Security-group analysis: which rule allowed each flow. Pure; the look-ups it needs (rules,
+// prefix-list entries, group members) are done by the caller through ports.
+export { attributeFlow, RuleMatch, type FlowToAttribute, type RuleAttribution } from './attribute-flow.js';
+export { cidrContains, compileCidr, createCidrMatcher, parseIpAddress, type CidrMatcher, type CompiledCidr, type IpAddress } from './cidr-matcher.js';
+export {
+  classifyFlowInitiation,
+  FlowInitiation,
+  InitiationEvidence,
+  KNOWN_SERVICE_PORTS,
+  MAX_WELL_KNOWN_PORT,
+  MIN_EPHEMERAL_PORT,
+  type InitiationClassification,
+} from './flow-initiation.js';
+export { rulePeerReferences, type RulePeerReferences } from './rule-peer-references.js';
+export { ALL_PROTOCOLS, destinationPortRange, IpProtocol, ruleProtocolNumber, type PortRange } from './rule-protocol.js';
+export {
+  compileSecurityGroupMatcher,
+  flowPeerAddress,
+  matchSecurityGroupRules,
+  UNRESOLVED_PEERS,
+  type FlowToMatch,
+  type PeerResolvers,
+  type RuleMatchResult,
+  type SecurityGroupMatcher,
+} from './security-group-matcher.js';
