@@ -2,37 +2,22 @@
 // a loopback endpoint (in this process, so its JSON parsing is in the figure too). Reports ms per
 // invocation, PutRecordBatch calls (the minimum is ceil(records / 500)) and the ratio against a
 // same-run baseline that only gunzips and parses the event.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { build } from 'esbuild';
 import { MAX_PUT_RECORD_BATCH_RECORDS } from '../src/firehose/put-record-batch-limits.js';
 import { lambdaContext, subscriptionEvent } from '../test/support/cloudwatch-builders.js';
 import { startFirehoseLoopbackServer } from '../test/support/firehose-loopback-server.js';
-import { measure, report } from './measure.js';
+import { builtBundle, measure, quietly, report, seededRandom } from './measure.js';
 import type { Benchmark } from './run.js';
 
 const LOG_EVENTS = 10_000;
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 type Handler = (event: CloudWatchLogsEvent, context: Context) => Promise<void>;
 
-/** Deterministic pseudo-random numbers, so every run sends the same event. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
 /** A subscription event as CloudWatch Logs sends for a busy ENI: v2 default-format flow logs. */
 function flowLogEvent(): CloudWatchLogsEvent {
-  const next = random(4);
+  const next = seededRandom(4);
   const int = (max: number): number => Math.floor(next() * max);
   const logEvents = Array.from({ length: LOG_EVENTS }, (_, index) => {
     const start = 1_700_000_000 + int(3600);
@@ -46,47 +31,6 @@ function flowLogEvent(): CloudWatchLogsEvent {
     };
   });
   return subscriptionEvent({ logEvents, logStream: 'eni-0a1b2c3d4e5f60718-all' });
-}
-
-/**
- * dist/ingestor/index.js as `npm run build` made it; when absent (the build needs both Lambdas),
- * the ingestor alone is bundled the same way into a temporary directory.
- */
-async function builtIngestor(): Promise<{ path: string; origin: string; cleanUp: () => Promise<void> }> {
-  const dist = join(root, 'dist/ingestor/index.js');
-  if (existsSync(dist)) return { path: dist, origin: 'dist/ingestor/index.js', cleanUp: async () => {} };
-  const directory = await mkdtemp(join(tmpdir(), 'ingestor-bench-'));
-  const path = join(directory, 'index.js');
-  // The options of scripts/build.mjs.
-  await build({
-    entryPoints: [join(root, 'ingestor/index.ts')],
-    outfile: path,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  await writeFile(join(directory, 'package.json'), '{ "type": "module" }\n');
-  return { path, origin: 'esbuild of ingestor/index.ts into a temporary directory', cleanUp: () => rm(directory, { recursive: true, force: true }) };
-}
-
-/** Runs `work` with the function's own stdout (its summary log and EMF) counted, not printed. */
-async function quietly<T>(work: () => Promise<T>): Promise<{ result: T; lines: number }> {
-  const write = process.stdout.write.bind(process.stdout);
-  let lines = 0;
-  process.stdout.write = (chunk: string | Uint8Array) => {
-    lines += String(chunk).split('\n').filter((line) => line.trim() !== '').length;
-    return true;
-  };
-  try {
-    return { result: await work(), lines };
-  } finally {
-    process.stdout.write = write;
-  }
 }
 
 const benchmark: Benchmark = {
@@ -103,9 +47,9 @@ const benchmark: Benchmark = {
       AWS_EC2_METADATA_DISABLED: 'true',
     };
     Object.assign(process.env, environment);
-    const ingestor = await builtIngestor();
+    const bundle = builtBundle('dist/ingestor/index.js');
     try {
-      const { handler } = (await import(pathToFileURL(ingestor.path).href)) as { handler: Handler };
+      const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
       const context = lambdaContext({ remainingTimeMs: 60_000 });
 
       const base = await measure(() => (JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents: unknown[] }).logEvents.length, {
@@ -117,7 +61,6 @@ const benchmark: Benchmark = {
       const calls = server.calls.slice(callsBefore);
       const recordsReceived = calls.reduce((sum, call) => sum + call.recordCount, 0);
       report({
-        'built from': ingestor.origin,
         'log events per invocation': LOG_EVENTS,
         'compressed event bytes': Buffer.byteLength(event.awslogs.data),
         'baseline ms (gunzip + JSON.parse)': base.medianMs,
@@ -130,7 +73,6 @@ const benchmark: Benchmark = {
       });
     } finally {
       await server.close();
-      await ingestor.cleanUp();
     }
   },
 };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 export interface Timing {
@@ -32,4 +34,41 @@ export function report(rows: Readonly<Record<string, string | number>>): void {
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** Deterministic pseudo-random numbers in [0, 1), so every run measures the same input. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** Runs `work` with stdout and stderr (a handler's logs and EMF) counted in lines, not printed. */
+export async function quietly<T>(work: () => Promise<T>): Promise<{ result: T; lines: number }> {
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  let lines = 0;
+  const count = (chunk: string | Uint8Array): boolean => {
+    lines += String(chunk).split('\n').filter((line) => line.trim() !== '').length;
+    return true;
+  };
+  process.stdout.write = count;
+  process.stderr.write = count;
+  try {
+    return { result: await work(), lines };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+}
+
+/** The path of a bundle `npm run build` made (`npm run bench` builds first). */
+export function builtBundle(relativePath: string): string {
+  const path = fileURLToPath(new URL(`../${relativePath}`, import.meta.url));
+  if (!existsSync(path)) {
+    throw new Error(`${relativePath} is missing: run "npm run build" first (npm run bench does)`);
+  }
+  return path;
 }

@@ -98,8 +98,8 @@ function interfaceFieldsOf(
 
 /** Plain assignments: faster than Object.assign on the hot path, and absent fields stay absent. */
 function assignInterfaceFields(document: EnrichedFlowLog, fields: NetworkInterfaceFields): void {
-  document.security_group_ids = fields.security_group_ids as string[];
-  document.security_group_names = fields.security_group_names as string[];
+  document.security_group_ids = fields.security_group_ids;
+  document.security_group_names = fields.security_group_names;
   if (fields.interface_type !== undefined) document.interface_type = fields.interface_type;
   if (fields.vpc_id !== undefined) document.vpc_id = fields.vpc_id;
   if (fields.subnet_id !== undefined) document.subnet_id = fields.subnet_id;

@@ -20,8 +20,8 @@ export type EnrichmentIssue = (typeof EnrichmentIssue)[keyof typeof EnrichmentIs
 
 /** The fields enrichment adds to a flow-log document. Each is absent when unknown. */
 export interface EnrichmentFields {
-  security_group_ids?: string[];
-  security_group_names?: string[];
+  security_group_ids?: readonly string[];
+  security_group_names?: readonly string[];
   interface_type?: string;
   /** `ingress` or `egress` relative to the record's network interface. */
   direction?: 'ingress' | 'egress';

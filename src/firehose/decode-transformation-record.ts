@@ -32,5 +32,21 @@ export function decodeTransformationRecord(base64Data: string): TransformationRe
     }
     return { kind: 'lines', lines: decoded.value.logEvents.flatMap((logEvent) => splitRecordText(logEvent.message)) };
   }
-  return { kind: 'lines', lines: splitRecordText(bytes.toString('utf8')) };
+  const text = bytes.toString('utf8');
+  return { kind: 'lines', lines: isSingleBareLine(text) ? [text.endsWith('\n') ? text.slice(0, -1) : text] : splitRecordText(text) };
+}
+
+const CARRIAGE_RETURN = 13;
+const OPENING_BRACE = 123;
+
+/** The ingestor's shape, one line and its newline: most records, so they skip the general split. */
+function isSingleBareLine(text: string): boolean {
+  const newline = text.indexOf('\n');
+  return (
+    text.length > 0 &&
+    text.charCodeAt(0) !== OPENING_BRACE &&
+    text.charCodeAt(0) > 32 &&
+    (newline === -1 || newline === text.length - 1) &&
+    text.charCodeAt(text.length - (newline === -1 ? 1 : 2)) !== CARRIAGE_RETURN
+  );
 }

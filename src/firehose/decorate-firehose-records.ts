@@ -145,14 +145,18 @@ function serializeDocuments(documents: readonly EnrichedFlowLog[], trailingNewli
   return trailingNewline ? `${text}\n` : text;
 }
 
-function base64Length(byteLength: number): number {
-  return Math.ceil(byteLength / 3) * 4;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+
+/** Length of a string as a JSON string literal; record ids are plain ASCII, so rarely escaped. */
+function jsonStringLength(text: string): number {
+  return NEEDS_JSON_ESCAPE.test(text) ? Buffer.byteLength(JSON.stringify(text)) : text.length + 2;
 }
 
 /** Bytes one record takes in the response JSON, comma included. */
 function responseRecordBytes(recordId: string, result: TransformationResult, dataBase64Length: number): number {
   // {"recordId":<id>,"result":"<result>","data":"<base64>"},
-  return 12 + JSON.stringify(recordId).length + 11 + result.length + 10 + dataBase64Length + 2 + 1;
+  return 12 + jsonStringLength(recordId) + 11 + result.length + 10 + dataBase64Length + 2 + 1;
 }
 
 interface SerializedResponse {
@@ -163,12 +167,14 @@ interface SerializedResponse {
 }
 
 function serializeWithinBudget(plans: readonly RecordPlan[], options: DecorationOptions): SerializedResponse {
-  const payloads = plans.map((plan) => (plan.kind === 'flows' ? serializeDocuments(plan.documents, options.trailingNewline) : undefined));
+  // Each Ok payload is encoded once; its base64 length is its exact size in the response.
+  const encode = (documents: readonly EnrichedFlowLog[]): string => Buffer.from(serializeDocuments(documents, options.trailingNewline)).toString('base64');
+  const encoded = plans.map((plan) => (plan.kind === 'flows' ? encode(plan.documents) : undefined));
   const sizeOf = (index: number): number => {
     const plan = plans[index] as RecordPlan;
-    const payload = payloads[index];
-    if (payload !== undefined) {
-      return responseRecordBytes(plan.input.recordId, TransformationResult.Ok, base64Length(Buffer.byteLength(payload)));
+    const data = encoded[index];
+    if (data !== undefined) {
+      return responseRecordBytes(plan.input.recordId, TransformationResult.Ok, data.length);
     }
     const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
     // Dropped records carry their data back too; Firehose ignores it, and keeping it costs nothing to reason about.
@@ -183,7 +189,7 @@ function serializeWithinBudget(plans: readonly RecordPlan[], options: Decoration
     plans.forEach((plan, index) => {
       if (plan.kind !== 'flows' || !plan.documents.some(hasSheddableFields)) return;
       for (const document of plan.documents) shedOptionalFields(document);
-      payloads[index] = serializeDocuments(plan.documents, options.trailingNewline);
+      encoded[index] = encode(plan.documents);
       const resized = sizeOf(index);
       total += resized - (sizes[index] as number);
       sizes[index] = resized;
@@ -203,9 +209,9 @@ function serializeWithinBudget(plans: readonly RecordPlan[], options: Decoration
   }
 
   const records = plans.map((plan, index): TransformationOutputRecord => {
-    const payload = payloads[index];
-    if (plan.kind === 'flows' && payload !== undefined && !overBudget.has(index)) {
-      return { recordId: plan.input.recordId, result: TransformationResult.Ok, data: Buffer.from(payload).toString('base64') };
+    const data = encoded[index];
+    if (plan.kind === 'flows' && data !== undefined && !overBudget.has(index)) {
+      return { recordId: plan.input.recordId, result: TransformationResult.Ok, data };
     }
     const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
     return { recordId: plan.input.recordId, result, data: plan.input.data };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decorateFirehoseRecords, type DecorationOptions } from '../../../src/firehose/decorate-firehose-records.js';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
 import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
-import type { GeoLocator, GeoOutcome } from '../../../src/ports.js';
+import type { GeoLocator, GeoOutcome, NetworkInterfaceInfo } from '../../../src/ports.js';
 import { controlPayload, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
 import { networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
 import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../support/firehose-builders.js';
@@ -115,7 +115,7 @@ describe('decorateFirehoseRecords', () => {
   });
 
   it('adds the interface, its security groups and the direction, looking each distinct interface up once', async () => {
-    const interfaces = mapLookup({
+    const interfaces = mapLookup<NetworkInterfaceInfo>({
       'eni-0a1b2c3d4e5f60718': { status: 'found', value: networkInterfaceInfo({ interfaceId: 'eni-0a1b2c3d4e5f60718', privateIpv4Addresses: ['10.0.1.17'] }) },
     });
     const inputs = [transformationRecord(), transformationRecord(), transformationRecord()];
@@ -130,7 +130,7 @@ describe('decorateFirehoseRecords', () => {
   });
 
   it('keeps records Ok without interface fields when the interface is unknown or EC2 fails, and says why', async () => {
-    const interfaces = mapLookup({
+    const interfaces = mapLookup<NetworkInterfaceInfo>({
       'eni-00000000000000001': { status: 'not_found' },
       'eni-00000000000000002': { status: 'failed', reason: 'RequestLimitExceeded' },
     });

@@ -1,0 +1,186 @@
+// Issue 3: the BUILT decorator on 22,000 records over 200 interfaces (about 2.4 MB of flow-log data:
+// Firehose's largest Lambda buffer is 3 MB), EC2 answered by a loopback endpoint. Reports warm ms
+// and records/s, EC2 calls on the first batch and on a repeat, response bytes, and the ratio
+// against a same-run baseline on the same records: base64-decode, split, one Map look-up,
+// JSON.stringify, base64-encode. Also the bundle size and the time to import it.
+//
+// Two deliveries of the same records: all in one invocation, as with a 3 MB buffer (enriched
+// documents are about 2.5 times their line, so most of such a batch cannot fit Lambda's 6 MB
+// response and goes back ProcessingFailed: nothing is lost, and the figure shows why the template
+// keeps the buffer small), and in invocations of 4,000 records, as with the template's 0.5 MB
+// buffer hint, where every record comes back Ok. The ratio is taken on the second.
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../src/adapters/ec2-client.js';
+import { ec2NetworkInterface, ec2SecurityGroupRule } from '../test/support/ec2-builders.js';
+import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
+import { builtBundle, measure, quietly, report, seededRandom } from './measure.js';
+import type { Benchmark } from './run.js';
+
+const INTERFACES = 200;
+const RECORDS = 22_000;
+/** Records per invocation with the template's 0.5 MB Lambda buffer hint (about 110 bytes a line). */
+const RECORDS_PER_SMALL_BATCH = 4_000;
+
+type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+
+function interfaceId(index: number): string {
+  return `eni-${index.toString(16).padStart(17, '0')}`;
+}
+
+function transformationEvent(): FirehoseTransformationEvent {
+  const next = seededRandom(7);
+  const int = (max: number): number => Math.floor(next() * max);
+  const records = Array.from({ length: RECORDS }, (_, index) => {
+    const eni = int(INTERFACES);
+    const local = `10.${eni >> 8}.${eni & 255}.10`;
+    const remote = `${next() < 0.5 ? '198.51.100' : '203.0.113'}.${int(256)}`;
+    const [src, dst] = next() < 0.5 ? [remote, local] : [local, remote];
+    const start = 1_700_000_000 + int(600);
+    const line = `2 123456789012 ${interfaceId(eni)} ${src} ${dst} ${int(65536)} ${[22, 80, 443, 3389][int(4)]} 6 ${1 + int(50)} ${40 + int(90_000)} ${start} ${start + 60} ${next() < 0.8 ? 'ACCEPT' : 'REJECT'} OK\n`;
+    return {
+      recordId: `4954698668313554428650745793632162567570019247115678515${String(index).padStart(7, '0')}`,
+      approximateArrivalTimestamp: 1_700_000_700_000,
+      data: Buffer.from(line).toString('base64'),
+    };
+  });
+  return { invocationId: 'bench', deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/bench', region: 'us-east-1', records };
+}
+
+function inventory() {
+  const networkInterfaces = Array.from({ length: INTERFACES }, (_, eni) =>
+    ec2NetworkInterface({
+      NetworkInterfaceId: interfaceId(eni),
+      PrivateIpAddress: `10.${eni >> 8}.${eni & 255}.10`,
+      PrivateIpAddresses: [{ PrivateIpAddress: `10.${eni >> 8}.${eni & 255}.10`, Primary: true }],
+      Groups: [{ GroupId: `sg-${(eni % 20).toString(16).padStart(17, '0')}`, GroupName: `group-${eni % 20}` }],
+    }),
+  );
+  const securityGroupRules = Array.from({ length: 20 }, (_, group) => [
+    ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-${(group * 2).toString(16).padStart(17, '0')}`, GroupId: `sg-${group.toString(16).padStart(17, '0')}`, IsEgress: false }),
+    ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-${(group * 2 + 1).toString(16).padStart(17, '0')}`, GroupId: `sg-${group.toString(16).padStart(17, '0')}`, IsEgress: true, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }),
+  ]).flat();
+  return { networkInterfaces, securityGroupRules };
+}
+
+/** What a team would write with no validation or enrichment: the floor for this work. */
+function baseline(event: FirehoseTransformationEvent, interfaces: ReadonlyMap<string, string>): number {
+  let bytes = 0;
+  for (const record of event.records) {
+    const fields = Buffer.from(record.data, 'base64').toString('utf8').trim().split(' ');
+    const group = interfaces.get(fields[2] ?? '');
+    bytes += Buffer.from(JSON.stringify({ fields, group })).toString('base64').length;
+  }
+  return bytes;
+}
+
+/** Cold import of the bundle in a fresh process, as a Lambda cold start does (median of 5). */
+function importMilliseconds(bundle: string, environment: NodeJS.ProcessEnv): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle).href)});console.log(performance.now()-t)`;
+  const samples = Array.from({ length: 5 }, () =>
+    Number(execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env: environment, encoding: 'utf8' }).trim()),
+  ).sort((a, b) => a - b);
+  return samples[2] ?? Number.NaN;
+}
+
+function splitEvent(event: FirehoseTransformationEvent, size: number): FirehoseTransformationEvent[] {
+  const events: FirehoseTransformationEvent[] = [];
+  for (let start = 0; start < event.records.length; start += size) {
+    events.push({ ...event, records: event.records.slice(start, start + size) });
+  }
+  return events;
+}
+
+async function runConfiguration(label: string, bundle: string, environment: Record<string, string>, event: FirehoseTransformationEvent, ec2Calls: () => number) {
+  Object.assign(process.env, environment);
+  // A query string gives each configuration its own module instance: its own cold start and caches.
+  const { handler } = (await import(`${pathToFileURL(bundle).href}?configuration=${label}`)) as { handler: Handler };
+  const small = splitEvent(event, RECORDS_PER_SMALL_BATCH);
+  const before = ec2Calls();
+  const { result: firstSmall } = await quietly(async () => Promise.all(small.map((part) => handler(part))));
+  const firstCalls = ec2Calls() - before;
+  const beforeRepeat = ec2Calls();
+  const { result: warm } = await quietly(() =>
+    measure(async () => {
+      for (const part of small) await handler(part);
+    }, { warmUp: 2, runs: 9 }),
+  );
+  const repeatCalls = (ec2Calls() - beforeRepeat) / 11;
+  const { result: whole } = await quietly(() => handler(event));
+  const tally = (records: FirehoseTransformationResult['records']) => {
+    const results = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
+    for (const record of records) results[record.result] += 1;
+    return JSON.stringify(results);
+  };
+  return {
+    warm,
+    firstCalls,
+    repeatCalls,
+    smallResults: tally(firstSmall.flatMap((result) => result.records)),
+    largestSmallResponseBytes: Math.max(...firstSmall.map((result) => JSON.stringify(result).length)),
+    wholeResults: tally(whole.records),
+    wholeResponseBytes: JSON.stringify(whole).length,
+  };
+}
+
+const benchmark: Benchmark = {
+  name: 'decorator (built), EC2 on a loopback endpoint',
+  async run() {
+    const bundle = builtBundle('dist/decorator/index.js');
+    const event = transformationEvent();
+    const { networkInterfaces, securityGroupRules } = inventory();
+    const server = await startEc2LoopbackServer({ networkInterfaces, securityGroupRules });
+    const environment = {
+      AWS_ENDPOINT_URL_EC2: server.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCHBENCH0',
+      AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const interfaceCalls = () => server.calls.filter((call) => call.action === 'DescribeNetworkInterfaces').length;
+    const allCalls = () => server.calls.length;
+    try {
+      const groups = new Map(networkInterfaces.map((eni) => [eni.NetworkInterfaceId ?? '', eni.Groups?.[0]?.GroupId ?? '']));
+      const base = await measure(() => baseline(event, groups), { runs: 9 });
+      const plain = await runConfiguration('default', bundle, environment, event, interfaceCalls);
+      const full = await runConfiguration(
+        'rules-and-geo',
+        bundle,
+        { ...environment, SECURITY_GROUP_RULES: 'true', GEO_PROVIDER: 'mmdb', GEO_DATABASE_PATH: 'events/sample/geo-sample.mmdb' },
+        event,
+        allCalls,
+      );
+      const dataBytes = event.records.reduce((sum, record) => sum + Buffer.from(record.data, 'base64').length, 0);
+      report({
+        'records': RECORDS,
+        'distinct interfaces': INTERFACES,
+        'flow-log data bytes': dataBytes,
+        'baseline ms (decode, split, Map, stringify, encode)': base.medianMs,
+        [`default: warm ms for all records, ${RECORDS_PER_SMALL_BATCH} a batch`]: plain.warm.medianMs,
+        'default: records/s': Math.round(RECORDS / (plain.warm.medianMs / 1000)),
+        'default: ratio warm/baseline': plain.warm.medianMs / base.medianMs,
+        'target ratio': '<= 2.0',
+        'default: EC2 calls, first pass': plain.firstCalls,
+        'target first pass ceil(interfaces/200)': Math.ceil(INTERFACES / MAX_EC2_FILTER_VALUES_PER_CALL),
+        'default: EC2 calls per warm repeat': plain.repeatCalls,
+        'default: results, small batches': plain.smallResults,
+        'default: largest small-batch response bytes': plain.largestSmallResponseBytes,
+        'default: results, one 22,000-record batch': plain.wholeResults,
+        'default: response bytes, one 22,000-record batch': plain.wholeResponseBytes,
+        'rules + mmdb geo: warm ms for all records': full.warm.medianMs,
+        'rules + mmdb geo: ratio warm/baseline': full.warm.medianMs / base.medianMs,
+        'rules + mmdb geo: EC2 calls, first pass': full.firstCalls,
+        'rules + mmdb geo: EC2 calls per warm repeat': full.repeatCalls,
+        'rules + mmdb geo: results, small batches': full.smallResults,
+        'rules + mmdb geo: largest small-batch response bytes': full.largestSmallResponseBytes,
+        'bundle bytes (dist/decorator/index.js)': statSync(bundle).size,
+        'cold import ms (fresh process, median of 5)': importMilliseconds(bundle, { ...process.env, ...environment }),
+      });
+    } finally {
+      await server.close();
+    }
+  },
+};
+export default benchmark;
