@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createFlowLogLineParser,
+  FieldType,
+  FLOW_LOG_FIELDS,
+  formatFromFieldNames,
+  formatFromHeaderLine,
+  parseFlowLogLine,
+  parseFormatString,
+  protocolName,
+  splitRecordText,
+  type FlowLogFieldDefinition,
+} from '../../src/flow-log/index.js';
+
+/** Field names AWS has not documented, for formats of future versions. */
+const futureFieldName = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(?:-[a-z0-9]{1,5}){0,2}$/).filter((name) => !FLOW_LOG_FIELDS.some((field) => field.name === name) && name !== 'protocol-name');
+
+/** A format: some catalogue fields and maybe future ones, in any order, each once. */
+const fieldNames = fc
+  .tuple(fc.subarray(FLOW_LOG_FIELDS.map((field) => field.name), { minLength: 1 }), fc.uniqueArray(futureFieldName, { maxLength: 3 }))
+  .chain(([known, future]) => fc.shuffledSubarray([...known, ...future], { minLength: known.length + future.length }));
+
+const SEPARATOR_CHARACTERS = new Set([' ', '\t', '\r', '\n']);
+/** Text a string field can hold: anything but separators, and not the lone `-` that means absent. */
+const textValue = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).filter((text) => text !== '-' && ![...text].some((character) => SEPARATOR_CHARACTERS.has(character)));
+
+function integerValue(name: string): fc.Arbitrary<number> {
+  switch (name) {
+    case 'srcport':
+    case 'dstport':
+      return fc.integer({ min: 0, max: 65_535 });
+    case 'protocol':
+      return fc.integer({ min: 0, max: 255 });
+    case 'start':
+    case 'end':
+      return fc.integer({ min: 0, max: 8.64e12 });
+    default:
+      return fc.maxSafeNat();
+  }
+}
+
+function valueOf(field: FlowLogFieldDefinition): fc.Arbitrary<string | number | undefined> {
+  const present: fc.Arbitrary<string | number> =
+    field.type === FieldType.Integer ? integerValue(field.name) : field.type === FieldType.Address ? fc.oneof(fc.ipV4(), fc.ipV6()) : textValue;
+  return fc.option(present, { nil: undefined, freq: 4 });
+}
+
+/** A record: a format, a value per field (undefined when absent) and the separators between them. */
+const record = fieldNames.chain((names) => {
+  const format = formatFromFieldNames(names);
+  return fc.record({
+    format: fc.constant(format),
+    values: fc.tuple(...format.fields.map(valueOf)),
+    separators: fc.array(fc.stringMatching(/^[ \t]{1,3}$/), { minLength: format.fields.length + 1, maxLength: format.fields.length + 1 }),
+  });
+});
+
+describe('parseFlowLogLine (property)', () => {
+  it('reads back every value a record was written with, whatever the format and separators', () => {
+    fc.assert(
+      fc.property(record, ({ format, values, separators }) => {
+        // Prepare: the line AWS would write, with '-' for absent values, and the document it stands for.
+        const texts = values.map((value) => (value === undefined ? '-' : String(value)));
+        const line = `${separators[0] === ' ' ? '' : (separators[0] ?? '')}${texts.map((text, index) => `${text}${index === texts.length - 1 ? '' : (separators[index + 1] ?? ' ')}`).join('')}`;
+        const expected: Record<string, unknown> = {};
+        format.fields.forEach((field, index) => {
+          const value = values[index];
+          if (value === undefined) return;
+          expected[field.key] = value;
+          if (field.name === 'protocol' && typeof value === 'number' && protocolName(value) !== undefined) expected.protocol_name = protocolName(value);
+        });
+        const time = expected.start ?? expected.end;
+        if (typeof time === 'number') expected['@timestamp'] = new Date(time * 1000).toISOString();
+
+        // Act
+        const result = parseFlowLogLine(line, format);
+
+        // Assess
+        expect(result).toStrictEqual({ ok: true, value: expected });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails with a field-count error naming the last field when the last value is dropped or one is added', () => {
+    fc.assert(
+      fc.property(record, fc.boolean(), ({ format, values }, drop) => {
+        const texts = values.map((value) => (value === undefined ? '-' : String(value)));
+        const line = (drop ? texts.slice(0, -1) : [...texts, 'extra']).join(' ');
+
+        const result = parseFlowLogLine(line, format);
+
+        expect(result).toMatchObject({ ok: false, error: { code: 'field_count', field: format.fields.at(-1)?.name } });
+      }),
+    );
+  });
+});
+
+const anyText = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.json(),
+  // Lines of flow-log-like tokens reach the parser's deeper paths.
+  fc.array(fc.oneof(fc.constantFrom('-', '{', '"message"', '${version}', 'version', 'srcaddr', '\t', '  ', '\r\n'), fc.ipV4(), fc.ipV6(), fc.nat().map(String), fc.string()), { maxLength: 30 }).map((tokens) => tokens.join(' ')),
+);
+
+describe('the flow-log parser on any text (property)', () => {
+  it('gives parseFlowLogLine a document or a typed error, never an exception', () => {
+    fc.assert(
+      fc.property(fieldNames, anyText, (names, text) => {
+        const result = parseFlowLogLine(text, formatFromFieldNames(names));
+
+        expect(result.ok ? typeof result.value : result.error.code).toMatch(/^(object|field_count|invalid_integer|out_of_range|invalid_address|invalid_time|not_a_flow_log_record)$/);
+        expect(result.ok || result.error.message.length > 0).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the line parser an outcome for every line, never an exception', () => {
+    fc.assert(
+      fc.property(fc.array(anyText, { maxLength: 10 }), (lines) => {
+        const parser = createFlowLogLineParser();
+
+        const outcomes = lines.flatMap((text) => splitRecordText(text)).map((line) => parser.parse(line));
+
+        for (const outcome of outcomes) expect(['flow', 'header', 'blank', 'invalid']).toContain(outcome.kind);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives parseFormatString a format or an error, never an exception', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, fieldNames.map((names) => names.map((name) => `\${${name}}`).join(' '))), (text) => {
+        const result = parseFormatString(text);
+
+        expect(result.ok ? result.value.fields.length > 0 : result.error.message.length > 0).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives formatFromHeaderLine a format or undefined, never an exception', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, fieldNames.map((names) => names.join(' '))), (text) => {
+        const format = formatFromHeaderLine(text);
+
+        expect(format === undefined || format.fields.length > 0).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads back the format of any header line naming documented fields', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom(...FLOW_LOG_FIELDS.map((field) => field.name)), { minLength: 1 }), (names) => {
+        const format = formatFromHeaderLine(names.join(' '));
+
+        expect(format?.fields.map((field) => field.name)).toStrictEqual(names);
+      }),
+    );
+  });
+
+  it('gives splitRecordText lines without line breaks, never an exception', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, anyText.map((text) => JSON.stringify({ message: text }))), (text) => {
+        const lines = splitRecordText(text);
+
+        for (const line of lines) expect(line).not.toMatch(/\n/);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
