@@ -23,3 +23,9 @@ export {
   type RuleMatchResult,
   type SecurityGroupMatcher,
 } from './security-group-matcher.js';
+export {
+  createInterfaceRuleMatchers,
+  peerResolversFrom,
+  type InterfaceRuleMatcher,
+  type InterfaceRuleMatchers,
+} from './interface-rule-matchers.js';

@@ -1,3 +1,6 @@
+import { attributeFlow } from '../analysis/attribute-flow.js';
+import { createInterfaceRuleMatchers, peerResolversFrom, type InterfaceRuleMatcher, type InterfaceRuleMatchers } from '../analysis/interface-rule-matchers.js';
+import { rulePeerReferences } from '../analysis/rule-peer-references.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { GeoLocator, GeoOutcome, LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
 import { inferDirection } from './direction.js';
@@ -15,16 +18,28 @@ export interface BatchLookup<O> {
 export interface FlowLogEnrichmentSources {
   /** Network interfaces by id; absent: no interface fields are added. */
   readonly networkInterfaces?: BatchLookup<LookupOutcome<NetworkInterfaceInfo>>;
-  /** Security-group rules by group id; absent: `security_group_rules` is not added. */
+  /** Security-group rules by group id; absent: neither `security_group_rules` nor rule attribution. */
   readonly securityGroupRules?: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>>;
+  /** Whether to add the full `security_group_rules` when rules are looked up; default true. */
+  readonly listSecurityGroupRules?: boolean;
+  /**
+   * Whether to attribute records to rules (`security_group_rule_ids`, `rule_match`) when rules are
+   * looked up; default true.
+   */
+  readonly attributeRules?: boolean;
+  /** Entries of managed prefix lists by id, for attribution; absent: prefix-list rules stay undecided. */
+  readonly prefixLists?: BatchLookup<LookupOutcome<readonly string[]>>;
+  /** Addresses of the interfaces of security groups by id, for attribution; absent: group-referencing rules stay undecided. */
+  readonly securityGroupMembers?: BatchLookup<LookupOutcome<readonly string[]>>;
   /** Geolocation of public addresses; absent: no `src_geo` / `dst_geo`. */
   readonly geolocation?: GeoLocator;
 }
 
 /**
  * Enriches a batch of flow-log documents in place: network interface and security groups,
- * direction, optionally the applicable security-group rules and the geolocation of public
- * addresses. Every distinct interface, group and address is looked up once per batch. A failed
+ * direction, optionally the applicable security-group rules, the rules that allowed each flow
+ * (src/analysis/attribute-flow.ts) and the geolocation of public addresses. Every distinct
+ * interface, group, prefix list and address is looked up once per batch. A failed
  * look-up never fails the batch: the document goes out without those fields and names the
  * problem in `enrichment_issues`.
  *
@@ -36,6 +51,8 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
   const enriched = documents as EnrichedFlowLog[];
   const interfaces = await lookUpInterfaces(enriched, sources.networkInterfaces);
   const rulesByGroup = await lookUpRules(interfaces, sources.securityGroupRules);
+  const listRules = rulesByGroup !== undefined && sources.listSecurityGroupRules !== false;
+  const ruleMatchers = rulesByGroup !== undefined && sources.attributeRules !== false ? await prepareAttribution(rulesByGroup, sources) : undefined;
   const locations = await lookUpLocations(enriched, sources.geolocation);
   // Records of one interface and direction share their applicable rules: filter once per batch.
   const rulesByInterfaceAndDirection = new Map<string, readonly SecurityGroupRule[]>();
@@ -51,8 +68,12 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
       if (direction !== undefined) {
         document.direction = direction;
       }
-      if (rulesByGroup !== undefined && direction !== undefined) {
+      if (listRules && direction !== undefined) {
         addRules(document, info, direction, rulesByGroup, rulesByInterfaceAndDirection);
+      }
+      // An interface without security groups (NAT gateway, Transit Gateway attachment) is not filtered by any.
+      if (ruleMatchers !== undefined && direction !== undefined && info.securityGroups.length > 0) {
+        addAttribution(document, ruleMatchers(info, direction));
       }
     } else if (outcome?.status === 'not_found') {
       addEnrichmentIssue(document, EnrichmentIssue.EniNotFound);
@@ -138,6 +159,36 @@ async function lookUpRules(
     }
   }
   return groupIds.size === 0 ? new Map() : source.lookup(groupIds);
+}
+
+/**
+ * Looks up what the batch's rules refer to (prefix lists, referenced groups) and returns the
+ * per-interface matchers of the batch, compiled on first use.
+ */
+async function prepareAttribution(
+  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
+  sources: FlowLogEnrichmentSources,
+): Promise<InterfaceRuleMatchers> {
+  const references = rulePeerReferences([...rulesByGroup.values()].flatMap((outcome) => (outcome.status === 'found' ? outcome.value : [])));
+  const lookUp = (ids: ReadonlySet<string>, source: BatchLookup<LookupOutcome<readonly string[]>> | undefined) =>
+    source === undefined || ids.size === 0 ? Promise.resolve(new Map<string, LookupOutcome<readonly string[]>>()) : source.lookup(ids);
+  const [prefixLists, members] = await Promise.all([
+    lookUp(references.prefixListIds, sources.prefixLists),
+    lookUp(references.securityGroupIds, sources.securityGroupMembers),
+  ]);
+  return createInterfaceRuleMatchers(rulesByGroup, peerResolversFrom(prefixLists, members));
+}
+
+function addAttribution(document: EnrichedFlowLog, { matcher, rulesComplete }: InterfaceRuleMatcher): void {
+  const attribution = attributeFlow(document, matcher);
+  if (attribution === undefined) return;
+  if (!rulesComplete) addEnrichmentIssue(document, EnrichmentIssue.RulesLookupFailed);
+  if (!attribution.complete) addEnrichmentIssue(document, EnrichmentIssue.RulePeerLookupFailed);
+  if (attribution.ruleIds.length > 0) document.security_group_rule_ids = attribution.ruleIds;
+  // With a group's rules missing, "no rule allows it" cannot be said; a rule that allows it still can.
+  if (attribution.ruleMatch !== undefined && (rulesComplete || attribution.ruleIds.length > 0 || attribution.ruleMatch === 'return_traffic')) {
+    document.rule_match = attribution.ruleMatch;
+  }
 }
 
 async function lookUpLocations(

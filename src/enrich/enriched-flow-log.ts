@@ -1,4 +1,5 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
+import type { RuleMatch } from '../analysis/attribute-flow.js';
 import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 
 /** Keywords for what enrichment could not add to a document. */
@@ -9,6 +10,8 @@ export const EnrichmentIssue = {
   EniLookupFailed: 'eni_lookup_failed',
   /** The rules of the interface's security groups could not be read. */
   RulesLookupFailed: 'sg_rules_lookup_failed',
+  /** A rule's prefix list or referenced group could not be read: the rule attribution may miss that rule. */
+  RulePeerLookupFailed: 'sg_rule_peer_lookup_failed',
   /** The geolocation provider failed for an address of the record. */
   GeoFailed: 'geo_failed',
   /** The geolocation provider's quota is used up. */
@@ -27,6 +30,10 @@ export interface EnrichmentFields {
   direction?: 'ingress' | 'egress';
   /** The rules of the interface's groups that apply to the record's direction (opt-in). */
   security_group_rules?: readonly SecurityGroupRule[];
+  /** Every current rule that allows the flow (ACCEPT) or would allow it (REJECT); see src/analysis/attribute-flow.ts. */
+  security_group_rule_ids?: readonly string[];
+  /** What the current rules say of the flow: `matched`, `return_traffic`, `unmatched`, `would_allow` or `no_rule`. */
+  rule_match?: RuleMatch;
   src_geo?: GeoLocation;
   dst_geo?: GeoLocation;
   enrichment_issues?: EnrichmentIssue[];
