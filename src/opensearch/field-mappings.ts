@@ -1,0 +1,186 @@
+import { AppenderError } from '../errors.js';
+import type { EnrichmentFields } from '../enrich/enriched-flow-log.js';
+import { FieldType, FLOW_LOG_FIELDS, type FlowLogFieldDefinition } from '../flow-log/field-catalogue.js';
+import type { GeoLocation, SecurityGroupRule, SecurityGroupRulePeer } from '../ports.js';
+
+/** An OpenSearch field mapping of a value the decorator emits. */
+export type LeafMapping =
+  | { readonly type: 'keyword'; readonly ignore_above: number }
+  | { readonly type: 'ip' }
+  | { readonly type: 'integer' }
+  | { readonly type: 'long' }
+  | { readonly type: 'date'; readonly format?: string }
+  | { readonly type: 'geo_point' };
+
+/**
+ * A JSON object (not `nested`): OpenSearch Dashboards visualizations aggregate on object fields
+ * but cannot on nested ones, and nothing we ask of `security_group_rules` needs per-element
+ * matching, so the flattening that objects do costs nothing here.
+ */
+export interface ObjectMapping {
+  readonly properties: Readonly<Record<string, FieldMapping>>;
+}
+
+export type FieldMapping = LeafMapping | ObjectMapping;
+
+export type LeafMappingType = LeafMapping['type'];
+
+/**
+ * Keyword values longer than this are kept in `_source` but not indexed, so one absurd tag or
+ * description cannot make a document fail (Lucene rejects terms over 32 KB).
+ */
+export const KEYWORD_IGNORE_ABOVE = 1024;
+
+const KEYWORD: LeafMapping = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
+const IP: LeafMapping = { type: 'ip' };
+const INTEGER: LeafMapping = { type: 'integer' };
+const LONG: LeafMapping = { type: 'long' };
+
+/**
+ * Integer catalogue fields whose mapping is not `integer`.
+ * - `bytes` and `packets` of one aggregation interval can pass 2^31 on a busy interface.
+ * - `start` and `end` are `date` with `epoch_second`: range queries and histograms on the real
+ *   flow window (`end` finds flows still open at a moment) work with date math, Dashboards shows
+ *   them as dates, and `_source` keeps the exact integer the decorator emitted. `@timestamp`
+ *   (from `start`) stays the time field of the index pattern.
+ */
+export const INTEGER_FIELD_OVERRIDES: Readonly<Record<string, LeafMapping>> = {
+  bytes: LONG,
+  packets: LONG,
+  start: { type: 'date', format: 'epoch_second' },
+  end: { type: 'date', format: 'epoch_second' },
+};
+
+/** The mapping a catalogue field gets from its type: addresses `ip`, text `keyword`, numbers `integer` unless overridden. */
+export function catalogueFieldMapping(field: FlowLogFieldDefinition): LeafMapping {
+  switch (field.type) {
+    case FieldType.Address:
+      return IP;
+    case FieldType.String:
+      return KEYWORD;
+    case FieldType.Integer:
+      return INTEGER_FIELD_OVERRIDES[field.key] ?? INTEGER;
+  }
+}
+
+/** Fields of FlowLogDocument that the parser derives rather than reads from a catalogue column. */
+export const DERIVED_DOCUMENT_FIELD_MAPPINGS = {
+  '@timestamp': { type: 'date' },
+  protocol_name: KEYWORD,
+} as const satisfies Readonly<Record<string, LeafMapping>>;
+
+/** Every key of every member of a union (`keyof` alone gives only the common keys). */
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+
+const GEO_LOCATION_MAPPING = {
+  properties: {
+    country_code: KEYWORD,
+    country_name: KEYWORD,
+    region_code: KEYWORD,
+    region_name: KEYWORD,
+    city: KEYWORD,
+    location: { type: 'geo_point' },
+  } satisfies { readonly [K in keyof GeoLocation]-?: FieldMapping },
+} as const satisfies ObjectMapping;
+
+const SECURITY_GROUP_RULE_MAPPING = {
+  properties: {
+    rule_id: KEYWORD,
+    group_id: KEYWORD,
+    direction: KEYWORD,
+    // `-1`, `tcp`, `icmpv6` or a number as text: a keyword, as DescribeSecurityGroupRules gives it.
+    protocol: KEYWORD,
+    from_port: INTEGER,
+    to_port: INTEGER,
+    description: KEYWORD,
+    peer: {
+      properties: {
+        kind: KEYWORD,
+        // A CIDR as text: `ip_range` would allow containment queries but not terms aggregations.
+        cidr: KEYWORD,
+        prefix_list_id: KEYWORD,
+        group_id: KEYWORD,
+        user_id: KEYWORD,
+        vpc_id: KEYWORD,
+        vpc_peering_connection_id: KEYWORD,
+      } satisfies { readonly [K in KeysOfUnion<SecurityGroupRulePeer>]-?: FieldMapping },
+    },
+  } satisfies { readonly [K in keyof SecurityGroupRule]-?: FieldMapping },
+} as const satisfies ObjectMapping;
+
+/**
+ * Fields of issue 7 (which security-group rules allow each flow), mapped before the decorator
+ * emits them so that indices created in between already type them. They stay here whether or not
+ * EnrichmentFields lists them yet; ENRICHMENT_FIELD_MAPPINGS covers every other enrichment key.
+ */
+export const PLANNED_FIELD_MAPPINGS = {
+  /** The ids of the current rules that allow the flow (a keyword array). */
+  security_group_rule_ids: KEYWORD,
+  /** What the rules say of the flow: `matched`, `return_traffic`, `unmatched`, `would_allow`, `no_rule`. */
+  rule_match: KEYWORD,
+} as const satisfies Readonly<Record<string, FieldMapping>>;
+
+type PlannedFieldKey = keyof typeof PLANNED_FIELD_MAPPINGS;
+
+/**
+ * The fields enrichment adds. Typed over `keyof EnrichmentFields`, so a field added there does
+ * not compile until it has a mapping here (or among the planned fields).
+ */
+export const ENRICHMENT_FIELD_MAPPINGS = {
+  security_group_ids: KEYWORD,
+  security_group_names: KEYWORD,
+  interface_type: KEYWORD,
+  direction: KEYWORD,
+  security_group_rules: SECURITY_GROUP_RULE_MAPPING,
+  src_geo: GEO_LOCATION_MAPPING,
+  dst_geo: GEO_LOCATION_MAPPING,
+  enrichment_issues: KEYWORD,
+} as const satisfies { readonly [K in Exclude<keyof EnrichmentFields, PlannedFieldKey>]-?: FieldMapping };
+
+/**
+ * The `properties` of the index mapping: every catalogue field (typed from the catalogue, so a new
+ * flow-log field is mapped as soon as it is catalogued), the derived fields, the enrichment fields
+ * and the planned ones. A key defined twice must be mapped the same way (`interface_type` is both
+ * a v11 field and an enrichment field).
+ *
+ * @example
+ * flowLogMappingProperties().srcaddr // { type: 'ip' }
+ */
+export function flowLogMappingProperties(): Readonly<Record<string, FieldMapping>> {
+  const properties: Record<string, FieldMapping> = {};
+  const add = (key: string, mapping: FieldMapping): void => {
+    const existing = properties[key];
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(mapping)) {
+      throw new AppenderError(`field ${key} is mapped twice, as ${JSON.stringify(existing)} and ${JSON.stringify(mapping)}`);
+    }
+    properties[key] = mapping;
+  };
+  for (const field of FLOW_LOG_FIELDS) add(field.key, catalogueFieldMapping(field));
+  for (const [key, mapping] of Object.entries(DERIVED_DOCUMENT_FIELD_MAPPINGS)) add(key, mapping);
+  for (const [key, mapping] of Object.entries(ENRICHMENT_FIELD_MAPPINGS)) add(key, mapping);
+  for (const [key, mapping] of Object.entries(PLANNED_FIELD_MAPPINGS)) add(key, mapping);
+  return properties;
+}
+
+export function isObjectMapping(mapping: FieldMapping): mapping is ObjectMapping {
+  return 'properties' in mapping;
+}
+
+/**
+ * Every leaf field of a mapping by its dotted path, in mapping order.
+ *
+ * @example
+ * mappedLeafFields(flowLogMappingProperties()).get('src_geo.location') // { type: 'geo_point' }
+ */
+export function mappedLeafFields(properties: Readonly<Record<string, FieldMapping>>, prefix = ''): ReadonlyMap<string, LeafMapping> {
+  const leaves = new Map<string, LeafMapping>();
+  for (const [key, mapping] of Object.entries(properties)) {
+    const path = `${prefix}${key}`;
+    if (isObjectMapping(mapping)) {
+      for (const [childPath, child] of mappedLeafFields(mapping.properties, `${path}.`)) leaves.set(childPath, child);
+    } else {
+      leaves.set(path, mapping);
+    }
+  }
+  return leaves;
+}

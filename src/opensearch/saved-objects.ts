@@ -1,0 +1,482 @@
+import { flowLogMappingProperties } from './field-mappings.js';
+import { indexPatternFields } from './index-pattern-fields.js';
+
+/** The saved-object types this project ships. */
+export const SavedObjectType = {
+  IndexPattern: 'index-pattern',
+  Visualization: 'visualization',
+  Search: 'search',
+  Dashboard: 'dashboard',
+} as const;
+export type SavedObjectType = (typeof SavedObjectType)[keyof typeof SavedObjectType];
+
+/**
+ * The newest migration each type has in OpenSearch Dashboards 1.x and 2.x (its saved-object
+ * migrations stop at the Kibana 7.10 fork). Declaring them means Dashboards stores our objects as
+ * sent instead of migrating them, so a later run finds exactly what it installed; a version newer
+ * than the server knows would make the import fail, hence `search` stays at 7.4.0, the newest
+ * every release has.
+ */
+export const MIGRATION_VERSIONS: Readonly<Record<SavedObjectType, string>> = {
+  'index-pattern': '7.6.0',
+  visualization: '7.10.0',
+  search: '7.4.0',
+  dashboard: '7.9.3',
+};
+
+export interface SavedObjectReference {
+  readonly name: string;
+  readonly type: SavedObjectType;
+  readonly id: string;
+}
+
+/** One line of a saved-objects NDJSON file, as `POST /api/saved_objects/_import` takes it. */
+export interface SavedObject {
+  readonly type: SavedObjectType;
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly references: readonly SavedObjectReference[];
+  readonly migrationVersion: Readonly<Record<string, string>>;
+}
+
+/** Ids of the objects, fixed so a re-run overwrites rather than duplicates, and links stay valid. */
+export const SAVED_OBJECT_IDS = {
+  indexPattern: 'vpc-flow-logs-index-pattern',
+  flowsSearch: 'vpc-flow-logs-flows',
+  networkInterfaces: 'vpc-flow-logs-network-interfaces',
+  destinationPorts: 'vpc-flow-logs-destination-ports',
+  protocols: 'vpc-flow-logs-protocols',
+  actions: 'vpc-flow-logs-actions',
+  sources: 'vpc-flow-logs-sources',
+  sgDashboard: 'vpc-flow-logs-sg-dashboard',
+  trafficBySecurityGroup: 'vpc-flow-logs-traffic-by-security-group',
+  flowsBySecurityGroupName: 'vpc-flow-logs-flows-by-security-group-name',
+  rejectedBySourceAndPort: 'vpc-flow-logs-rejected-by-source-and-port',
+  sensitivePortsFromInternet: 'vpc-flow-logs-sensitive-ports-from-internet',
+  sensitivePortsFromInternetSearch: 'vpc-flow-logs-sensitive-ports-from-internet-flows',
+  publicSourcesMap: 'vpc-flow-logs-public-sources-map',
+  securityDashboard: 'vpc-flow-logs-security-dashboard',
+} as const;
+
+/** Administration ports people rarely mean to open to the internet: remote shells and data stores. */
+export const SENSITIVE_PORTS: readonly { readonly port: number; readonly service: string }[] = [
+  { port: 22, service: 'SSH' },
+  { port: 3389, service: 'RDP' },
+  { port: 1433, service: 'Microsoft SQL Server' },
+  { port: 1521, service: 'Oracle' },
+  { port: 3306, service: 'MySQL / Aurora MySQL' },
+  { port: 5432, service: 'PostgreSQL' },
+  { port: 6379, service: 'Redis' },
+  { port: 9042, service: 'Cassandra' },
+  { port: 9200, service: 'OpenSearch / Elasticsearch' },
+  { port: 11211, service: 'Memcached' },
+  { port: 27017, service: 'MongoDB' },
+];
+
+/**
+ * Sources that are not "the internet": private (RFC 1918, unique local), shared (carrier-grade
+ * NAT), loopback and link-local networks. A query cannot call isPublicAddress, so the networks are
+ * spelled out as CIDR terms, which OpenSearch matches against `ip` fields.
+ */
+export const INTERNAL_SOURCE_NETWORKS: readonly string[] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+  '::1/128',
+];
+
+/** DQL (`kuery`) queries of the views. */
+export const VIEW_QUERIES = {
+  rejected: 'action:REJECT',
+  sensitivePortsFromInternet: [
+    'action:ACCEPT',
+    'direction:ingress',
+    `dstport:(${SENSITIVE_PORTS.map(({ port }) => port).join(' or ')})`,
+    `not srcaddr:(${INTERNAL_SOURCE_NETWORKS.map((network) => `"${network}"`).join(' or ')})`,
+  ].join(' and '),
+} as const;
+
+const TITLE_PREFIX = 'VPC Flow Logs - ';
+const INDEX_REF_NAME = 'kibanaSavedObjectMeta.searchSourceJSON.index';
+/** The Kibana API version OpenSearch Dashboards reports; panels of this version need no client-side migration. */
+const PANEL_VERSION = '7.10.2';
+/** Dashboards lay panels on a grid 48 units wide. */
+const DASHBOARD_GRID_COLUMNS = 48;
+
+interface Aggregation {
+  readonly id: string;
+  readonly enabled: true;
+  readonly type: string;
+  readonly schema: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+function count(id: string): Aggregation {
+  return { id, enabled: true, type: 'count', schema: 'metric', params: {} };
+}
+
+function sum(id: string, field: string, customLabel: string): Aggregation {
+  return { id, enabled: true, type: 'sum', schema: 'metric', params: { field, customLabel } };
+}
+
+function terms(id: string, schema: 'bucket' | 'segment', field: string, size: number, customLabel: string): Aggregation {
+  return {
+    id,
+    enabled: true,
+    type: 'terms',
+    schema,
+    params: {
+      field,
+      size,
+      order: 'desc',
+      orderBy: '1',
+      otherBucket: false,
+      otherBucketLabel: 'Other',
+      missingBucket: false,
+      missingBucketLabel: 'Missing',
+      customLabel,
+    },
+  };
+}
+
+function geohashGrid(id: string, field: string): Aggregation {
+  return {
+    id,
+    enabled: true,
+    type: 'geohash_grid',
+    schema: 'segment',
+    params: { field, autoPrecision: true, precision: 2, useGeocentroid: true, isFilteredByCollar: true },
+  };
+}
+
+function searchSourceJson(query: string, withIndex: boolean): string {
+  return JSON.stringify({
+    query: { query, language: 'kuery' },
+    filter: [],
+    ...(withIndex && { indexRefName: INDEX_REF_NAME }),
+  });
+}
+
+const INDEX_PATTERN_REFERENCE: SavedObjectReference = { name: INDEX_REF_NAME, type: SavedObjectType.IndexPattern, id: SAVED_OBJECT_IDS.indexPattern };
+
+interface VisualizationSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly type: 'table' | 'pie' | 'tile_map';
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly aggs: readonly Aggregation[];
+  readonly query?: string;
+}
+
+function visualization(spec: VisualizationSpec): SavedObject {
+  const title = `${TITLE_PREFIX}${spec.title}`;
+  return {
+    type: SavedObjectType.Visualization,
+    id: spec.id,
+    attributes: {
+      title,
+      description: spec.description,
+      visState: JSON.stringify({ title, type: spec.type, aggs: spec.aggs, params: spec.params }),
+      uiStateJSON: '{}',
+      version: 1,
+      kibanaSavedObjectMeta: { searchSourceJSON: searchSourceJson(spec.query ?? '', true) },
+    },
+    references: [INDEX_PATTERN_REFERENCE],
+    migrationVersion: { visualization: MIGRATION_VERSIONS.visualization },
+  };
+}
+
+const TABLE_PARAMS = {
+  perPage: 10,
+  showPartialRows: false,
+  showMetricsAtAllLevels: false,
+  showTotal: false,
+  totalFunc: 'sum',
+  percentageCol: '',
+  sort: { columnIndex: null, direction: null },
+} as const;
+
+const PIE_PARAMS = {
+  type: 'pie',
+  addTooltip: true,
+  addLegend: true,
+  legendPosition: 'right',
+  isDonut: true,
+  labels: { show: false, values: true, last_level: true, truncate: 100 },
+} as const;
+
+function table(spec: Omit<VisualizationSpec, 'type' | 'params'>): SavedObject {
+  return visualization({ ...spec, type: 'table', params: TABLE_PARAMS });
+}
+
+function pie(spec: Omit<VisualizationSpec, 'type' | 'params'>): SavedObject {
+  return visualization({ ...spec, type: 'pie', params: PIE_PARAMS });
+}
+
+function savedSearch(spec: { id: string; title: string; description: string; columns: readonly string[]; query?: string }): SavedObject {
+  return {
+    type: SavedObjectType.Search,
+    id: spec.id,
+    attributes: {
+      title: `${TITLE_PREFIX}${spec.title}`,
+      description: spec.description,
+      hits: 0,
+      columns: spec.columns,
+      sort: [['@timestamp', 'desc']],
+      version: 1,
+      kibanaSavedObjectMeta: { searchSourceJSON: searchSourceJson(spec.query ?? '', true) },
+    },
+    references: [INDEX_PATTERN_REFERENCE],
+    migrationVersion: { search: MIGRATION_VERSIONS.search },
+  };
+}
+
+interface PanelSpec {
+  readonly object: SavedObject;
+  readonly width: number;
+  readonly height: number;
+}
+
+function dashboard(spec: { id: string; title: string; description: string; panels: readonly PanelSpec[] }): SavedObject {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  const panels = spec.panels.map((panel, index) => {
+    if (x + panel.width > DASHBOARD_GRID_COLUMNS) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const panelIndex = String(index + 1);
+    const entry = {
+      version: PANEL_VERSION,
+      gridData: { x, y, w: panel.width, h: panel.height, i: panelIndex },
+      panelIndex,
+      embeddableConfig: {},
+      panelRefName: `panel_${index}`,
+    };
+    x += panel.width;
+    rowHeight = Math.max(rowHeight, panel.height);
+    return entry;
+  });
+  return {
+    type: SavedObjectType.Dashboard,
+    id: spec.id,
+    attributes: {
+      title: `${TITLE_PREFIX}${spec.title}`,
+      description: spec.description,
+      hits: 0,
+      panelsJSON: JSON.stringify(panels),
+      optionsJSON: JSON.stringify({ hidePanelTitles: false, useMargins: true }),
+      version: 1,
+      timeRestore: true,
+      timeFrom: 'now-24h',
+      timeTo: 'now',
+      refreshInterval: { pause: true, value: 0 },
+      kibanaSavedObjectMeta: { searchSourceJSON: searchSourceJson('', false) },
+    },
+    references: spec.panels.map((panel, index) => ({ name: `panel_${index}`, type: panel.object.type, id: panel.object.id })),
+    migrationVersion: { dashboard: MIGRATION_VERSIONS.dashboard },
+  };
+}
+
+export interface SavedObjectsOptions {
+  readonly indexPattern: string;
+}
+
+/**
+ * The OpenSearch Dashboards objects: the index pattern (time field `@timestamp`, fields from the
+ * mapping), the lab's SGDashboard rebuilt on the enriched fields, and a security dashboard with
+ * traffic by security group, rejected flows by source and port, administration and database ports
+ * reached from the internet, and a map of public sources. Referenced objects come before the
+ * objects that reference them.
+ *
+ * @example
+ * const ndjson = toSavedObjectsNdjson(buildSavedObjects({ indexPattern: 'cwl-*' }));
+ */
+export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
+  const indexPattern: SavedObject = {
+    type: SavedObjectType.IndexPattern,
+    id: SAVED_OBJECT_IDS.indexPattern,
+    attributes: {
+      title: options.indexPattern,
+      timeFieldName: '@timestamp',
+      fields: JSON.stringify(indexPatternFields(flowLogMappingProperties())),
+      fieldFormatMap: JSON.stringify({ bytes: { id: 'bytes' } }),
+    },
+    references: [],
+    migrationVersion: { 'index-pattern': MIGRATION_VERSIONS['index-pattern'] },
+  };
+
+  // The lab's SGDashboard: ENI list, destination ports, protocol and action pies, sources, flows.
+  const flows = savedSearch({
+    id: SAVED_OBJECT_IDS.flowsSearch,
+    title: 'Flows',
+    description: 'Every flow, newest first.',
+    columns: ['interface_id', 'action', 'srcaddr', 'dstport', 'bytes', 'packets'],
+  });
+  const networkInterfaces = table({
+    id: SAVED_OBJECT_IDS.networkInterfaces,
+    title: 'Network interfaces',
+    description: 'Network interfaces by number of flows.',
+    aggs: [count('1'), sum('2', 'bytes', 'Bytes'), terms('3', 'bucket', 'interface_id', 50, 'Network interface')],
+  });
+  const destinationPorts = table({
+    id: SAVED_OBJECT_IDS.destinationPorts,
+    title: 'Destination ports',
+    description: 'Destination ports by number of flows.',
+    aggs: [count('1'), terms('2', 'bucket', 'dstport', 20, 'Destination port')],
+  });
+  const protocols = pie({
+    id: SAVED_OBJECT_IDS.protocols,
+    title: 'Protocols',
+    description: 'Flows by IP protocol.',
+    aggs: [count('1'), terms('2', 'segment', 'protocol_name', 10, 'Protocol')],
+  });
+  const actions = pie({
+    id: SAVED_OBJECT_IDS.actions,
+    title: 'Actions',
+    description: 'Accepted and rejected flows.',
+    aggs: [count('1'), terms('2', 'segment', 'action', 5, 'Action')],
+  });
+  const sources = table({
+    id: SAVED_OBJECT_IDS.sources,
+    title: 'Sources',
+    description: 'Source addresses by number of flows.',
+    aggs: [count('1'), sum('2', 'bytes', 'Bytes'), terms('3', 'bucket', 'srcaddr', 20, 'Source address')],
+  });
+  const sgDashboard = dashboard({
+    id: SAVED_OBJECT_IDS.sgDashboard,
+    title: 'SGDashboard',
+    description: 'The VPC Flow Logs lab dashboard on enriched documents.',
+    panels: [
+      { object: networkInterfaces, width: 16, height: 15 },
+      { object: destinationPorts, width: 16, height: 15 },
+      { object: sources, width: 16, height: 15 },
+      { object: protocols, width: 24, height: 12 },
+      { object: actions, width: 24, height: 12 },
+      { object: flows, width: 48, height: 20 },
+    ],
+  });
+
+  const trafficBySecurityGroup = table({
+    id: SAVED_OBJECT_IDS.trafficBySecurityGroup,
+    title: 'Traffic by security group',
+    description: 'Flows and bytes per security group of the flow\'s network interface, split by action.',
+    aggs: [
+      count('1'),
+      sum('2', 'bytes', 'Bytes'),
+      sum('3', 'packets', 'Packets'),
+      terms('4', 'bucket', 'security_group_ids', 20, 'Security group'),
+      terms('5', 'bucket', 'action', 2, 'Action'),
+    ],
+  });
+  const flowsBySecurityGroupName = pie({
+    id: SAVED_OBJECT_IDS.flowsBySecurityGroupName,
+    title: 'Flows by security group name',
+    description: 'Flows per security group name.',
+    aggs: [count('1'), terms('2', 'segment', 'security_group_names', 10, 'Security group name')],
+  });
+  const rejectedBySourceAndPort = table({
+    id: SAVED_OBJECT_IDS.rejectedBySourceAndPort,
+    title: 'Rejected flows by source and port',
+    description: 'Sources of rejected flows and the destination ports they tried.',
+    query: VIEW_QUERIES.rejected,
+    aggs: [count('1'), terms('2', 'bucket', 'srcaddr', 20, 'Source address'), terms('3', 'bucket', 'dstport', 5, 'Destination port')],
+  });
+  const sensitivePortsDescription = `Accepted inbound flows from outside private networks to ${SENSITIVE_PORTS.map(({ port, service }) => `${port} (${service})`).join(', ')}.`;
+  const sensitivePortsFromInternet = table({
+    id: SAVED_OBJECT_IDS.sensitivePortsFromInternet,
+    title: 'SSH, RDP and database ports reached from the internet',
+    description: sensitivePortsDescription,
+    query: VIEW_QUERIES.sensitivePortsFromInternet,
+    aggs: [
+      count('1'),
+      sum('2', 'bytes', 'Bytes'),
+      terms('3', 'bucket', 'dstport', 11, 'Destination port'),
+      terms('4', 'bucket', 'interface_id', 10, 'Network interface'),
+      terms('5', 'bucket', 'srcaddr', 10, 'Source address'),
+    ],
+  });
+  const sensitivePortsFlows = savedSearch({
+    id: SAVED_OBJECT_IDS.sensitivePortsFromInternetSearch,
+    title: 'SSH, RDP and database flows from the internet',
+    description: sensitivePortsDescription,
+    query: VIEW_QUERIES.sensitivePortsFromInternet,
+    columns: ['interface_id', 'srcaddr', 'src_geo.country_code', 'dstport', 'security_group_ids', 'bytes', 'packets'],
+  });
+  const publicSourcesMap = visualization({
+    id: SAVED_OBJECT_IDS.publicSourcesMap,
+    title: 'Public sources',
+    description: 'Where flows from public addresses come from (src_geo.location; needs geolocation enrichment).',
+    type: 'tile_map',
+    params: {
+      colorSchema: 'Yellow to Red',
+      mapType: 'Scaled Circle Markers',
+      isDesaturated: true,
+      addTooltip: true,
+      heatClusterSize: 1.5,
+      legendPosition: 'bottomright',
+      mapZoom: 2,
+      mapCenter: [0, 0],
+    },
+    aggs: [count('1'), geohashGrid('2', 'src_geo.location')],
+  });
+  const securityDashboard = dashboard({
+    id: SAVED_OBJECT_IDS.securityDashboard,
+    title: 'Security groups and exposure',
+    description: 'Traffic by security group, rejected flows, administration and database ports reached from the internet, public sources.',
+    panels: [
+      { object: trafficBySecurityGroup, width: 32, height: 15 },
+      { object: flowsBySecurityGroupName, width: 16, height: 15 },
+      { object: rejectedBySourceAndPort, width: 24, height: 15 },
+      { object: sensitivePortsFromInternet, width: 24, height: 15 },
+      { object: publicSourcesMap, width: 48, height: 20 },
+      { object: sensitivePortsFlows, width: 48, height: 15 },
+    ],
+  });
+
+  return [
+    indexPattern,
+    flows,
+    networkInterfaces,
+    destinationPorts,
+    protocols,
+    actions,
+    sources,
+    sgDashboard,
+    trafficBySecurityGroup,
+    flowsBySecurityGroupName,
+    rejectedBySourceAndPort,
+    sensitivePortsFromInternet,
+    sensitivePortsFlows,
+    publicSourcesMap,
+    securityDashboard,
+  ];
+}
+
+/**
+ * Saved objects as NDJSON, one object per line with a trailing newline, the format the Dashboards
+ * import API and its "Saved objects > Import" page take.
+ *
+ * @example toSavedObjectsNdjson(buildSavedObjects({ indexPattern: 'cwl-*' })).split('\n')[0] // '{"attributes":{"title":"cwl-*",...'
+ */
+export function toSavedObjectsNdjson(objects: readonly SavedObject[]): string {
+  return objects
+    .map((object) =>
+      JSON.stringify({ attributes: object.attributes, id: object.id, migrationVersion: object.migrationVersion, references: object.references, type: object.type }),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+/** Where a dashboard opens in OpenSearch Dashboards. */
+export function dashboardUrl(dashboardsBaseUrl: string, dashboardId: string): string {
+  return `${dashboardsBaseUrl.replace(/\/+$/, '')}/app/dashboards#/view/${encodeURIComponent(dashboardId)}`;
+}
