@@ -3,10 +3,23 @@ import type { GeolocationConfig } from '../config/decorator-config.js';
 import { createCachedBatchLookup, type CachedBatchLookup } from '../enrich/cached-batch-lookup.js';
 import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { DecorationActivity, LookupActivity } from '../firehose/report-decoration.js';
-import type { Clock, GeoLocator, LookupOutcome, Logger, NetworkInterfaceInfo, NetworkInterfaceSource, SecurityGroupRule, SecurityGroupRuleSource } from '../ports.js';
+import type {
+  Clock,
+  GeoLocator,
+  LookupOutcome,
+  Logger,
+  NetworkInterfaceInfo,
+  NetworkInterfaceSource,
+  PrefixListSource,
+  SecurityGroupMemberSource,
+  SecurityGroupRule,
+  SecurityGroupRuleSource,
+} from '../ports.js';
 import { createCachedGeoLocator } from './cached-geo-locator.js';
 import { MAX_EC2_FILTER_VALUES_PER_CALL } from './ec2-client.js';
+import { createEc2SecurityGroupMemberSource } from './ec2-group-member-source.js';
 import { createEc2NetworkInterfaceSource } from './ec2-network-interface-source.js';
+import { createEc2PrefixListSource } from './ec2-prefix-list-source.js';
 import { createEc2SecurityGroupRuleSource } from './ec2-security-group-rule-source.js';
 
 export interface EnrichmentCacheSettings {
@@ -16,7 +29,13 @@ export interface EnrichmentCacheSettings {
 }
 
 export interface EnrichmentSourceSettings extends EnrichmentCacheSettings {
+  /** Emit the full `security_group_rules` list (the rules are read from EC2 for it). */
   readonly securityGroupRules: boolean;
+  /**
+   * Rule attribution. True: read the rules, prefix lists and referenced groups for it, even when
+   * the rules are not listed. False: none. Absent: attribute wherever rules are read anyway.
+   */
+  readonly ruleAttribution?: boolean;
   readonly geolocation: GeolocationConfig;
 }
 
@@ -30,6 +49,9 @@ export interface CachedEnrichment {
 /** Entries kept per cache: far above a busy account's interface count, yet bounded in memory. */
 const MAX_CACHED_INTERFACES = 20_000;
 const MAX_CACHED_GROUPS = 5_000;
+const MAX_CACHED_PREFIX_LISTS = 1_000;
+/** Prefix lists handed to the source at once; it fetches them one call each, with its own concurrency. */
+const PREFIX_LISTS_PER_FETCH = 50;
 /** DescribeNetworkInterfaces calls in flight at once: EC2's Describe bucket refills 20 a second. */
 const EC2_CONCURRENCY = 2;
 
@@ -43,8 +65,16 @@ interface Counted {
  * failures not at all, and one request in flight per id.
  */
 export function createCachedEnrichment(
-  settings: EnrichmentCacheSettings,
-  sources: { networkInterfaces: NetworkInterfaceSource; securityGroupRules?: SecurityGroupRuleSource; geolocation?: GeoLocator & Counted },
+  settings: EnrichmentCacheSettings & Partial<Pick<EnrichmentSourceSettings, 'securityGroupRules' | 'ruleAttribution'>>,
+  sources: {
+    networkInterfaces: NetworkInterfaceSource;
+    securityGroupRules?: SecurityGroupRuleSource;
+    /** For rule attribution: expands prefix lists; without it, prefix-list rules stay undecided. */
+    prefixLists?: PrefixListSource;
+    /** For rule attribution: finds referenced groups' addresses; without it, those rules stay undecided. */
+    securityGroupMembers?: SecurityGroupMemberSource;
+    geolocation?: GeoLocator & Counted;
+  },
   clock: Clock,
   geoCalls: () => number = () => sources.geolocation?.stats().fetches ?? 0,
 ): CachedEnrichment {
@@ -79,6 +109,41 @@ export function createCachedEnrichment(
           missingOutcome: { status: 'not_found' },
           failureOutcome: failed,
         });
+  const prefixListSource = sources.prefixLists;
+  const prefixLists =
+    prefixListSource === undefined
+      ? undefined
+      : createCachedBatchLookup<LookupOutcome<readonly string[]>>({
+          fetchBatch: (ids) => prefixListSource.getPrefixListEntries(ids),
+          maxBatchSize: PREFIX_LISTS_PER_FETCH,
+          concurrency: 1,
+          ttlMs: settings.rulesCacheTtlSeconds * 1000,
+          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
+          maxEntries: MAX_CACHED_PREFIX_LISTS,
+          clock,
+          positiveStatuses: ['found'],
+          negativeStatuses: ['not_found'],
+          missingOutcome: { status: 'not_found' },
+          failureOutcome: failed,
+        });
+  const memberSource = sources.securityGroupMembers;
+  // Membership changes as instances come and go: kept as long as the rules, not as the interfaces.
+  const securityGroupMembers =
+    memberSource === undefined
+      ? undefined
+      : createCachedBatchLookup<LookupOutcome<readonly string[]>>({
+          fetchBatch: (groupIds) => memberSource.describeSecurityGroupMembers(groupIds),
+          maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
+          concurrency: EC2_CONCURRENCY,
+          ttlMs: settings.rulesCacheTtlSeconds * 1000,
+          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
+          maxEntries: MAX_CACHED_GROUPS,
+          clock,
+          positiveStatuses: ['found'],
+          negativeStatuses: ['not_found'],
+          missingOutcome: { status: 'not_found' },
+          failureOutcome: failed,
+        });
   const geolocation = sources.geolocation;
   const snapshot = (counted: Counted, calls = counted.stats().fetches): LookupActivity => {
     const { hits, misses } = counted.stats();
@@ -97,7 +162,11 @@ export function createCachedEnrichment(
   return {
     sources: {
       networkInterfaces,
-      ...(securityGroupRules === undefined ? {} : { securityGroupRules }),
+      ...(securityGroupRules === undefined
+        ? {}
+        : { securityGroupRules, listSecurityGroupRules: settings.securityGroupRules ?? true, attributeRules: settings.ruleAttribution ?? true }),
+      ...(prefixLists === undefined ? {} : { prefixLists }),
+      ...(securityGroupMembers === undefined ? {} : { securityGroupMembers }),
       ...(geolocation === undefined ? {} : { geolocation }),
     },
     startActivity() {
@@ -131,11 +200,16 @@ export async function createDecoratorEnrichment(
     geo === undefined
       ? undefined
       : createCachedGeoLocator(geo.locator, { clock, ttlMs: geo.cacheTtlSeconds * 1000 });
+  const readRules = settings.securityGroupRules || settings.ruleAttribution === true;
+  const attribute = readRules && settings.ruleAttribution !== false;
   return createCachedEnrichment(
     settings,
     {
       networkInterfaces: createEc2NetworkInterfaceSource({ client: ec2 }),
-      ...(settings.securityGroupRules ? { securityGroupRules: createEc2SecurityGroupRuleSource({ client: ec2 }) } : {}),
+      ...(readRules ? { securityGroupRules: createEc2SecurityGroupRuleSource({ client: ec2 }) } : {}),
+      ...(attribute
+        ? { prefixLists: createEc2PrefixListSource({ client: ec2 }), securityGroupMembers: createEc2SecurityGroupMemberSource({ client: ec2 }) }
+        : {}),
       ...(cachedGeo === undefined ? {} : { geolocation: cachedGeo }),
     },
     clock,

@@ -30,7 +30,13 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly format?: FlowLogFormat;
   readonly trailingNewline: boolean;
   readonly responseBudgetBytes: number;
+  /** Emit the full `security_group_rules` list of each record (SECURITY_GROUP_RULES, default false). */
   readonly securityGroupRules: boolean;
+  /**
+   * Attribute each record to the rules that allowed it, `security_group_rule_ids` and `rule_match`
+   * (RULE_ATTRIBUTION, default true). Reads the rules, prefix lists and referenced groups from EC2.
+   */
+  readonly ruleAttribution: boolean;
   readonly interfaceCacheTtlSeconds: number;
   readonly interfaceNegativeCacheTtlSeconds: number;
   readonly rulesCacheTtlSeconds: number;
@@ -85,6 +91,7 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       max: MAX_TRANSFORMATION_RESPONSE_BYTES,
     }),
     securityGroupRules: env.boolean('SECURITY_GROUP_RULES', false),
+    ruleAttribution: env.boolean('RULE_ATTRIBUTION', true),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
