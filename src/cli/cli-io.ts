@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { AppenderError } from '../errors.js';
 
 /** The process streams a command uses, injected so tests run commands in-process. */
 export interface CliIo {
@@ -15,11 +16,15 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A command-line mistake: reported with the usage text and exit status 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A command-line mistake: reported with the usage text of the command and exit status 2. */
+export class UsageError extends AppenderError {
+  /** The usage text to show with the message; the main usage when absent. */
+  readonly usage: string | undefined;
+
+  constructor(message: string, usage?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'UsageError';
+    this.usage = usage;
   }
 }
 

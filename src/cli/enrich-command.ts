@@ -25,31 +25,48 @@ export interface EnrichOptions {
   readonly format?: FlowLogFormat;
 }
 
+/**
+ * Reads the arguments of `enrich`; a mistake throws a UsageError carrying the enrich usage.
+ *
+ * @example parseEnrichArguments(['--format', '${srcaddr} ${dstaddr}', 'a.log']) // { files: ['a.log'], format: {...} }
+ */
 export function parseEnrichArguments(args: readonly string[]): EnrichOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed: { values: { format?: string | undefined; help?: boolean | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
+    throw new UsageError(error instanceof Error ? error.message : String(error), ENRICH_USAGE, { cause: error });
+  }
+  const { values, positionals } = parsed;
   if (values.help === true) {
     return 'help';
   }
   let format: FlowLogFormat | undefined;
   if (values.format !== undefined) {
-    const parsed = parseFormatString(values.format);
-    if (!parsed.ok) {
-      throw new UsageError(`--format: ${parsed.error.message}`);
+    const result = parseFormatString(values.format);
+    if (!result.ok) {
+      throw new UsageError(`--format: ${result.error.message}`, ENRICH_USAGE);
     }
-    format = parsed.value;
+    format = result.value;
   }
   return { files: positionals.length === 0 ? ['-'] : positionals, ...(format === undefined ? {} : { format }) };
 }
 
-/** Enriches every file in turn; returns the exit status. */
+/**
+ * Parses every file in turn into NDJSON on stdout, reporting each bad line on stderr as
+ * `FILE:LINE: reason` and carrying on; returns 1 when any line (or file) was bad, else 0.
+ *
+ * @example await runEnrich({ files: ['flow-logs.log.gz'] }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
+ */
 export async function runEnrich(options: EnrichOptions, io: CliIo): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
   const errors = createBufferedWriter(io.stderr);

@@ -11,7 +11,12 @@ Commands:
 
 Run "vpc-flow-log-appender <command> --help" for a command's options.`;
 
-/** Runs the command line and returns the exit status; never calls process.exit itself. */
+/**
+ * Runs the command line and returns the exit status; never calls process.exit itself, so tests
+ * run it in-process with their own streams.
+ *
+ * @example const status = await runCli(['enrich', 'flow-logs.log'], { stdin, stdout, stderr });
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...args] = argv;
   try {
@@ -34,16 +39,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`vpc-flow-log-appender: ${(error as Error).message}\n\n${MAIN_USAGE}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`vpc-flow-log-appender: ${error.message}\n\n${error.usage ?? MAIN_USAGE}\n`);
       return ExitCode.Usage;
     }
     throw error;
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
 }
 
 function isEntryPoint(): boolean {

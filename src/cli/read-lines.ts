@@ -54,7 +54,7 @@ function readHead(input: Readable): Promise<Buffer> {
         return;
       }
       cleanUp();
-      resolve(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      resolve(toBuffer(chunk));
     };
     const onEnd = (): void => {
       cleanUp();
@@ -68,4 +68,12 @@ function readHead(input: Readable): Promise<Buffer> {
     input.once('end', onEnd);
     input.once('error', onError);
   });
+}
+
+/** A chunk of a byte stream (a Buffer, or a string when the stream has an encoding set) as bytes. */
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('the input stream must carry bytes or text');
 }

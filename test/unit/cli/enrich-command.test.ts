@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { ENRICH_USAGE, parseEnrichArguments } from '../../../src/cli/enrich-command.js';
+import { UsageError } from '../../../src/cli/cli-io.js';
+import { flowLogLine, formatText, headerLine, noDataLine } from '../../support/flow-log-builders.js';
+import { ndjson, runCliWith, temporaryDirectory } from './cli-harness.js';
+
+const NAT_FIELDS = ['instance-id', 'interface-id', 'srcaddr', 'dstaddr', 'pkt-srcaddr', 'pkt-dstaddr'];
+
+describe('enrich', () => {
+  let files: ReturnType<typeof temporaryDirectory>;
+  beforeEach(() => {
+    files = temporaryDirectory();
+  });
+  afterEach(() => {
+    files.remove();
+  });
+
+  it('writes one JSON document per record of a plain file and exits 0', async () => {
+    // Prepare
+    const file = files.write('flow.log', `${headerLine()}\n${flowLogLine()}\n${noDataLine()}\n`);
+
+    // Act
+    const run = await runCliWith(['enrich', file]);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(ndjson(run.stdout)).toStrictEqual([
+      expect.objectContaining({ srcaddr: '203.0.113.12', protocol_name: 'TCP', '@timestamp': '2014-12-14T04:06:50.000Z' }),
+      expect.objectContaining({ log_status: 'NODATA' }),
+    ]);
+  });
+
+  it('reads a gzipped file, detected from its content rather than its name', async () => {
+    const file = files.write('flow.log', `${headerLine()}\n${flowLogLine({ action: 'REJECT' })}\n`, { gzip: true });
+
+    const run = await runCliWith(['enrich', file]);
+
+    expect(run.status).toBe(0);
+    expect(ndjson(run.stdout)).toStrictEqual([expect.objectContaining({ action: 'REJECT' })]);
+  });
+
+  it('reads standard input when no file is given', async () => {
+    const run = await runCliWith(['enrich'], `${flowLogLine()}\n`);
+
+    expect(run.status).toBe(0);
+    expect(ndjson(run.stdout)).toHaveLength(1);
+  });
+
+  it('reads gzipped standard input for the file -', async () => {
+    const run = await runCliWith(['enrich', '-'], gzipSync(`${flowLogLine()}\n${flowLogLine()}\n`));
+
+    expect(ndjson(run.stdout)).toHaveLength(2);
+  });
+
+  it('reads several files in turn, each with its own header', async () => {
+    const first = files.write('a.log', `${headerLine(NAT_FIELDS)}\n${flowLogLine({}, { fields: NAT_FIELDS })}\n`);
+    const second = files.write('b.log', `${flowLogLine()}\n`);
+
+    const run = await runCliWith(['enrich', first, second]);
+
+    expect(run.status).toBe(0);
+    expect(ndjson(run.stdout).map((document) => Object.keys(document).length)).toStrictEqual([6, 16]);
+  });
+
+  it('reports each bad line as FILE:LINE: reason, keeps going and exits 1', async () => {
+    const file = files.write('flow.log', [headerLine(), flowLogLine({ srcport: 'ssh' }), flowLogLine(), '2 too few', flowLogLine()].join('\n'));
+
+    const run = await runCliWith(['enrich', file]);
+
+    expect(run.status).toBe(1);
+    expect(ndjson(run.stdout)).toHaveLength(2);
+    expect(run.stderr.split('\n').filter((line) => line !== '')).toStrictEqual([
+      `${file}:2: field srcport: "ssh" is not a non-negative integer`,
+      `${file}:4: expected 14 fields for the format, found 3: srcaddr and any after it are missing`,
+    ]);
+  });
+
+  it('names standard input <stdin> in its reports', async () => {
+    const run = await runCliWith(['enrich'], `${flowLogLine({ dstaddr: 'nowhere' })}\n`);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('<stdin>:1: field dstaddr: "nowhere" is not an IPv4 or IPv6 address\n');
+  });
+
+  it('unwraps {"message":"..."} lines as delivered to Firehose', async () => {
+    const run = await runCliWith(['enrich'], `${JSON.stringify({ message: noDataLine('SKIPDATA') })}\n`);
+
+    expect(ndjson(run.stdout)).toStrictEqual([expect.objectContaining({ log_status: 'SKIPDATA' })]);
+  });
+
+  it('parses records in the --format given', async () => {
+    const run = await runCliWith(['enrich', '--format', formatText(NAT_FIELDS)], `${flowLogLine({ 'instance-id': '-' }, { fields: NAT_FIELDS })}\n`);
+
+    expect(run.status).toBe(0);
+    expect(ndjson(run.stdout)).toStrictEqual([
+      { interface_id: 'eni-0a1b2c3d4e5f60001', srcaddr: '203.0.113.12', dstaddr: '10.0.1.5', pkt_srcaddr: '203.0.113.12', pkt_dstaddr: '10.0.1.5' },
+    ]);
+  });
+
+  it('reports a missing file, carries on with the next and exits 1', async () => {
+    const missing = files.path('missing.log');
+    const present = files.write('present.log', `${flowLogLine()}\n`);
+
+    const run = await runCliWith(['enrich', missing, present]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`${missing}: no such file\n`);
+    expect(ndjson(run.stdout)).toHaveLength(1);
+  });
+
+  it('reports a file that claims to be gzip but is not', async () => {
+    const file = files.write('broken.log.gz', gzipSync(`${flowLogLine()}\n`).subarray(0, 12));
+
+    const run = await runCliWith(['enrich', file]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/broken\.log\.gz: /);
+  });
+
+  it('writes nothing and exits 0 for an empty input', async () => {
+    const run = await runCliWith(['enrich']);
+
+    expect(run).toStrictEqual({ status: 0, stdout: '', stderr: '' });
+  });
+
+  it('prints help that documents every option and exits 0', async () => {
+    const run = await runCliWith(['enrich', '--help']);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${ENRICH_USAGE}\n`);
+    for (const option of ['--format', '-h, --help', 'FILE', 'gzip', 'FILE:LINE: reason', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
+  });
+
+  it.each([
+    [['enrich', '--colour'], "Unknown option '--colour'"],
+    [['enrich', '--format'], "Option '--format <value>' argument missing"],
+    [['enrich', '--format', 'version srcaddr'], '--format: "version" is not a field of the form ${field-name}'],
+  ])('exits 2 with the enrich usage for %j', async (argv, message) => {
+    const run = await runCliWith(argv);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(ENRICH_USAGE);
+  });
+});
+
+describe('parseEnrichArguments', () => {
+  it('reads standard input when no file is named', () => {
+    expect(parseEnrichArguments([])).toStrictEqual({ files: ['-'] });
+  });
+
+  it('throws a UsageError for a bad format string', () => {
+    expect(() => parseEnrichArguments(['--format', '${version} ${version}'])).toThrow(UsageError);
+  });
+});
