@@ -43,8 +43,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       io.stderr.write(`vpc-flow-log-appender: ${error.message}\n\n${error.usage ?? MAIN_USAGE}\n`);
       return ExitCode.Usage;
     }
+    // A command that lets parseArgs' own errors through still gets a usage error, not a crash.
+    if (isParseArgsError(error)) {
+      io.stderr.write(`vpc-flow-log-appender: ${error.message}\n\n${MAIN_USAGE}\n`);
+      return ExitCode.Usage;
+    }
     throw error;
   }
+}
+
+function isParseArgsError(error: unknown): error is TypeError {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
 }
 
 function isEntryPoint(): boolean {
