@@ -1,0 +1,301 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOpenSearchHttpClient, type OpenSearchAuth, type OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
+import { ConfigurationError } from '../errors.js';
+import {
+  AMAZON_OPENSEARCH_DASHBOARDS_PATH,
+  buildOpenSearchAssets,
+  dashboardUrl,
+  DEFAULT_INDEX_PATTERN,
+  DEFAULT_RETENTION_DAYS,
+  INDEX_TEMPLATE_NAME,
+  ISM_POLICY_ID,
+  OpenSearchSetupError,
+  renderOpenSearchAssetFiles,
+  SAVED_OBJECT_IDS,
+  setUpOpenSearch,
+  type OpenSearchHttp,
+  type OpenSearchSetupReport,
+} from '../opensearch/index.js';
+import { ExitCode, UsageError, type CliIo } from './cli-io.js';
+
+export const OPENSEARCH_USAGE = `Usage: vpc-flow-log-appender opensearch <setup|export> [options]
+
+vpc-flow-log-appender opensearch setup --endpoint URL [options]
+
+  Installs, each only when missing or different (running it again changes nothing):
+  1. the composable index template "${INDEX_TEMPLATE_NAME}" for the index pattern: ip, keyword,
+     numeric, date and geo_point mappings for every field the decorator emits;
+  2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its creation,
+     attached to new indices by the pattern and to existing indices that have no policy;
+  3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
+     "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
+  Run it before the first documents arrive: an index created earlier keeps the mapping it got.
+
+  --endpoint URL          The cluster, e.g. https://search-flows-abc123.us-east-1.es.amazonaws.com
+                          (required). https is required except for localhost.
+  --dashboards-url URL    OpenSearch Dashboards. Default: the endpoint + ${AMAZON_OPENSEARCH_DASHBOARDS_PATH}, as on
+                          Amazon OpenSearch Service.
+  --index-pattern P       The indices Firehose writes to. Default: ${DEFAULT_INDEX_PATTERN} (index name "cwl", daily
+                          rotation). Quote it so the shell does not expand the *.
+  --retention-days N      Days before ISM deletes an index. Default: ${DEFAULT_RETENTION_DAYS}.
+  --auth sigv4|basic|none sigv4 (default): AWS credentials from the default chain (environment,
+                          profile, SSO, container or instance role), signed for service "es".
+                          basic: the user in OPENSEARCH_USERNAME and the password in
+                          OPENSEARCH_PASSWORD, read from the environment only.
+                          none: a local cluster without the security plugin.
+  --region R              The region to sign for. Default: the region in the endpoint's host
+                          name, then AWS_REGION, then AWS_DEFAULT_REGION.
+  -h, --help              Show this help.
+
+vpc-flow-log-appender opensearch export --out DIR [--index-pattern P] [--retention-days N]
+
+  Writes what setup installs as files, for a manual install: index-template.json (body of
+  PUT _index_template/${INDEX_TEMPLATE_NAME}), ism-policy.json (body of PUT _plugins/_ism/policies/${ISM_POLICY_ID})
+  and saved-objects.ndjson (for Dashboards > Saved objects > Import, or POST
+  /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true).
+
+Exit status: 0 done; 1 a step failed (the message names the step, the request and the HTTP
+status); 2 a command-line error.`;
+
+/** What the command reaches outside itself; tests replace it. */
+export interface OpenSearchCommandDependencies {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly createHttp: (options: OpenSearchHttpClientOptions) => OpenSearchHttp;
+}
+
+const DEFAULT_DEPENDENCIES: OpenSearchCommandDependencies = { env: process.env, createHttp: createOpenSearchHttpClient };
+
+export interface OpenSearchSetupCommandOptions {
+  readonly endpoint: string;
+  readonly dashboardsUrl: string;
+  readonly indexPattern: string;
+  readonly retentionDays: number;
+  readonly auth: OpenSearchAuth;
+}
+
+export interface OpenSearchExportCommandOptions {
+  readonly outDirectory: string;
+  readonly indexPattern: string;
+  readonly retentionDays: number;
+}
+
+/** Amazon OpenSearch Service endpoints: `search-<domain>-<id>.<region>.es.amazonaws.com` (`vpc-` for VPC domains). */
+const AMAZON_OPENSEARCH_HOST = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.es\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * `vpc-flow-log-appender opensearch <setup|export> ...`: returns the exit status and reports
+ * every failure on standard error itself, with this command's usage for command-line mistakes.
+ *
+ * @example
+ * await runOpenSearchCommand(['setup', '--endpoint', 'https://search-flows-abc123.us-east-1.es.amazonaws.com'], io);
+ */
+export async function runOpenSearchCommand(args: readonly string[], io: CliIo, dependencies: OpenSearchCommandDependencies = DEFAULT_DEPENDENCIES): Promise<ExitCode> {
+  const [subcommand, ...rest] = args;
+  try {
+    switch (subcommand) {
+      case 'setup': {
+        const options = parseOpenSearchSetupArguments(rest, dependencies.env);
+        if (options === 'help') return help(io);
+        return await runSetup(options, io, dependencies);
+      }
+      case 'export': {
+        const options = parseOpenSearchExportArguments(rest);
+        if (options === 'help') return help(io);
+        return await runExport(options, io);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(`${OPENSEARCH_USAGE}\n`);
+        return subcommand === undefined ? ExitCode.Usage : ExitCode.Success;
+      default:
+        throw new UsageError(`unknown opensearch command "${subcommand}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigurationError || isParseArgsError(error)) {
+      io.stderr.write(`vpc-flow-log-appender opensearch: ${(error as Error).message}\n\nRun "vpc-flow-log-appender opensearch --help" for the options.\n`);
+      return ExitCode.Usage;
+    }
+    if (error instanceof OpenSearchSetupError) {
+      io.stderr.write(`vpc-flow-log-appender opensearch setup failed at the ${error.message}\n`);
+      return ExitCode.BadInput;
+    }
+    throw error;
+  }
+}
+
+function help(io: CliIo): ExitCode {
+  io.stdout.write(`${OPENSEARCH_USAGE}\n`);
+  return ExitCode.Success;
+}
+
+/**
+ * The setup options from the command line and the environment (basic-auth credentials and the
+ * default region), every problem listed at once.
+ *
+ * @example
+ * parseOpenSearchSetupArguments(['--endpoint', 'https://search-flows-abc123.eu-west-1.es.amazonaws.com'], {}).auth
+ * // { kind: 'sigv4', region: 'eu-west-1' }
+ */
+export function parseOpenSearchSetupArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchSetupCommandOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      endpoint: { type: 'string' },
+      'dashboards-url': { type: 'string' },
+      'index-pattern': { type: 'string' },
+      'retention-days': { type: 'string' },
+      auth: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const problems: string[] = [];
+  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
+  const endpoint = values.endpoint === undefined ? undefined : withScheme(values.endpoint);
+  if (endpoint === undefined) problems.push('--endpoint is required');
+  const retentionDays = parseRetentionDays(values['retention-days'], problems);
+  const auth = parseAuth(values.auth ?? 'sigv4', values.region, endpoint, env, problems);
+  if (problems.length > 0 || endpoint === undefined || auth === undefined) throw new ConfigurationError(problems);
+  return {
+    endpoint,
+    dashboardsUrl: values['dashboards-url'] === undefined ? `${endpoint}${AMAZON_OPENSEARCH_DASHBOARDS_PATH}` : withScheme(values['dashboards-url']),
+    indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN,
+    retentionDays,
+    auth,
+  };
+}
+
+export function parseOpenSearchExportArguments(args: readonly string[]): OpenSearchExportCommandOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      'index-pattern': { type: 'string' },
+      'retention-days': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const problems: string[] = [];
+  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
+  if (values.out === undefined) problems.push('--out is required');
+  const retentionDays = parseRetentionDays(values['retention-days'], problems);
+  if (problems.length > 0 || values.out === undefined) throw new ConfigurationError(problems);
+  return { outDirectory: values.out, indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN, retentionDays };
+}
+
+/** An endpoint as CloudFormation prints it (`DomainEndpoint` has no scheme) becomes an https URL. */
+function withScheme(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+}
+
+function parseRetentionDays(text: string | undefined, problems: string[]): number {
+  if (text === undefined) return DEFAULT_RETENTION_DAYS;
+  const days = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(days >= 1)) problems.push(`--retention-days must be a whole number of days, at least 1 (got "${text}")`);
+  return days;
+}
+
+function parseAuth(
+  kind: string,
+  regionOption: string | undefined,
+  endpoint: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): OpenSearchAuth | undefined {
+  switch (kind) {
+    case 'sigv4': {
+      const region = regionOption ?? regionOfEndpoint(endpoint) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+      if (region === undefined) {
+        problems.push('--auth sigv4 needs a region: pass --region, or set AWS_REGION');
+        return undefined;
+      }
+      return { kind: 'sigv4', region };
+    }
+    case 'basic': {
+      const username = nonEmpty(env.OPENSEARCH_USERNAME);
+      const password = env.OPENSEARCH_PASSWORD;
+      if (username === undefined) problems.push('--auth basic reads the user from OPENSEARCH_USERNAME, which is not set');
+      if (password === undefined || password === '') problems.push('--auth basic reads the password from OPENSEARCH_PASSWORD, which is not set');
+      return username === undefined || password === undefined || password === '' ? undefined : { kind: 'basic', username, password };
+    }
+    case 'none':
+      return { kind: 'none' };
+    default:
+      problems.push(`--auth must be sigv4, basic or none (got "${kind}")`);
+      return undefined;
+  }
+}
+
+function regionOfEndpoint(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  try {
+    return AMAZON_OPENSEARCH_HOST.exec(new URL(endpoint).hostname)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+async function runSetup(options: OpenSearchSetupCommandOptions, io: CliIo, dependencies: OpenSearchCommandDependencies): Promise<ExitCode> {
+  const assets = buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays });
+  if (!options.indexPattern.includes('*')) {
+    io.stderr.write(
+      `warning: the index pattern "${options.indexPattern}" names a single index (no rotation); the retention policy deletes it whole ${options.retentionDays} days after its creation\n`,
+    );
+  }
+  const targets = {
+    opensearch: dependencies.createHttp({ baseUrl: options.endpoint, auth: options.auth }),
+    dashboards: dependencies.createHttp({ baseUrl: options.dashboardsUrl, auth: options.auth }),
+  };
+  const report = await setUpOpenSearch(targets, { indexPattern: options.indexPattern, assets });
+  io.stdout.write(describeReport(report, options, targets.dashboards.baseUrl));
+  return ExitCode.Success;
+}
+
+function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupCommandOptions, dashboardsBaseUrl: string): string {
+  const { created, updated, unchanged } = report.savedObjects;
+  const lines = [
+    `index template ${INDEX_TEMPLATE_NAME} for ${options.indexPattern}: ${report.indexTemplate}`,
+    `ISM policy ${ISM_POLICY_ID} (delete after ${options.retentionDays} days): ${report.ismPolicy}`,
+    `existing indices: policy attached to ${report.existingIndices.attached}, ${report.existingIndices.alreadyManaged} already managed`,
+    `saved objects: ${created} created, ${updated} updated, ${unchanged} unchanged`,
+  ];
+  if (report.ismPolicy === 'updated') {
+    lines.push('note: indices managed before this update keep the previous policy version until ISM\'s change_policy API moves them');
+  }
+  lines.push(
+    'dashboards:',
+    `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.sgDashboard)}`,
+    `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.securityDashboard)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function runExport(options: OpenSearchExportCommandOptions, io: CliIo): Promise<ExitCode> {
+  const files = renderOpenSearchAssetFiles(buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays }));
+  await mkdir(options.outDirectory, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(options.outDirectory, name);
+    await writeFile(path, content);
+    io.stdout.write(`${path}\n`);
+  }
+  return ExitCode.Success;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
+}
