@@ -1,0 +1,37 @@
+// The project's template and the deployments the template tests look at.
+import { conditionParameterCombinations, loadTemplate, resolveStack, type CfnResource, type CfnTemplate, type ResolvedStack } from '../support/cloudformation.js';
+
+export const template: CfnTemplate = loadTemplate('template.yaml');
+
+/**
+ * Realistic values for parameters that are empty by default, so each empty-means-off parameter is
+ * also tried set. Documentation account id and example names only.
+ */
+export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
+  ExistingLogGroupName: '/vpc/flow-logs',
+  VpcId: 'vpc-0123456789abcdef0',
+  FlowLogFormat:
+    '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} ${tcp-flags} ${flow-direction}',
+  ExistingOpenSearchDomainArn: 'arn:aws:es:us-east-1:123456789012:domain/existing-flow-logs',
+  OpenSearchAdminPrincipalArn: 'arn:aws:iam::123456789012:role/FlowLogAdministrator',
+  IpstackApiKeyKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d',
+  GeoDatabaseLayerArn: 'arn:aws:lambda:us-east-1:123456789012:layer:geolite2-city:3',
+};
+
+/** Every combination of the parameters conditions test, each resolved to the stack it deploys. */
+export const stacks: readonly ResolvedStack[] = conditionParameterCombinations(template, SAMPLE_PARAMETER_VALUES).map((combination) =>
+  resolveStack(template, combination),
+);
+
+/** A resource of a resolved stack, or an error naming the deployment it is missing from. */
+export function resourceOf(stack: ResolvedStack, logicalId: string): CfnResource {
+  const resource = stack.resources[logicalId];
+  if (resource === undefined) throw new Error(`${logicalId} is not deployed with ${JSON.stringify(stack.values)}`);
+  return resource;
+}
+
+/** Short description of a deployment, for assertion messages. */
+export function describeStack(stack: ResolvedStack): string {
+  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, SecurityGroupRules } = stack.values;
+  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, SecurityGroupRules });
+}

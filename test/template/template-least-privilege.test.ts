@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { asList, declaredPolicies, describeValue, isObject, type CfnValue, type DeclaredPolicy, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
+import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
+
+/** Actions that take no resource-level permission, so "*" is their only resource (EC2 Describe*). */
+const RESOURCELESS_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules'];
+
+const allows = (statement: PolicyStatement) => statement.Effect === 'Allow';
+
+/** Problems with the Allow statements of a policy: wildcards, Not* elements, open principals. */
+function leastPrivilegeProblems(policy: DeclaredPolicy): string[] {
+  const problems: string[] = [];
+  for (const statement of policy.statements.filter(allows)) {
+    const where = `${policy.resourceId} ${statement.Sid ?? '(no Sid)'}`;
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined) problems.push(`${where}: NotAction/NotResource in an Allow`);
+    const actions = asList(statement.Action);
+    for (const action of actions) {
+      if (typeof action !== 'string' || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) problems.push(`${where}: action ${JSON.stringify(action)} is not one named action`);
+    }
+    if (policy.kind !== 'trust' && asList(statement.Resource).includes('*') && !actions.every((action) => RESOURCELESS_ACTIONS.includes(describeValue(action)))) {
+      problems.push(`${where}: Resource "*" for ${actions.map(describeValue).join(', ')}`);
+    }
+    const principals = statement.Principal === undefined ? [] : isObject(statement.Principal) ? Object.values(statement.Principal).flatMap(asList) : [statement.Principal];
+    if (principals.includes('*')) problems.push(`${where}: open to every principal`);
+  }
+  return problems;
+}
+
+function policiesOf(stack: ResolvedStack, resourceId: string): DeclaredPolicy[] {
+  return declaredPolicies(stack.resources).filter((policy) => policy.resourceId === resourceId && policy.kind === 'identity');
+}
+
+function allowedActions(stack: ResolvedStack, resourceId: string): string[] {
+  return policiesOf(stack, resourceId)
+    .flatMap((policy) => policy.statements.filter(allows))
+    .flatMap((statement) => asList(statement.Action).map(describeValue))
+    .sort();
+}
+
+function statementsFor(stack: ResolvedStack, resourceId: string, action: string): PolicyStatement[] {
+  return policiesOf(stack, resourceId)
+    .flatMap((policy) => policy.statements)
+    .filter((statement) => allows(statement) && asList(statement.Action).includes(action));
+}
+
+describe('template.yaml least privilege', () => {
+  it('allows named actions only, "*" resources only for the EC2 Describe calls, and no open principal, in every combination', () => {
+    // Act
+    const problems = stacks.flatMap((stack) => declaredPolicies(stack.resources).flatMap(leastPrivilegeProblems));
+
+    // Assess
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('spots a wildcard action, a "*" resource and an open principal', () => {
+    // Prepare
+    const policy: DeclaredPolicy = {
+      resourceId: 'Probe',
+      resourceType: 'AWS::IAM::Role',
+      kind: 'identity',
+      statements: [
+        { Sid: 'A', Effect: 'Allow', Action: 'es:ESHttp*', Resource: 'arn:aws:es:us-east-1:123456789012:domain/d/*' },
+        { Sid: 'B', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 's3:GetObject'], Resource: '*' },
+        { Sid: 'C', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:q', Principal: { AWS: '*' } },
+      ],
+    };
+
+    // Act
+    const problems = leastPrivilegeProblems(policy);
+
+    // Assess
+    expect(problems).toEqual([
+      'Probe A: action "es:ESHttp*" is not one named action',
+      'Probe B: Resource "*" for ec2:DescribeNetworkInterfaces, s3:GetObject',
+      'Probe C: open to every principal',
+    ]);
+  });
+
+  it('attaches no managed policy and gives each function its own role', () => {
+    for (const stack of stacks) {
+      for (const [id, resource] of Object.entries(stack.resources)) {
+        if (resource.Type === 'AWS::IAM::Role') expect(resource.Properties?.['ManagedPolicyArns'], id).toBeUndefined();
+        if (resource.Type === 'AWS::Serverless::Function') {
+          expect(resource.Properties?.['Policies'], id).toBeUndefined();
+          expect(resource.Properties?.['Role'], id).toEqual({ 'Fn::GetAtt': [`${id.replace(/Function$/, '')}Role`, 'Arn'] });
+        }
+      }
+    }
+  });
+
+  it('lets the ingestor only write its logs, PutRecordBatch to the stream and send to its failure queue', () => {
+    const stack = stacks.find((candidate) => candidate.resources['IngestorRole'] !== undefined);
+    if (stack === undefined) throw new Error('no deployment has an ingestor');
+    expect(allowedActions(stack, 'IngestorRole')).toEqual(['firehose:PutRecordBatch', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage']);
+    expect(statementsFor(stack, 'IngestorRole', 'firehose:PutRecordBatch').map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['DeliveryStream', 'Arn'] }]);
+    expect(statementsFor(stack, 'IngestorRole', 'sqs:SendMessage').map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['IngestorFailureQueue', 'Arn'] }]);
+    expect(statementsFor(stack, 'IngestorRole', 'logs:PutLogEvents').map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['IngestorLogGroup', 'Arn'] }]);
+  });
+
+  it('gives the decorator DescribeSecurityGroupRules only with security-group rules on', () => {
+    for (const stack of stacks) {
+      const actions = allowedActions(stack, 'DecoratorRole');
+      expect(actions.includes('ec2:DescribeSecurityGroupRules'), describeStack(stack)).toBe(stack.values['SecurityGroupRules'] === 'true');
+      expect(actions, describeStack(stack)).toContain('ec2:DescribeNetworkInterfaces');
+    }
+  });
+
+  it('gives the decorator GetParameter on its one parameter with ipstack only, and Decrypt only for a customer key', () => {
+    for (const stack of stacks) {
+      // Prepare
+      const ipstack = stack.values['GeoProvider'] === 'ipstack';
+      const customerKey = ipstack && stack.values['IpstackApiKeyKmsKeyArn'] !== '';
+
+      // Act
+      const getParameter = statementsFor(stack, 'DecoratorRole', 'ssm:GetParameter');
+      const decrypt = statementsFor(stack, 'DecoratorRole', 'kms:Decrypt');
+
+      // Assess
+      expect(getParameter.map((statement) => statement.Resource), describeStack(stack)).toEqual(
+        ipstack ? [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${IpstackApiKeyParameterName}' }] : [],
+      );
+      expect(decrypt.map((statement) => [statement.Resource, statement.Condition]), describeStack(stack)).toEqual(
+        customerKey ? [[{ Ref: 'IpstackApiKeyKmsKeyArn' }, { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } }]] : [],
+      );
+    }
+  });
+
+  it('requires the ipstack parameter name to be fully qualified, so its ARN is parameter/<path>', () => {
+    const pattern = new RegExp(template.Parameters['IpstackApiKeyParameterName']?.AllowedPattern ?? '');
+    expect(['/vpc-flow-log-appender/ipstack-api-key', 'ipstack-api-key'].map((name) => pattern.test(name))).toEqual([true, false]);
+  });
+
+  it('builds a created domain that is HTTPS-only with TLS 1.2, encrypted at rest and between nodes', () => {
+    const created = stacks.filter((stack) => stack.resources['OpenSearchDomain'] !== undefined);
+    expect(created.length).toBeGreaterThan(0);
+    for (const stack of created) {
+      expect(resourceOf(stack, 'OpenSearchDomain').Properties).toMatchObject({
+        DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: expect.stringMatching(/^Policy-Min-TLS-1-2-/) as unknown },
+        EncryptionAtRestOptions: { Enabled: true },
+        NodeToNodeEncryptionOptions: { Enabled: true },
+      });
+    }
+  });
+
+  it('opens the created domain to the Firehose role and the admin principal only', () => {
+    for (const stack of stacks.filter((candidate) => candidate.resources['OpenSearchDomain'] !== undefined)) {
+      // Act
+      const principals = declaredPolicies({ OpenSearchDomain: resourceOf(stack, 'OpenSearchDomain') })
+        .flatMap((policy) => policy.statements)
+        .map((statement) => statement.Principal);
+
+      // Assess
+      const expected: CfnValue[] = [{ AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }];
+      if (stack.values['OpenSearchAdminPrincipalArn'] !== '') expected.push({ AWS: { Ref: 'OpenSearchAdminPrincipalArn' } });
+      expect(principals, describeStack(stack)).toEqual(expected);
+    }
+  });
+
+  it('blocks public access to the bucket, encrypts it, expires objects and refuses plain HTTP', () => {
+    // Prepare
+    const [stack] = stacks;
+    if (stack === undefined) throw new Error('no deployment');
+    const bucket = resourceOf(stack, 'DeliveryBucket').Properties;
+
+    // Act
+    const denials = declaredPolicies({ DeliveryBucketPolicy: resourceOf(stack, 'DeliveryBucketPolicy') }).flatMap((policy) => policy.statements);
+
+    // Assess
+    expect(bucket).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms)$/) as unknown } }] },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ Status: 'Enabled', ExpirationInDays: { Ref: 'BucketRetentionInDays' } })] },
+    });
+    expect(denials).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Resource: [{ 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] }, { 'Fn::Sub': '${DeliveryBucket.Arn}/*' }],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+  });
+
+  it('encrypts the failure queue and refuses plain HTTP to it', () => {
+    const stack = stacks.find((candidate) => candidate.resources['IngestorFailureQueue'] !== undefined);
+    if (stack === undefined) throw new Error('no deployment has a failure queue');
+    expect(resourceOf(stack, 'IngestorFailureQueue').Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(declaredPolicies({ Q: resourceOf(stack, 'IngestorFailureQueuePolicy') }).flatMap((policy) => policy.statements)).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  it('lets each role be assumed by its one service, Firehose only for this account', () => {
+    const [stack] = stacks.filter((candidate) => candidate.resources['FlowLogDeliveryRole'] !== undefined && candidate.resources['IngestorRole'] !== undefined);
+    if (stack === undefined) throw new Error('no deployment has every role');
+    const trusted = Object.fromEntries(
+      declaredPolicies(stack.resources)
+        .filter((policy) => policy.kind === 'trust')
+        .map((policy) => [policy.resourceId, policy.statements.map((statement) => statement.Principal)]),
+    );
+    expect(trusted).toEqual({
+      DeliveryStreamRole: [{ Service: 'firehose.amazonaws.com' }],
+      DecoratorRole: [{ Service: 'lambda.amazonaws.com' }],
+      IngestorRole: [{ Service: 'lambda.amazonaws.com' }],
+      FlowLogDeliveryRole: [{ Service: 'vpc-flow-logs.amazonaws.com' }],
+    });
+    const firehoseTrust = declaredPolicies(stack.resources).find((policy) => policy.resourceId === 'DeliveryStreamRole' && policy.kind === 'trust');
+    expect(firehoseTrust?.statements[0]?.Condition).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } });
+  });
+
+  it('lets CloudWatch Logs invoke the ingestor only for the subscribed log group of this account', () => {
+    for (const stack of stacks.filter((candidate) => candidate.resources['IngestorLogsPermission'] !== undefined)) {
+      const permission = resourceOf(stack, 'IngestorLogsPermission').Properties ?? {};
+      const subscription = resourceOf(stack, 'FlowLogSubscription').Properties ?? {};
+      expect(permission['SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+      expect(permission['Principal']).toEqual({ 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' });
+      expect(permission['SourceArn']).toEqual({
+        'Fn::Sub': ['arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${LogGroupName}:*', { LogGroupName: subscription['LogGroupName'] ?? null }],
+      });
+    }
+  });
+});
