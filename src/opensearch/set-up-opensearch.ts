@@ -132,8 +132,12 @@ async function attachPolicyToExistingIndices(http: OpenSearchHttp, indexPattern:
   const step = SetupStep.ExistingIndices;
   const path = `/_plugins/_ism/add/${encodeURIComponent(indexPattern)}`;
   const response = await call(http, step, { method: 'POST', path, headers: JSON_HEADERS, body: JSON.stringify({ policy_id: ISM_POLICY_ID }) }, [200, 404]);
-  if (response.status === 404) return { attached: 0, alreadyManaged: 0 }; // no index matches yet
   const answer = record(parseJson(step, 'POST', path, response));
+  if (response.status === 404) {
+    // No index matches yet (the usual case before the first delivery); any other 404 is a fault.
+    if (record(answer.error).type === 'index_not_found_exception') return { attached: 0, alreadyManaged: 0 };
+    throw new OpenSearchSetupError(step, `POST ${http.baseUrl}${path} answered HTTP 404: ${errorReason(response.body)}`, { status: 404 });
+  }
   const failed = array(answer.failed_indices).map(record);
   const alreadyManaged = failed.filter((failure) => /already has a policy/i.test(text(failure.reason)));
   const otherFailures = failed.filter((failure) => !alreadyManaged.includes(failure));

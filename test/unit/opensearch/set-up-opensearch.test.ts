@@ -138,6 +138,14 @@ describe('setUpOpenSearch', () => {
     expect(report.existingIndices).toEqual({ attached: 0, alreadyManaged: 0 });
   });
 
+  it('fails on any other 404 from the add-policy call', async () => {
+    const cluster = simulator({
+      override: (request) => (request.path.startsWith('/_plugins/_ism/add/') ? { status: 404, body: { error: { type: 'status_exception', reason: 'Could not find policy=vpc-flow-logs-retention' }, status: 404 } } : undefined),
+    });
+
+    await expect(setUp(cluster)).rejects.toThrow('ISM policy on existing indices: POST http://simulated-opensearch/_plugins/_ism/add/cwl-* answered HTTP 404: status_exception: Could not find policy=vpc-flow-logs-retention');
+  });
+
   it('fails naming the indices the policy could not be attached to for another reason', async () => {
     const cluster = simulator({
       override: (request) =>
