@@ -124,7 +124,7 @@ describe('decorateFirehoseRecords', () => {
 
     expect(interfaces.requested).toEqual([['eni-0a1b2c3d4e5f60718']]);
     const document = documentsOf(records[0]!)[0];
-    expect(document).toMatchObject({ direction: 'ingress', security_group_ids: expect.any(Array) });
+    expect(document).toMatchObject({ direction: 'ingress', security_group_ids: expect.any(Array) as unknown });
     expect(document?.security_group_ids).toHaveLength(networkInterfaceInfo().securityGroups.length);
     expect(document).not.toHaveProperty('enrichment_issues');
   });
@@ -217,5 +217,84 @@ describe('decorateFirehoseRecords', () => {
     const actual = JSON.stringify({ records }).length;
     expect(summary.responseBytes - actual).toBeGreaterThanOrEqual(0);
     expect(summary.responseBytes - actual).toBeLessThanOrEqual(1);
+  });
+
+  it('counts results, flows, bad lines and enrichment issues in its summary', async () => {
+    const interfaces = mapLookup<NetworkInterfaceInfo>({ 'eni-00000000000000001': { status: 'not_found' } });
+    const inputs = [
+      transformationRecord({ text: `${defaultFormatLine({ interfaceId: 'eni-00000000000000001' })}\n${defaultFormatLine({ interfaceId: 'eni-00000000000000001', srcport: 1 })}` }),
+      transformationRecord({ text: 'not a flow log\nnor this' }),
+      transformationRecord({ data: gzipEnvelope(controlPayload()) }),
+    ];
+
+    const { summary } = await decorateFirehoseRecords(inputs, { networkInterfaces: interfaces }, OPTIONS);
+
+    expect(summary).toMatchObject({
+      records: 3,
+      results: { Ok: 1, Dropped: 1, ProcessingFailed: 1 },
+      flows: 2,
+      invalidLines: 2,
+      issues: { eni_not_found: 2 },
+      shedRecords: 0,
+      overBudgetRecords: 0,
+    });
+  });
+
+  it('keeps at most three failure examples, the first ones, each naming its record', async () => {
+    const inputs = Array.from({ length: 5 }, () => transformationRecord({ text: 'not a flow log' }));
+
+    const { summary } = await decorateFirehoseRecords(inputs, NO_SOURCES, OPTIONS);
+
+    expect(summary.failureExamples).toHaveLength(3);
+    expect(summary.failureExamples.map((example) => example.split(' (')[0])).toEqual(['record 1', 'record 2', 'record 3']);
+    expect(summary.failureExamples[0]).toContain(inputs[0]?.recordId);
+  });
+
+  it('drops a record of blank lines and a CloudWatch Logs envelope without log events, keeping their data', async () => {
+    const inputs = [transformationRecord({ text: '\n  \r\n' }), transformationRecord({ data: gzipEnvelope(subscriptionPayload({ logEvents: [] })) })];
+
+    const { records } = await decorateFirehoseRecords(inputs, NO_SOURCES, OPTIONS);
+
+    expect(records).toEqual(inputs.map((input) => ({ recordId: input.recordId, result: 'Dropped', data: input.data })));
+  });
+
+  it('parses the lines after a header with the header format inside the same record', async () => {
+    const input = transformationRecord({ text: 'srcaddr dstaddr action\n198.51.100.1 10.0.0.1 REJECT\n198.51.100.2 10.0.0.1 ACCEPT\n' });
+
+    const { records } = await decorateFirehoseRecords([input], NO_SOURCES, OPTIONS);
+
+    expect(records[0]?.result).toBe('Ok');
+    expect(documentsOf(records[0]!)).toEqual([
+      { srcaddr: '198.51.100.1', dstaddr: '10.0.0.1', action: 'REJECT' },
+      { srcaddr: '198.51.100.2', dstaddr: '10.0.0.1', action: 'ACCEPT' },
+    ]);
+  });
+
+  it('ends every document of a multi-flow record with a newline when configured for S3 delivery', async () => {
+    const payload = subscriptionPayload({ logEvents: [0, 1].map((sequence) => logEvent({ sequence, message: defaultFormatLine({ srcport: sequence }) })) });
+
+    const { records } = await decorateFirehoseRecords([transformationRecord({ data: gzipEnvelope(payload) })], NO_SOURCES, { ...OPTIONS, trailingNewline: true });
+
+    expect(Buffer.from(records[0]?.data ?? '', 'base64').toString('utf8')).toMatch(/^\{[^\n]*\}\n\{[^\n]*\}\n$/);
+  });
+
+  it('fails only flow records for size: Dropped and ProcessingFailed records keep their result', async () => {
+    const inputs = [transformationRecord({ data: gzipEnvelope(controlPayload()) }), transformationRecord({ text: 'bad' }), transformationRecord()];
+
+    const { records, summary } = await decorateFirehoseRecords(inputs, NO_SOURCES, { ...OPTIONS, responseBudgetBytes: 100 });
+
+    expect(records).toEqual([
+      { recordId: inputs[0]?.recordId, result: 'Dropped', data: inputs[0]?.data },
+      { recordId: inputs[1]?.recordId, result: 'ProcessingFailed', data: inputs[1]?.data },
+      { recordId: inputs[2]?.recordId, result: 'ProcessingFailed', data: inputs[2]?.data },
+    ]);
+    expect(summary.overBudgetRecords).toBe(1);
+  });
+
+  it('answers an empty batch with an empty response', async () => {
+    const { records, summary } = await decorateFirehoseRecords([], NO_SOURCES, OPTIONS);
+
+    expect(records).toEqual([]);
+    expect(summary.responseBytes).toBe(JSON.stringify({ records: [] }).length);
   });
 });
