@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from './enrich-command.js';
+import { runOpenSearchCommand } from './opensearch-command.js';
 
 export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
 
 Commands:
   enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
+  opensearch setup   Install the index template, retention policy and dashboards (also: opensearch export).
 
 Run "vpc-flow-log-appender <command> --help" for a command's options.`;
 
@@ -29,6 +31,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         }
         return await runEnrich(options, io);
       }
+      case 'opensearch':
+        return await runOpenSearchCommand(args, io);
       case undefined:
       case '-h':
       case '--help':

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { OpenSearchHttpClientOptions } from '../../../src/adapters/opensearch-http-client.js';
+import { runCli } from '../../../src/cli/main.js';
 import { OPENSEARCH_USAGE, parseOpenSearchSetupArguments, runOpenSearchCommand } from '../../../src/cli/opensearch-command.js';
 import { buildOpenSearchAssets, renderOpenSearchAssetFiles } from '../../../src/opensearch/opensearch-assets.js';
 import type { OpenSearchHttp } from '../../../src/opensearch/opensearch-http.js';
@@ -157,5 +158,18 @@ describe('runOpenSearchCommand', () => {
 
     expect(code).toBe(2);
     expect(stderr).toContain('--out is required');
+  });
+});
+
+describe('runCli', () => {
+  it('dispatches "opensearch" to the opensearch command', async () => {
+    const stdout = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+
+    const code = await runCli(['opensearch', 'setup', '--help'], { stdin: new PassThrough(), stdout, stderr: new PassThrough() });
+
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(`${OPENSEARCH_USAGE}\n`);
   });
 });
