@@ -32,6 +32,6 @@ export function resourceOf(stack: ResolvedStack, logicalId: string): CfnResource
 
 /** Short description of a deployment, for assertion messages. */
 export function describeStack(stack: ResolvedStack): string {
-  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, SecurityGroupRules } = stack.values;
-  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, SecurityGroupRules });
+  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules } = stack.values;
+  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules });
 }

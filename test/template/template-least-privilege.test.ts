@@ -97,10 +97,20 @@ describe('template.yaml least privilege', () => {
     expect(statementsFor(stack, 'IngestorRole', 'logs:PutLogEvents').map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['IngestorLogGroup', 'Arn'] }]);
   });
 
-  it('gives the decorator DescribeSecurityGroupRules only with security-group rules on', () => {
+  it('gives the decorator DescribeSecurityGroupRules only when it lists or attributes rules, prefix-list entries only to attribute them', () => {
     for (const stack of stacks) {
+      // Prepare
+      const attributes = stack.values['RuleAttribution'] === 'true';
+      const readsRules = attributes || stack.values['SecurityGroupRules'] === 'true';
+
+      // Act
       const actions = allowedActions(stack, 'DecoratorRole');
-      expect(actions.includes('ec2:DescribeSecurityGroupRules'), describeStack(stack)).toBe(stack.values['SecurityGroupRules'] === 'true');
+
+      // Assess
+      expect(actions.includes('ec2:DescribeSecurityGroupRules'), describeStack(stack)).toBe(readsRules);
+      expect(statementsFor(stack, 'DecoratorRole', 'ec2:GetManagedPrefixListEntries').map((statement) => statement.Resource), describeStack(stack)).toEqual(
+        attributes ? [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:*:prefix-list/*' }] : [],
+      );
       expect(actions, describeStack(stack)).toContain('ec2:DescribeNetworkInterfaces');
     }
   });
