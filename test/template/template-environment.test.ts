@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GeoProvider, loadDecoratorConfig } from '../../src/config/decorator-config.js';
+import { loadIngestorConfig } from '../../src/config/ingestor-config.js';
+import { isObject, toRuntimeString, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
+
+const OBSERVABILITY_CONFIG = 'src/config/observability-config.ts';
+
+/** Names a config module reads through the env reader (`env.integer('NAME', ...)` and the like). */
+function variablesReadBy(path: string): string[] {
+  const source = readFileSync(path, 'utf8');
+  const names = [...source.matchAll(/\benv\.(?:requiredString|optionalString|string|integer|boolean|oneOf)\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1] ?? '');
+  // A caller of the shared observability settings reads their variables too.
+  const callsObservability = path !== OBSERVABILITY_CONFIG && /\breadObservabilityConfig\(/.test(source);
+  return [...new Set([...names, ...(callsObservability ? variablesReadBy(OBSERVABILITY_CONFIG) : [])])].sort();
+}
+
+const FUNCTIONS = [
+  { logicalId: 'IngestorFunction', configPath: 'src/config/ingestor-config.ts', load: loadIngestorConfig },
+  { logicalId: 'DecoratorFunction', configPath: 'src/config/decorator-config.ts', load: loadDecoratorConfig },
+] as const;
+
+function environmentOf(stack: ResolvedStack, logicalId: string): Record<string, CfnValue> {
+  const environment = resourceOf(stack, logicalId).Properties?.['Environment'];
+  const variables = isObject(environment) ? environment['Variables'] : undefined;
+  if (!isObject(variables)) throw new Error(`${logicalId} has no Environment.Variables`);
+  return variables;
+}
+
+function runtimeEnvironment(stack: ResolvedStack, logicalId: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(environmentOf(stack, logicalId)).map(([name, value]) => [name, toRuntimeString(value, stack.values)]));
+}
+
+const withIngestor = stacks.filter((stack) => stack.resources['IngestorFunction'] !== undefined);
+const localEnvironment = JSON.parse(readFileSync('events/env.json', 'utf8')) as Record<string, Record<string, unknown>>;
+
+describe('template.yaml function environment', () => {
+  it('finds the variables a config module reads, shared observability settings included', () => {
+    expect(variablesReadBy('src/config/ingestor-config.ts')).toEqual(
+      expect.arrayContaining(['DELIVERY_STREAM_NAME', 'RETRY_TIME_MARGIN_MS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']),
+    );
+  });
+
+  it.each(FUNCTIONS)('sets exactly the variables $logicalId reads, in every combination', ({ logicalId, configPath }) => {
+    // Prepare
+    const read = variablesReadBy(configPath);
+    const deploying = logicalId === 'IngestorFunction' ? withIngestor : stacks;
+    expect(deploying.length).toBeGreaterThan(0);
+
+    for (const stack of deploying) {
+      // Act
+      const set = Object.keys(environmentOf(stack, logicalId)).sort();
+
+      // Assess
+      expect(set, describeStack(stack)).toEqual(read);
+    }
+  });
+
+  it.each(FUNCTIONS)('gives $logicalId values its own configuration loader accepts, in every combination', ({ logicalId, load }) => {
+    const deploying = logicalId === 'IngestorFunction' ? withIngestor : stacks;
+    for (const stack of deploying) {
+      expect(() => load(runtimeEnvironment(stack, logicalId)), describeStack(stack)).not.toThrow();
+    }
+  });
+
+  it('writes every value as a string or an intrinsic, never a bare YAML number or boolean', () => {
+    for (const { logicalId } of FUNCTIONS) {
+      const environment = template.Resources[logicalId]?.Properties?.['Environment'];
+      const variables = isObject(environment) && isObject(environment['Variables']) ? environment['Variables'] : {};
+      const bare = Object.entries(variables).filter(([, value]) => typeof value !== 'string' && !isObject(value));
+      expect(bare, logicalId).toEqual([]);
+    }
+  });
+
+  it('appends a newline to each document exactly when documents go to S3', () => {
+    for (const stack of stacks) {
+      const environment = runtimeEnvironment(stack, 'DecoratorFunction');
+      expect(environment['APPEND_NEWLINE'], describeStack(stack)).toBe(stack.values['DestinationType'] === 'S3' ? 'true' : 'false');
+    }
+  });
+
+  it('sends the ingestor to the stack\'s own stream and the decorator the flow-log format of the flow log', () => {
+    const [stack] = withIngestor;
+    if (stack === undefined) throw new Error('no deployment has an ingestor');
+    expect(environmentOf(stack, 'IngestorFunction')['DELIVERY_STREAM_NAME']).toEqual({ Ref: 'DeliveryStream' });
+    expect(environmentOf(stack, 'DecoratorFunction')['FLOW_LOG_FORMAT']).toEqual({ Ref: 'FlowLogFormat' });
+  });
+
+  it('offers exactly the geolocation providers the decorator knows', () => {
+    expect([...(template.Parameters['GeoProvider']?.AllowedValues ?? [])].sort()).toEqual(Object.values(GeoProvider).sort());
+  });
+
+  it('offers only log levels both functions accept', () => {
+    for (const level of template.Parameters['LogLevel']?.AllowedValues ?? []) {
+      const [stack] = withIngestor;
+      if (stack === undefined) throw new Error('no deployment has an ingestor');
+      const overrides = { POWERTOOLS_LOG_LEVEL: String(level) };
+      expect(() => loadIngestorConfig({ ...runtimeEnvironment(stack, 'IngestorFunction'), ...overrides })).not.toThrow();
+      expect(() => loadDecoratorConfig({ ...runtimeEnvironment(stack, 'DecoratorFunction'), ...overrides })).not.toThrow();
+    }
+  });
+});
+
+describe('events/env.json', () => {
+  it('names only functions of the template', () => {
+    expect(Object.keys(localEnvironment).sort()).toEqual(FUNCTIONS.map((fn) => fn.logicalId).sort());
+  });
+
+  // sam local invoke only overrides variables the template declares; giving all of them keeps a
+  // local run independent of how SAM resolves the template's intrinsics.
+  it.each(FUNCTIONS)('sets, as strings, every variable $logicalId reads and nothing else', ({ logicalId, configPath }) => {
+    const local = localEnvironment[logicalId] ?? {};
+    expect(Object.keys(local).sort()).toEqual(variablesReadBy(configPath));
+    expect(Object.values(local).filter((value) => typeof value !== 'string')).toEqual([]);
+  });
+
+  it.each(FUNCTIONS)('gives $logicalId a configuration its loader accepts', ({ logicalId, load }) => {
+    expect(() => load(localEnvironment[logicalId] as Record<string, string>)).not.toThrow();
+  });
+});
