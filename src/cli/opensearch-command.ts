@@ -27,8 +27,8 @@ vpc-flow-log-appender opensearch setup --endpoint URL [options]
   Installs, each only when missing or different (running it again changes nothing):
   1. the composable index template "${INDEX_TEMPLATE_NAME}" for the index pattern: ip, keyword,
      numeric, date and geo_point mappings for every field the decorator emits;
-  2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its creation,
-     attached to new indices by the pattern and to existing indices that have no policy;
+  2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its
+     creation, attached to new indices by the pattern and to existing ones that have no policy;
   3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
      "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
   Run it before the first documents arrive: an index created earlier keeps the mapping it got.
@@ -51,10 +51,11 @@ vpc-flow-log-appender opensearch setup --endpoint URL [options]
 
 vpc-flow-log-appender opensearch export --out DIR [--index-pattern P] [--retention-days N]
 
-  Writes what setup installs as files, for a manual install: index-template.json (body of
-  PUT _index_template/${INDEX_TEMPLATE_NAME}), ism-policy.json (body of PUT _plugins/_ism/policies/${ISM_POLICY_ID})
-  and saved-objects.ndjson (for Dashboards > Saved objects > Import, or POST
-  /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true).
+  Writes what setup installs as files, for a manual install:
+  - index-template.json, the body of PUT _index_template/${INDEX_TEMPLATE_NAME};
+  - ism-policy.json, the body of PUT _plugins/_ism/policies/${ISM_POLICY_ID};
+  - saved-objects.ndjson, for Dashboards > Saved objects > Import, or for
+    POST /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true.
 
 Exit status: 0 done; 1 a step failed (the message names the step, the request and the HTTP
 status); 2 a command-line error.`;
