@@ -23,6 +23,8 @@ export interface FlowLogLineParserOptions {
   readonly format?: FlowLogFormat;
 }
 
+/** Formats a parser remembers by their text; a source rarely switches between more than a few. */
+const MAX_REMEMBERED_FORMATS = 32;
 const LOWER_A = 97;
 const LOWER_Z = 122;
 
@@ -51,6 +53,15 @@ function startsLikeHeader(line: string): boolean {
  */
 export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}): FlowLogLineParser {
   let format = options.format ?? DEFAULT_FORMAT;
+  // A repeated header names a format seen before: reuse that object, and with it the parser's
+  // compiled form of it, instead of compiling the same format again for every header.
+  const formatsByText = new Map<string, FlowLogFormat>([[format.text, format]]);
+  const known = (declared: FlowLogFormat): FlowLogFormat => {
+    const seen = formatsByText.get(declared.text);
+    if (seen !== undefined) return seen;
+    if (formatsByText.size < MAX_REMEMBERED_FORMATS) formatsByText.set(declared.text, declared);
+    return declared;
+  };
   return {
     get format() {
       return format;
@@ -62,8 +73,8 @@ export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}):
       if (startsLikeHeader(line)) {
         const declared = formatFromHeaderLine(line);
         if (declared !== undefined) {
-          format = declared;
-          return { kind: 'header', format: declared };
+          format = known(declared);
+          return { kind: 'header', format };
         }
       }
       const parsed = parseFlowLogLine(line, format);

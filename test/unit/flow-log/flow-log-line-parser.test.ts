@@ -95,3 +95,16 @@ describe('createFlowLogLineParser', () => {
     expect(outcome).toMatchObject({ kind: 'flow', document: { instance_tag: 'start', srcaddr: '192.0.2.1' } });
   });
 });
+
+describe('createFlowLogLineParser format reuse', () => {
+  it('returns the same format object for a repeated header and for the configured format', () => {
+    const parser = createFlowLogLineParser();
+
+    const first = parser.parse(headerLine(NAT_FIELDS));
+    const again = parser.parse(headerLine(NAT_FIELDS));
+    const defaultAgain = parser.parse(headerLine());
+
+    expect(first.kind === 'header' && again.kind === 'header' && first.format === again.format).toBe(true);
+    expect(defaultAgain.kind === 'header' && defaultAgain.format).toBe(DEFAULT_FORMAT);
+  });
+});
