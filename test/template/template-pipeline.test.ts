@@ -1,0 +1,246 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../src/firehose/firehose-limits.js';
+import { asList, describeValue, isObject, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
+
+/** Firehose waits at most 5 minutes for a transformation Lambda. https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html */
+const MAX_FIREHOSE_TRANSFORMATION_TIMEOUT_SECONDS = 300;
+/** A flow-log line grows about tenfold once enriched: the bound on the Lambda buffer hint that keeps responses far below the limit. */
+const ENRICHMENT_GROWTH = 10;
+
+const FUNCTIONS = [
+  { logicalId: 'IngestorFunction', bundle: 'ingestor' },
+  { logicalId: 'DecoratorFunction', bundle: 'decorator' },
+] as const;
+
+function object(value: CfnValue | undefined, what: string): CfnObject {
+  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function destinationsOf(stack: ResolvedStack): CfnObject {
+  const properties = resourceOf(stack, 'DeliveryStream').Properties ?? {};
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => key.endsWith('DestinationConfiguration')));
+}
+
+function processorParameters(destination: CfnObject): Record<string, CfnValue> {
+  const processing = object(destination['ProcessingConfiguration'], 'ProcessingConfiguration');
+  const processors = asList(processing['Processors']);
+  expect(processing['Enabled']).toBe(true);
+  expect(processors).toHaveLength(1);
+  const processor = object(processors[0], 'processor');
+  expect(processor['Type']).toBe('Lambda');
+  return Object.fromEntries(
+    asList(processor['Parameters']).map((parameter) => [describeValue(object(parameter, 'parameter')['ParameterName'] ?? null), object(parameter, 'parameter')['ParameterValue'] ?? null]),
+  );
+}
+
+const withIngestor = stacks.filter((stack) => stack.resources['IngestorFunction'] !== undefined);
+
+describe('template.yaml functions', () => {
+  it.each(FUNCTIONS)('runs $logicalId on a supported Node.js runtime on arm64, built by the Makefile from its bundle', ({ logicalId, bundle }) => {
+    // Prepare
+    const resource = template.Resources[logicalId];
+    const makefile = readFileSync('Makefile', 'utf8');
+    const buildScript = readFileSync('scripts/build.mjs', 'utf8');
+
+    // Act
+    const target = new RegExp(`^build-${logicalId}:\\n((?:\\t.*\\n)+)`, 'm').exec(makefile)?.[1] ?? '';
+
+    // Assess
+    expect(resource?.Properties).toMatchObject({ CodeUri: '.', Handler: 'index.handler', Architectures: ['arm64'] });
+    expect(['nodejs22.x', 'nodejs24.x']).toContain(resource?.Properties?.['Runtime']);
+    expect(resource?.Metadata).toEqual({ BuildMethod: 'makefile' });
+    expect(target).toContain('node scripts/build.mjs');
+    expect(target).toMatch(new RegExp(`cp dist/${bundle}/index\\.js dist/${bundle}/package\\.json .*"\\$\\(ARTIFACTS_DIR\\)/"`));
+    expect(buildScript).toMatch(new RegExp(`FUNCTIONS = \\[[^\\]]*'${bundle}'`));
+    expect(existsSync(`${bundle}/index.ts`)).toBe(true);
+  });
+
+  it.each(FUNCTIONS)('gives $logicalId its own log group with a retention, created before it', ({ logicalId }) => {
+    // Prepare
+    const stack = withIngestor[0];
+    if (stack === undefined) throw new Error('no deployment has an ingestor');
+    const fn = resourceOf(stack, logicalId);
+    const logGroupId = logicalId.replace(/Function$/, 'LogGroup');
+
+    // Act
+    const logGroup = resourceOf(stack, logGroupId).Properties ?? {};
+
+    // Assess
+    expect(toRuntimeString(logGroup['LogGroupName'] ?? null, stack.values)).toBe(`/aws/lambda/${toRuntimeString(fn.Properties?.['FunctionName'] ?? null, stack.values)}`);
+    expect(logGroup['RetentionInDays']).toEqual({ Ref: 'LogRetentionInDays' });
+    expect(fn.DependsOn).toBe(logGroupId);
+  });
+
+  it('keeps function names within Lambda\'s 64 characters for the configured stack name', () => {
+    const stackName = /^stack_name = "([^"]+)"$/m.exec(readFileSync('samconfig.toml', 'utf8'))?.[1] ?? '';
+    for (const { logicalId } of FUNCTIONS) {
+      const name = toRuntimeString(template.Resources[logicalId]?.Properties?.['FunctionName'] ?? null, { 'AWS::StackName': stackName });
+      expect(name.length).toBeLessThanOrEqual(64);
+      expect(name).toContain(stackName);
+    }
+  });
+
+  it('gives the decorator a timeout Firehose waits for, and the ingestor one well above its retry margin', () => {
+    // Prepare
+    const stack = withIngestor[0];
+    if (stack === undefined) throw new Error('no deployment has an ingestor');
+    const ingestor = resourceOf(stack, 'IngestorFunction').Properties ?? {};
+    const decorator = resourceOf(stack, 'DecoratorFunction').Properties ?? {};
+    const variables = object(object(ingestor['Environment'], 'Environment')['Variables'], 'Variables');
+
+    // Act
+    const marginMs = Number(toRuntimeString(variables['RETRY_TIME_MARGIN_MS'] ?? null, stack.values));
+
+    // Assess
+    expect(Number(decorator['Timeout'])).toBeLessThanOrEqual(MAX_FIREHOSE_TRANSFORMATION_TIMEOUT_SECONDS);
+    expect(Number(ingestor['Timeout']) * 1000).toBeGreaterThanOrEqual(10 * marginMs);
+  });
+
+  it('retries failed asynchronous ingestor events a bounded number of times, then sends them to the encrypted queue', () => {
+    for (const stack of withIngestor) {
+      expect(resourceOf(stack, 'IngestorFunction').Properties?.['EventInvokeConfig'], describeStack(stack)).toEqual({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: expect.any(Number) as unknown,
+        DestinationConfig: { OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['IngestorFailureQueue', 'Arn'] } } },
+      });
+    }
+  });
+
+  it('keeps every log group for a limited time', () => {
+    for (const stack of stacks) {
+      for (const [id, resource] of Object.entries(stack.resources)) {
+        if (resource.Type === 'AWS::Logs::LogGroup') expect(resource.Properties?.['RetentionInDays'], id).toEqual({ Ref: 'LogRetentionInDays' });
+      }
+    }
+  });
+});
+
+describe('template.yaml delivery stream', () => {
+  it('is a Direct PUT stream with exactly the destination the parameter chooses, in every combination', () => {
+    for (const stack of stacks) {
+      const expected = stack.values['DestinationType'] === 'S3' ? 'ExtendedS3DestinationConfiguration' : 'AmazonopensearchserviceDestinationConfiguration';
+      expect(resourceOf(stack, 'DeliveryStream').Properties?.['DeliveryStreamType']).toBe('DirectPut');
+      expect(Object.keys(destinationsOf(stack)), describeStack(stack)).toEqual([expected]);
+    }
+  });
+
+  it('transforms every record with the decorator, on batches small enough for the response limit', () => {
+    for (const stack of stacks) {
+      for (const destination of Object.values(destinationsOf(stack))) {
+        // Act
+        const parameters = processorParameters(object(destination, 'destination'));
+
+        // Assess
+        expect(parameters['LambdaArn']).toEqual({ 'Fn::GetAtt': ['DecoratorFunction', 'Arn'] });
+        expect(Number(parameters['BufferSizeInMBs']) * 1024 * 1024 * ENRICHMENT_GROWTH).toBeLessThan(MAX_TRANSFORMATION_RESPONSE_BYTES);
+        expect(Number(parameters['BufferIntervalInSeconds'])).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('indexes into the chosen domain under the cwl index rotated daily by default, backing up failures under distinct error prefixes', () => {
+    for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'OpenSearch')) {
+      // Act
+      const destination = object(destinationsOf(stack)['AmazonopensearchserviceDestinationConfiguration'], 'OpenSearch destination');
+      const backup = object(destination['S3Configuration'], 'S3Configuration');
+
+      // Assess
+      expect(destination['DomainARN'], describeStack(stack)).toEqual(
+        stack.values['ExistingOpenSearchDomainArn'] === '' ? { 'Fn::GetAtt': ['OpenSearchDomain', 'Arn'] } : { Ref: 'ExistingOpenSearchDomainArn' },
+      );
+      expect(destination).toMatchObject({ IndexName: { Ref: 'OpenSearchIndexName' }, IndexRotationPeriod: { Ref: 'OpenSearchIndexRotation' }, S3BackupMode: 'FailedDocumentsOnly' });
+      expect(backup['BucketARN']).toEqual({ 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] });
+      expect(backup['ErrorOutputPrefix']).toMatch(/^errors\/!\{firehose:error-output-type\}\//);
+    }
+    expect(template.Parameters['OpenSearchIndexName']?.Default).toBe('cwl');
+    expect(template.Parameters['OpenSearchIndexRotation']?.Default).toBe('OneDay');
+  });
+
+  it('writes gzipped newline-delimited documents to S3, errors apart from documents', () => {
+    for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'S3')) {
+      const destination = object(destinationsOf(stack)['ExtendedS3DestinationConfiguration'], 'S3 destination');
+      expect(destination).toMatchObject({ CompressionFormat: 'GZIP', BucketARN: { 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] } });
+      expect(destination['Prefix']).toMatch(/^flow-logs\/.*!\{timestamp:/);
+      expect(destination['ErrorOutputPrefix']).toMatch(/^errors\/!\{firehose:error-output-type\}\//);
+    }
+  });
+
+  it('uses the same transformation whatever the destination', () => {
+    const processing = Object.values(template.Resources['DeliveryStream']?.Properties ?? {})
+      .filter(isObject)
+      .map((configuration) => {
+        const branches = configuration['Fn::If'];
+        return Array.isArray(branches) && isObject(branches[1]) ? branches[1]['ProcessingConfiguration'] : undefined;
+      })
+      .filter((value) => value !== undefined);
+    expect(processing).toHaveLength(2);
+    expect(processing[0]).toEqual(processing[1]);
+  });
+});
+
+describe('template.yaml flow-log sources', () => {
+  it.each([
+    ['ExistingLogGroup', { Ref: 'ExistingLogGroupName' }, undefined],
+    ['VpcToLogGroup', { Ref: 'FlowLogLogGroup' }, 'VpcFlowLogToLogGroup'],
+  ] as const)('subscribes the ingestor to the log group with %s', (source, logGroupName, flowLog) => {
+    for (const stack of stacks.filter((candidate) => candidate.values['FlowLogSource'] === source)) {
+      expect(resourceOf(stack, 'FlowLogSubscription').Properties).toEqual({
+        LogGroupName: logGroupName,
+        FilterPattern: '',
+        DestinationArn: { 'Fn::GetAtt': ['IngestorFunction', 'Arn'] },
+      });
+      expect(Object.values(stack.resources).filter((resource) => resource.Type === 'AWS::EC2::FlowLog')).toEqual(flowLog === undefined ? [] : [stack.resources[flowLog]]);
+    }
+  });
+
+  it('creates the flow log into its own log group through a delivery role, in the chosen format', () => {
+    for (const stack of stacks.filter((candidate) => candidate.values['FlowLogSource'] === 'VpcToLogGroup')) {
+      const flowLog = resourceOf(stack, 'VpcFlowLogToLogGroup').Properties ?? {};
+      expect(flowLog).toMatchObject({
+        ResourceType: 'VPC',
+        ResourceId: { Ref: 'VpcId' },
+        LogDestinationType: 'cloud-watch-logs',
+        LogGroupName: { Ref: 'FlowLogLogGroup' },
+        DeliverLogsPermissionArn: { 'Fn::GetAtt': ['FlowLogDeliveryRole', 'Arn'] },
+      });
+      expect(flowLog['LogFormat'], describeStack(stack)).toEqual(stack.values['FlowLogFormat'] === '' ? undefined : { Ref: 'FlowLogFormat' });
+    }
+  });
+
+  it('sends flow logs straight to the stream with no ingestor, the stream tagged for log delivery', () => {
+    const direct = stacks.filter((candidate) => candidate.values['FlowLogSource'] === 'VpcToFirehose');
+    expect(direct.length).toBeGreaterThan(0);
+    for (const stack of direct) {
+      expect(resourceOf(stack, 'VpcFlowLogToFirehose').Properties).toMatchObject({ LogDestinationType: 'kinesis-data-firehose', LogDestination: { 'Fn::GetAtt': ['DeliveryStream', 'Arn'] } });
+      expect(Object.keys(stack.resources).filter((id) => id.startsWith('Ingestor') || id === 'FlowLogSubscription')).toEqual([]);
+      expect(resourceOf(stack, 'DeliveryStream').Properties?.['Tags']).toEqual([{ Key: 'LogDeliveryEnabled', Value: 'true' }]);
+    }
+  });
+});
+
+describe('template.yaml outputs', () => {
+  it('exports both function ARNs and gives the stream, bucket, queue and, with a created domain, the dashboards', () => {
+    for (const stack of stacks) {
+      // Prepare
+      const expected = ['DecoratorFunctionArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
+      if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
+      if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint');
+      if (stack.resources['FlowLogLogGroup'] !== undefined) expected.push('FlowLogLogGroupName');
+
+      // Act
+      const outputs = Object.keys(stack.outputs);
+
+      // Assess
+      expect(outputs.sort(), describeStack(stack)).toEqual(expected.sort());
+      expect(stack.outputs['DecoratorFunctionArn']?.Export).toBeDefined();
+      if (stack.resources['IngestorFunction'] !== undefined) expect(stack.outputs['IngestorFunctionArn']?.Export).toBeDefined();
+    }
+  });
+
+  it('points the dashboards output at the domain over HTTPS', () => {
+    expect(template.Outputs['OpenSearchDashboardsUrl']?.Value).toEqual({ 'Fn::Sub': 'https://${OpenSearchDomain.DomainEndpoint}/_dashboards/' });
+  });
+});
