@@ -1,6 +1,6 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import { classifyFlowInitiation, FlowInitiation } from './flow-initiation.js';
-import type { FlowToMatch, SecurityGroupMatcher } from './security-group-matcher.js';
+import type { FlowToMatch, RuleMatchResult, SecurityGroupMatcher } from './security-group-matcher.js';
 
 /** What the current security-group rules say about a record. */
 export const RuleMatch = {
@@ -32,6 +32,11 @@ export type FlowToAttribute = FlowToMatch & Pick<FlowLogDocument, 'action' | 'tc
 
 const RETURN_TRAFFIC: RuleAttribution = Object.freeze({ ruleMatch: RuleMatch.ReturnTraffic, ruleIds: Object.freeze([]), complete: true });
 
+// A matcher hands equal flows the same result object, so the attribution of each result is made
+// once per action, not once per record.
+const acceptedAttributions = new WeakMap<RuleMatchResult, RuleAttribution>();
+const rejectedAttributions = new WeakMap<RuleMatchResult, RuleAttribution>();
+
 /**
  * Which current rules allow a record, for the interface and direction `matcher` was compiled for.
  *
@@ -55,7 +60,16 @@ export function attributeFlow(flow: FlowToAttribute, matcher: SecurityGroupMatch
   if (accepted && classifyFlowInitiation(flow).initiation === FlowInitiation.Return) return RETURN_TRAFFIC;
   const result = matcher.match(flow);
   if (result === undefined) return undefined;
-  const { ruleIds, complete } = result;
+  const attributions = accepted ? acceptedAttributions : rejectedAttributions;
+  let attribution = attributions.get(result);
+  if (attribution === undefined) {
+    attribution = toAttribution(result, accepted);
+    attributions.set(result, attribution);
+  }
+  return attribution;
+}
+
+function toAttribution({ ruleIds, complete }: RuleMatchResult, accepted: boolean): RuleAttribution {
   if (ruleIds.length > 0) return { ruleMatch: accepted ? RuleMatch.Matched : RuleMatch.WouldAllow, ruleIds, complete };
   if (!complete) return { ruleIds, complete };
   return { ruleMatch: accepted ? RuleMatch.Unmatched : RuleMatch.NoRule, ruleIds, complete };

@@ -12,10 +12,22 @@ export interface InterfaceRuleMatcher {
 /** Hands out the matcher of an interface and direction, compiling each once. */
 export type InterfaceRuleMatchers = (info: NetworkInterfaceInfo, direction: FlowDirection) => InterfaceRuleMatcher;
 
+/** A compiled matcher and the look-up answers it was compiled from, to tell whether it still holds. */
+interface CompiledFrom {
+  readonly entry: InterfaceRuleMatcher;
+  readonly ruleOutcomes: readonly (LookupOutcome<readonly SecurityGroupRule[]> | undefined)[];
+  readonly peers: readonly { readonly kind: 'prefix_list' | 'security_group'; readonly id: string; readonly entries: readonly string[] | undefined }[];
+}
+
+// Interface infos, rule outcomes and peer entries come from caches that hand out the same objects
+// until they expire, so a matcher compiled in one batch is reused by the next as long as every
+// answer it was built from is still the very same object; a WeakMap lets it go with the info.
+const compiledAcrossBatches = new WeakMap<NetworkInterfaceInfo, { ingress?: CompiledFrom; egress?: CompiledFrom }>();
+
 /**
  * Matchers for the interfaces of a batch (or of a report's whole input), each compiled on first
- * use from the union of the rules of the interface's groups. Meant to live as long as the rule
- * and peer look-ups it was given: one batch in the decorator.
+ * use from the union of the rules of the interface's groups, or taken over from an earlier batch
+ * when the rules and peers it was compiled from are unchanged.
  *
  * @example
  * const matchers = createInterfaceRuleMatchers(rulesByGroup, peerResolversFrom(prefixLists, members));
@@ -25,24 +37,53 @@ export function createInterfaceRuleMatchers(
   rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
   resolvers: PeerResolvers,
 ): InterfaceRuleMatchers {
-  const compiled = new Map<NetworkInterfaceInfo, { ingress?: InterfaceRuleMatcher; egress?: InterfaceRuleMatcher }>();
+  const inThisBatch = new Map<NetworkInterfaceInfo, { ingress?: InterfaceRuleMatcher; egress?: InterfaceRuleMatcher }>();
+  const stillHolds = (compiled: CompiledFrom, info: NetworkInterfaceInfo): boolean =>
+    info.securityGroups.every((group, index) => rulesByGroup.get(group.groupId) === compiled.ruleOutcomes[index]) &&
+    compiled.peers.every(({ kind, id, entries }) => (kind === 'prefix_list' ? resolvers.prefixListEntries(id) : resolvers.securityGroupMembers(id)) === entries);
+
   return (info, direction) => {
-    let byDirection = compiled.get(info);
-    if (byDirection === undefined) compiled.set(info, (byDirection = {}));
-    let entry = byDirection[direction];
-    if (entry === undefined) {
-      const rules: SecurityGroupRule[] = [];
-      let rulesComplete = true;
-      for (const group of info.securityGroups) {
-        const outcome = rulesByGroup.get(group.groupId);
-        if (outcome?.status === 'found') rules.push(...outcome.value);
-        else rulesComplete = false;
-      }
-      entry = { matcher: compileSecurityGroupMatcher(direction, rules, resolvers), rulesComplete };
-      byDirection[direction] = entry;
-    }
-    return entry;
+    let local = inThisBatch.get(info);
+    if (local === undefined) inThisBatch.set(info, (local = {}));
+    const known = local[direction];
+    if (known !== undefined) return known;
+    let shared = compiledAcrossBatches.get(info);
+    if (shared === undefined) compiledAcrossBatches.set(info, (shared = {}));
+    const earlier = shared[direction];
+    const compiled = earlier !== undefined && stillHolds(earlier, info) ? earlier : compile(info, direction, rulesByGroup, resolvers);
+    shared[direction] = compiled;
+    local[direction] = compiled.entry;
+    return compiled.entry;
   };
+}
+
+function compile(
+  info: NetworkInterfaceInfo,
+  direction: FlowDirection,
+  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
+  resolvers: PeerResolvers,
+): CompiledFrom {
+  const rules: SecurityGroupRule[] = [];
+  const ruleOutcomes = info.securityGroups.map((group) => rulesByGroup.get(group.groupId));
+  for (const outcome of ruleOutcomes) {
+    if (outcome?.status === 'found') rules.push(...outcome.value);
+  }
+  const peers: CompiledFrom['peers'][number][] = [];
+  const recording: PeerResolvers = {
+    prefixListEntries(id) {
+      const entries = resolvers.prefixListEntries(id);
+      peers.push({ kind: 'prefix_list', id, entries });
+      return entries;
+    },
+    securityGroupMembers(id) {
+      const entries = resolvers.securityGroupMembers(id);
+      peers.push({ kind: 'security_group', id, entries });
+      return entries;
+    },
+  };
+  const matcher = compileSecurityGroupMatcher(direction, rules, recording);
+  const rulesComplete = ruleOutcomes.every((outcome) => outcome?.status === 'found');
+  return { entry: { matcher, rulesComplete }, ruleOutcomes, peers };
 }
 
 /**

@@ -65,6 +65,12 @@ interface CompiledRule {
 const NO_MATCH: RuleMatchResult = Object.freeze({ ruleIds: Object.freeze([]), complete: true });
 const NO_MATCH_INCOMPLETE: RuleMatchResult = Object.freeze({ ruleIds: Object.freeze([]), complete: false });
 const NEVER: CompiledPeer = { kind: 'never' };
+/**
+ * Distinct peer addresses whose answers a matcher keeps. Records repeat their peers (clients,
+ * resolvers, NAT gateways), so most are answered by one look-up; the bound keeps a matcher that
+ * lives across warm invocations small, and starting afresh past it is as good as any eviction.
+ */
+const MAX_REMEMBERED_PEERS = 4_096;
 const UNRESOLVED: CompiledPeer = { kind: 'unresolved' };
 
 // Prefix-list entries and group members come from caches that hand out the same array until it
@@ -141,31 +147,49 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
     return candidates;
   };
 
+  const evaluate = (protocol: number, port: number | undefined, peerText: string): RuleMatchResult | undefined => {
+    const peer = parseIpAddress(peerText);
+    if (peer === undefined) return undefined;
+    const candidates = candidatesFor(protocol);
+    if (candidates.length === 0) return NO_MATCH;
+    let ruleIds: string[] | undefined;
+    let complete = true;
+    for (const rule of candidates) {
+      if (!rule.allPorts && (port === undefined || port < rule.fromPort || port > rule.toPort)) {
+        // A record without its port cannot be said to fall outside the range.
+        if (port === undefined && peerMatch(rule.peer, peer) !== false) complete = false;
+        continue;
+      }
+      const answer = peerMatch(rule.peer, peer);
+      if (answer === true) (ruleIds ??= []).push(rule.ruleId);
+      else if (answer === undefined) complete = false;
+    }
+    if (ruleIds === undefined) return complete ? NO_MATCH : NO_MATCH_INCOMPLETE;
+    return { ruleIds, complete };
+  };
+
+  // Answers by peer, then by protocol and port: no key is built per record, and equal flows share
+  // one answer object (its ids are never mutated).
+  const remembered = new Map<string, Map<number, RuleMatchResult | undefined>>();
   return {
     direction,
     match(flow) {
       const protocol = flow.protocol;
       const peerText = flowPeerAddress(flow, direction);
       if (protocol === undefined || peerText === undefined) return undefined;
-      const peer = parseIpAddress(peerText);
-      if (peer === undefined) return undefined;
-      const candidates = candidatesFor(protocol);
-      if (candidates.length === 0) return NO_MATCH;
       const port = flow.dstport;
-      let ruleIds: string[] | undefined;
-      let complete = true;
-      for (const rule of candidates) {
-        if (!rule.allPorts && (port === undefined || port < rule.fromPort || port > rule.toPort)) {
-          // A record without its port cannot be said to fall outside the range.
-          if (port === undefined && peerMatch(rule.peer, peer) !== false) complete = false;
-          continue;
-        }
-        const answer = peerMatch(rule.peer, peer);
-        if (answer === true) (ruleIds ??= []).push(rule.ruleId);
-        else if (answer === undefined) complete = false;
+      const protocolAndPort = protocol * 65_537 + (port ?? 65_536);
+      let byPort = remembered.get(peerText);
+      if (byPort === undefined) {
+        if (remembered.size >= MAX_REMEMBERED_PEERS) remembered.clear();
+        byPort = new Map();
+        remembered.set(peerText, byPort);
+      } else if (byPort.has(protocolAndPort)) {
+        return byPort.get(protocolAndPort);
       }
-      if (ruleIds === undefined) return complete ? NO_MATCH : NO_MATCH_INCOMPLETE;
-      return { ruleIds, complete };
+      const result = evaluate(protocol, port, peerText);
+      byPort.set(protocolAndPort, result);
+      return result;
     },
   };
 }
