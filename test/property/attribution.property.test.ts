@@ -93,6 +93,19 @@ describe('matchSecurityGroupRules', () => {
     );
   });
 
+  it('answers every flow alike from one long-lived matcher, whatever flows it answered before', () => {
+    fc.assert(
+      fc.property(fc.array(ruleShape, { minLength: 4, maxLength: 16 }), resolved, fc.array(flow, { minLength: 2, maxLength: 30 }), direction, (shapes, entries, records, way) => {
+        const rules = withIds(shapes);
+        const shared = compileSecurityGroupMatcher(way, rules, resolversOf(entries));
+
+        for (const record of [...records, ...records]) {
+          expect(shared.match(record)).toEqual(matchSecurityGroupRules(record, way, rules, resolversOf(entries)));
+        }
+      }),
+    );
+  });
+
   it('never loses a match when a rule is added', () => {
     fc.assert(
       fc.property(fc.array(ruleShape, { maxLength: 10 }), ruleShape, resolved, flow, direction, (shapes, extra, entries, record, way) => {
