@@ -227,7 +227,7 @@ describe('template.yaml outputs', () => {
       // Prepare
       const expected = ['DecoratorFunctionArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
       if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
-      if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint');
+      if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint', 'OpenSearchSetupCommand');
       if (stack.resources['FlowLogLogGroup'] !== undefined) expected.push('FlowLogLogGroupName');
 
       // Act
@@ -238,6 +238,13 @@ describe('template.yaml outputs', () => {
       expect(stack.outputs['DecoratorFunctionArn']?.Export).toBeDefined();
       if (stack.resources['IngestorFunction'] !== undefined) expect(stack.outputs['IngestorFunctionArn']?.Export).toBeDefined();
     }
+  });
+
+  it('prints the opensearch setup command for the created domain, with the index pattern its rotation produces', () => {
+    const value = JSON.stringify(template.Outputs['OpenSearchSetupCommand']?.Value);
+    expect(value).toContain('opensearch setup --endpoint https://${OpenSearchDomain.DomainEndpoint}');
+    expect(value).toContain('NoIndexRotation');
+    expect(value).toContain('${OpenSearchIndexName}-*');
   });
 
   it('points the dashboards output at the domain over HTTPS', () => {
