@@ -8,11 +8,9 @@ import type {
   GeoLocator,
   LookupOutcome,
   Logger,
-  NetworkInterfaceInfo,
   NetworkInterfaceSource,
   PrefixListSource,
   SecurityGroupMemberSource,
-  SecurityGroupRule,
   SecurityGroupRuleSource,
 } from '../ports.js';
 import { createCachedGeoLocator } from './cached-geo-locator.js';
@@ -78,71 +76,62 @@ export function createCachedEnrichment(
   clock: Clock,
   geoCalls: () => number = () => sources.geolocation?.stats().fetches ?? 0,
 ): CachedEnrichment {
-  const failed = (error: unknown): LookupOutcome<never> => ({ status: 'failed', reason: error instanceof Error ? error.name : String(error) });
-  const networkInterfaces: CachedBatchLookup<LookupOutcome<NetworkInterfaceInfo>> = createCachedBatchLookup<LookupOutcome<NetworkInterfaceInfo>>({
-    fetchBatch: (ids) => sources.networkInterfaces.describeNetworkInterfaces(ids),
+  /** A cache of EC2 look-up outcomes: found and not-found kept for their TTLs, failures never. */
+  const ec2Cache = <T>(
+    fetchBatch: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>,
+    { maxBatchSize, concurrency, ttlSeconds, negativeTtlSeconds, maxEntries }: { maxBatchSize: number; concurrency: number; ttlSeconds: number; negativeTtlSeconds: number; maxEntries: number },
+  ): CachedBatchLookup<LookupOutcome<T>> =>
+    createCachedBatchLookup<LookupOutcome<T>>({
+      fetchBatch,
+      maxBatchSize,
+      concurrency,
+      ttlMs: ttlSeconds * 1000,
+      negativeTtlMs: negativeTtlSeconds * 1000,
+      maxEntries,
+      clock,
+      positiveStatuses: ['found'],
+      negativeStatuses: ['not_found'],
+      missingOutcome: { status: 'not_found' },
+      failureOutcome: (error) => ({ status: 'failed', reason: error instanceof Error ? error.name : String(error) }),
+    });
+  const rulesTtl = { ttlSeconds: settings.rulesCacheTtlSeconds, negativeTtlSeconds: settings.rulesCacheTtlSeconds };
+  const networkInterfaces = ec2Cache((ids) => sources.networkInterfaces.describeNetworkInterfaces(ids), {
     maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
     concurrency: EC2_CONCURRENCY,
-    ttlMs: settings.interfaceCacheTtlSeconds * 1000,
-    negativeTtlMs: settings.interfaceNegativeCacheTtlSeconds * 1000,
+    ttlSeconds: settings.interfaceCacheTtlSeconds,
+    negativeTtlSeconds: settings.interfaceNegativeCacheTtlSeconds,
     maxEntries: MAX_CACHED_INTERFACES,
-    clock,
-    positiveStatuses: ['found'],
-    negativeStatuses: ['not_found'],
-    missingOutcome: { status: 'not_found' },
-    failureOutcome: failed,
   });
   const ruleSource = sources.securityGroupRules;
-  const securityGroupRules: CachedBatchLookup<LookupOutcome<readonly SecurityGroupRule[]>> | undefined =
+  const securityGroupRules =
     ruleSource === undefined
       ? undefined
-      : createCachedBatchLookup<LookupOutcome<readonly SecurityGroupRule[]>>({
-          fetchBatch: (groupIds) => ruleSource.describeSecurityGroupRules(groupIds),
+      : ec2Cache((groupIds) => ruleSource.describeSecurityGroupRules(groupIds), {
           maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
           concurrency: EC2_CONCURRENCY,
-          ttlMs: settings.rulesCacheTtlSeconds * 1000,
-          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
           maxEntries: MAX_CACHED_GROUPS,
-          clock,
-          positiveStatuses: ['found'],
-          negativeStatuses: ['not_found'],
-          missingOutcome: { status: 'not_found' },
-          failureOutcome: failed,
+          ...rulesTtl,
         });
   const prefixListSource = sources.prefixLists;
   const prefixLists =
     prefixListSource === undefined
       ? undefined
-      : createCachedBatchLookup<LookupOutcome<readonly string[]>>({
-          fetchBatch: (ids) => prefixListSource.getPrefixListEntries(ids),
+      : ec2Cache((ids) => prefixListSource.getPrefixListEntries(ids), {
           maxBatchSize: PREFIX_LISTS_PER_FETCH,
           concurrency: 1,
-          ttlMs: settings.rulesCacheTtlSeconds * 1000,
-          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
           maxEntries: MAX_CACHED_PREFIX_LISTS,
-          clock,
-          positiveStatuses: ['found'],
-          negativeStatuses: ['not_found'],
-          missingOutcome: { status: 'not_found' },
-          failureOutcome: failed,
+          ...rulesTtl,
         });
   const memberSource = sources.securityGroupMembers;
   // Membership changes as instances come and go: kept as long as the rules, not as the interfaces.
   const securityGroupMembers =
     memberSource === undefined
       ? undefined
-      : createCachedBatchLookup<LookupOutcome<readonly string[]>>({
-          fetchBatch: (groupIds) => memberSource.describeSecurityGroupMembers(groupIds),
+      : ec2Cache((groupIds) => memberSource.describeSecurityGroupMembers(groupIds), {
           maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
           concurrency: EC2_CONCURRENCY,
-          ttlMs: settings.rulesCacheTtlSeconds * 1000,
-          negativeTtlMs: settings.rulesCacheTtlSeconds * 1000,
           maxEntries: MAX_CACHED_GROUPS,
-          clock,
-          positiveStatuses: ['found'],
-          negativeStatuses: ['not_found'],
-          missingOutcome: { status: 'not_found' },
-          failureOutcome: failed,
+          ...rulesTtl,
         });
   const geolocation = sources.geolocation;
   const snapshot = (counted: Counted, calls = counted.stats().fetches): LookupActivity => {
