@@ -1,4 +1,4 @@
-import type { Clock, GeoLocation, Logger, SecretProvider } from '../../src/ports.js';
+import type { Clock, GeoLocation, GeoLocator, GeoOutcome, Logger, SecretProvider } from '../../src/ports.js';
 import { mmdbDouble, mmdbUint16, mmdbUint32, type MmdbValue } from './mmdb-writer.js';
 
 /** A key shaped like ipstack's 32-hex-digit access keys; tests assert it never leaks. */
@@ -109,5 +109,17 @@ export function recordingLogger(): Logger & { readonly lines: LogLine[]; text():
     warn: record('warn'),
     error: record('error'),
     text: () => JSON.stringify(lines),
+  };
+}
+
+/** A GeoLocator answered from a table (not_found otherwise), recording every call's addresses. */
+export function fixedGeoLocator(answers: Readonly<Record<string, GeoOutcome>>): GeoLocator & { readonly asked: string[][] } {
+  const asked: string[][] = [];
+  return {
+    asked,
+    locate(addresses) {
+      asked.push([...addresses]);
+      return Promise.resolve(new Map(addresses.map((address) => [address, answers[address] ?? { status: 'not_found' }])));
+    },
   };
 }

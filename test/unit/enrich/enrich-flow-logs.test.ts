@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { enrichFlowLogs } from '../../../src/enrich/enrich-flow-logs.js';
-import type { GeoLocator, GeoOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../../../src/ports.js';
+import type { NetworkInterfaceInfo, SecurityGroupRule } from '../../../src/ports.js';
 import { flowDocument, networkInterfaceInfo, securityGroupRule, without } from '../../support/ec2-builders.js';
 import { mapLookup } from '../../support/firehose-builders.js';
-import { geoLocation } from '../../support/geo-builders.js';
+import { geoLocation, fixedGeoLocator } from '../../support/geo-builders.js';
 
 const ENI = 'eni-0a1b2c3d4e5f60718';
 const GROUP = 'sg-0123456789abcdef0';
@@ -13,16 +13,6 @@ function knownInterface(overrides: Parameters<typeof networkInterfaceInfo>[0] = 
   return mapLookup({ [ENI]: { status: 'found', value: networkInterfaceInfo(overrides) } });
 }
 
-function fixedGeo(answers: Readonly<Record<string, GeoOutcome>>): GeoLocator & { readonly asked: string[][] } {
-  const asked: string[][] = [];
-  return {
-    asked,
-    locate(addresses) {
-      asked.push([...addresses]);
-      return Promise.resolve(new Map(addresses.map((address) => [address, answers[address] ?? { status: 'not_found' }])));
-    },
-  };
-}
 
 describe('enrichFlowLogs', () => {
   it('enriches the documents in place and returns them', async () => {
@@ -196,7 +186,7 @@ describe('enrichFlowLogs', () => {
 
   describe('with geolocation', () => {
     it('locates public addresses only, each distinct address once per batch', async () => {
-      const geo = fixedGeo({});
+      const geo = fixedGeoLocator({});
       const documents = [
         flowDocument({ srcaddr: '203.0.113.25', dstaddr: '10.0.1.17' }),
         flowDocument({ srcaddr: '10.0.1.17', dstaddr: '203.0.113.25' }),
@@ -210,7 +200,7 @@ describe('enrichFlowLogs', () => {
     });
 
     it('does not call the locator when no address is public', async () => {
-      const geo = fixedGeo({});
+      const geo = fixedGeoLocator({});
 
       await enrichFlowLogs([flowDocument({ srcaddr: '10.0.0.1', dstaddr: '192.168.0.1' })], { geolocation: geo });
 
@@ -218,7 +208,7 @@ describe('enrichFlowLogs', () => {
     });
 
     it('adds src_geo and dst_geo with the known values only', async () => {
-      const geo = fixedGeo({
+      const geo = fixedGeoLocator({
         '203.0.113.25': { status: 'found', value: geoLocation({ city: '' }) },
         '198.51.100.7': { status: 'found', value: { country_code: 'US', location: { lat: 0, lon: 0 } } },
       });
@@ -232,7 +222,7 @@ describe('enrichFlowLogs', () => {
     });
 
     it('leaves the field out when the location holds nothing usable or the address is unknown', async () => {
-      const geo = fixedGeo({ '203.0.113.25': { status: 'found', value: { city: '  ', location: { lat: 0, lon: 0 } } } });
+      const geo = fixedGeoLocator({ '203.0.113.25': { status: 'found', value: { city: '  ', location: { lat: 0, lon: 0 } } } });
       const documents = [flowDocument({ srcaddr: '203.0.113.25', dstaddr: '198.51.100.7' })];
 
       await enrichFlowLogs(documents, { geolocation: geo });
@@ -243,7 +233,7 @@ describe('enrichFlowLogs', () => {
     });
 
     it('flags geo_failed and geo_quota_exceeded once each, keeping the record otherwise whole', async () => {
-      const geo = fixedGeo({ '203.0.113.25': { status: 'failed', reason: 'timeout' }, '198.51.100.7': { status: 'quota_exceeded' }, '198.51.100.8': { status: 'failed', reason: 'timeout' } });
+      const geo = fixedGeoLocator({ '203.0.113.25': { status: 'failed', reason: 'timeout' }, '198.51.100.7': { status: 'quota_exceeded' }, '198.51.100.8': { status: 'failed', reason: 'timeout' } });
       const documents = [flowDocument({ srcaddr: '203.0.113.25', dstaddr: '198.51.100.7' }), flowDocument({ srcaddr: '203.0.113.25', dstaddr: '198.51.100.8' })];
 
       await enrichFlowLogs(documents, { geolocation: geo });

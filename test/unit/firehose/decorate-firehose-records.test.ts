@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { decorateFirehoseRecords, type DecorationOptions } from '../../../src/firehose/decorate-firehose-records.js';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
 import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
-import type { GeoLocator, GeoOutcome, NetworkInterfaceInfo } from '../../../src/ports.js';
+import type { NetworkInterfaceInfo } from '../../../src/ports.js';
 import { controlPayload, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
 import { networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
 import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../support/firehose-builders.js';
-import { geoLocation } from '../../support/geo-builders.js';
+import { geoLocation, fixedGeoLocator } from '../../support/geo-builders.js';
 
 const OPTIONS: DecorationOptions = { trailingNewline: false, responseBudgetBytes: 5_000_000 };
 const NO_SOURCES: FlowLogEnrichmentSources = {};
@@ -16,16 +16,6 @@ function gzipEnvelope(payload: unknown): string {
   return base64(gzipSync(Buffer.from(JSON.stringify(payload))));
 }
 
-function fixedGeo(answers: Readonly<Record<string, GeoOutcome>>): GeoLocator & { readonly asked: string[][] } {
-  const asked: string[][] = [];
-  return {
-    asked,
-    locate(addresses) {
-      asked.push([...addresses]);
-      return Promise.resolve(new Map(addresses.map((address) => [address, answers[address] ?? { status: 'not_found' }])));
-    },
-  };
-}
 
 describe('decorateFirehoseRecords', () => {
   it('returns every recordId exactly once, in input order, whatever each record holds', async () => {
@@ -160,7 +150,7 @@ describe('decorateFirehoseRecords', () => {
   });
 
   it('geolocates public addresses only, once per distinct address, and flags a used-up quota', async () => {
-    const geo = fixedGeo({ '203.0.113.25': { status: 'found', value: geoLocation({ city: 'Sampleton' }) }, '198.51.100.3': { status: 'quota_exceeded' } });
+    const geo = fixedGeoLocator({ '203.0.113.25': { status: 'found', value: geoLocation({ city: 'Sampleton' }) }, '198.51.100.3': { status: 'quota_exceeded' } });
     const inputs = [
       transformationRecord(),
       transformationRecord(),
@@ -179,7 +169,7 @@ describe('decorateFirehoseRecords', () => {
 
   it('sheds geolocation to stay within the response budget before failing any record, and flags it', async () => {
     const inputs = Array.from({ length: 40 }, () => transformationRecord());
-    const geo = fixedGeo({ '203.0.113.25': { status: 'found', value: geoLocation({ city: 'A city with a rather long name to weigh on the response' }) } });
+    const geo = fixedGeoLocator({ '203.0.113.25': { status: 'found', value: geoLocation({ city: 'A city with a rather long name to weigh on the response' }) } });
     const full = await decorateFirehoseRecords(inputs.map((input) => ({ ...input })), { geolocation: geo }, OPTIONS);
     const bare = await decorateFirehoseRecords(inputs.map((input) => ({ ...input })), NO_SOURCES, OPTIONS);
     const budget = Math.floor((full.summary.responseBytes + bare.summary.responseBytes) / 2);
