@@ -4,11 +4,13 @@ import { realpathSync } from 'node:fs';
 import { ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from './enrich-command.js';
 import { runOpenSearchCommand } from './opensearch-command.js';
+import { INVOKE_USAGE, parseInvokeArguments, runInvoke } from './invoke-command.js';
 
 export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
 
 Commands:
   enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
+  invoke FN EVENT    Run the built ingestor or decorator handler on an event, like sam local invoke.
   opensearch setup   Install the index template, retention policy and dashboards (also: opensearch export).
 
 Run "vpc-flow-log-appender <command> --help" for a command's options.`;
@@ -30,6 +32,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           return ExitCode.Success;
         }
         return await runEnrich(options, io);
+      }
+      case 'invoke': {
+        const options = parseInvokeArguments(args);
+        if (options === 'help') {
+          io.stdout.write(`${INVOKE_USAGE}\n`);
+          return ExitCode.Success;
+        }
+        return await runInvoke(options, io);
       }
       case 'opensearch':
         return await runOpenSearchCommand(args, io);
