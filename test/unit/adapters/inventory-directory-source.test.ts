@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInventorySources, InventoryError, loadInventoryDirectory } from '../../../src/adapters/inventory-directory-source.js';
+import type { LookupOutcome, SecurityGroupRule } from '../../../src/ports.js';
+import { temporaryDirectory } from '../cli/cli-harness.js';
+
+const CORPUS = '/work/shared/corpus/ec2/aws-cli-examples';
+const SAMPLE_INVENTORY = 'events/sample/inventory';
+
+/** The `output` of every example of a corpus AWS CLI example file: the CLI's JSON, read in place. */
+function corpusOutputs(command: string): unknown[] {
+  const file = JSON.parse(readFileSync(`${CORPUS}/${command}.json`, 'utf8')) as { examples: { output: unknown }[] };
+  return file.examples.map((example) => example.output);
+}
+
+describe('createInventorySources', () => {
+  it('finds the interfaces of describe-network-interfaces output with their groups and addresses', async () => {
+    // Prepare
+    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+
+    // Act
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-e5aa89a3', 'eni-b9a5ac93']);
+
+    // Assess
+    expect(outcomes.get('eni-e5aa89a3')).toMatchObject({
+      status: 'found',
+      value: { securityGroups: [{ groupId: 'sg-8637d3e3', groupName: 'default' }], privateIpv4Addresses: ['10.0.1.17'], publicIpv4Addresses: ['203.0.113.12'] },
+    });
+    expect(outcomes.get('eni-b9a5ac93')).toMatchObject({ status: 'found', value: { privateIpv4Addresses: ['10.0.1.55', '10.0.1.117'] } });
+  });
+
+  it('answers not_found for an interface the inventory does not hold', async () => {
+    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f69999']);
+
+    expect(outcomes.get('eni-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'not_found' });
+  });
+
+  it('reads describe-security-group-rules output, counting a rule listed in two outputs once', async () => {
+    const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
+
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-1234567890abcdef0']);
+
+    expect(outcomes?.get('sg-1234567890abcdef0')).toStrictEqual({
+      status: 'found',
+      value: [
+        expect.objectContaining({ rule_id: 'sgr-abcdef01234567890', direction: 'ingress', peer: { kind: 'security_group', group_id: 'sg-1234567890abcdef0', user_id: '111122223333' } }),
+        expect.objectContaining({ rule_id: 'sgr-bcdef01234567890a', direction: 'egress', peer: { kind: 'ipv6_cidr', cidr: '::/0' } }),
+        expect.objectContaining({ rule_id: 'sgr-cdef01234567890ab', direction: 'egress', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } }),
+      ],
+    });
+  });
+
+  it('derives rules from describe-security-groups permissions when no rules output lists the group', async () => {
+    // Prepare: the corpus also holds an example whose output is a list of names, which is skipped.
+    const inventory = createInventorySources(corpusOutputs('describe-security-groups'));
+
+    // Act
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-903004f8']);
+
+    // Assess
+    expect(outcomes?.get('sg-903004f8')).toStrictEqual({
+      status: 'found',
+      value: [
+        { rule_id: 'sg-903004f8/ingress/0', group_id: 'sg-903004f8', direction: 'ingress', protocol: '-1', peer: { kind: 'security_group', group_id: 'sg-903004f8', user_id: '123456789012' } },
+        {
+          rule_id: 'sg-903004f8/ingress/1',
+          group_id: 'sg-903004f8',
+          direction: 'ingress',
+          protocol: 'tcp',
+          from_port: 22,
+          to_port: 22,
+          peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' },
+          description: 'Access from NY office',
+        },
+        { rule_id: 'sg-903004f8/egress/0', group_id: 'sg-903004f8', direction: 'egress', protocol: '-1', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } },
+      ],
+    });
+  });
+
+  it('prefers describe-security-group-rules over derived permissions for the same group', async () => {
+    const group = { GroupId: 'sg-0a1b2c3d4e5f60101', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+    const rule = { SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60001', GroupId: 'sg-0a1b2c3d4e5f60101', IsEgress: false, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '0.0.0.0/0' };
+    const inventory = createInventorySources([{ SecurityGroups: [group] }, { SecurityGroupRules: [rule] }]);
+
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-0a1b2c3d4e5f60101']);
+
+    expect(outcomes?.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({ status: 'found', value: [expect.objectContaining({ rule_id: 'sgr-0a1b2c3d4e5f60001', from_port: 443 })] });
+  });
+
+  it('answers not_found for a group whose rules the inventory does not hold', async () => {
+    const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
+
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-8637d3e3']);
+
+    expect(outcomes?.get('sg-8637d3e3')).toStrictEqual({ status: 'not_found' });
+  });
+
+  it('has no rule source when the inventory holds neither rules nor groups', () => {
+    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+
+    expect(inventory.securityGroupRules).toBeUndefined();
+  });
+
+  it('gives the members of a group as the private addresses of its interfaces, and none for an unknown group', async () => {
+    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+
+    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(['sg-8637d3e3', 'sg-0a1b2c3d4e5f69999']);
+
+    expect(outcomes.get('sg-8637d3e3')).toStrictEqual({ status: 'found', value: ['10.0.1.17', '10.0.1.149'] });
+    expect(outcomes.get('sg-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'found', value: [] });
+  });
+});
+
+describe('loadInventoryDirectory', () => {
+  let files: ReturnType<typeof temporaryDirectory>;
+  beforeEach(() => {
+    files = temporaryDirectory();
+  });
+  afterEach(() => {
+    files.remove();
+  });
+
+  it('reads the bundled sample inventory: six interfaces and the rules of their five groups', async () => {
+    const listedRules = (JSON.parse(readFileSync(`${SAMPLE_INVENTORY}/security-group-rules.json`, 'utf8')) as { SecurityGroupRules: unknown[] }).SecurityGroupRules;
+
+    const inventory = await loadInventoryDirectory(SAMPLE_INVENTORY);
+
+    expect(inventory.summary).toStrictEqual({ networkInterfaces: 6, securityGroups: 5, securityGroupRules: listedRules.length });
+    expect(inventory.ignoredFiles).toStrictEqual([]);
+  });
+
+  it('holds every interface of the bundled sample flow logs', async () => {
+    // Prepare
+    const interfaceIds = [...new Set(readFileSync('events/sample/flow-logs.log', 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(' ')[2] ?? ''))];
+    const inventory = await loadInventoryDirectory(SAMPLE_INVENTORY);
+
+    // Act
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(interfaceIds);
+
+    // Assess
+    expect(interfaceIds).toHaveLength(6);
+    expect([...outcomes.values()].map((outcome) => outcome.status)).toStrictEqual(interfaceIds.map(() => 'found'));
+  });
+
+  it('derives the same rules from the sample security-groups.json as security-group-rules.json lists', async () => {
+    // Prepare
+    const listed = createInventorySources([JSON.parse(readFileSync(`${SAMPLE_INVENTORY}/security-group-rules.json`, 'utf8'))]);
+    const derived = createInventorySources([JSON.parse(readFileSync(`${SAMPLE_INVENTORY}/security-groups.json`, 'utf8'))]);
+    const groupIds = ['sg-0a1b2c3d4e5f60101', 'sg-0a1b2c3d4e5f60102', 'sg-0a1b2c3d4e5f60103', 'sg-0a1b2c3d4e5f60104', 'sg-0a1b2c3d4e5f60105'];
+    const withoutIds = (outcomes: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>> | undefined): unknown[] =>
+      [...(outcomes?.values() ?? [])].flatMap((outcome): unknown[] =>
+        outcome.status === 'found'
+          ? // DescribeSecurityGroups leaves the ports out of all-protocol permissions; the rules API says -1.
+            outcome.value.map(({ rule_id: _ruleId, ...rule }) => (rule.protocol === '-1' ? { ...rule, from_port: -1, to_port: -1 } : rule))
+          : [outcome.status],
+      );
+
+    // Act
+    const [fromRules, fromGroups] = await Promise.all([listed.securityGroupRules?.describeSecurityGroupRules(groupIds), derived.securityGroupRules?.describeSecurityGroupRules(groupIds)]);
+
+    // Assess
+    expect(withoutIds(fromGroups)).toStrictEqual(withoutIds(fromRules));
+  });
+
+  it('lists JSON files without inventory keys as ignored and skips files that are not JSON by name', async () => {
+    files.write('notes.json', '{"Reservations": []}');
+    files.write('README.txt', 'not read');
+    files.write('enis.json', readFileSync(`${SAMPLE_INVENTORY}/network-interfaces.json`));
+
+    const inventory = await loadInventoryDirectory(files.path(''));
+
+    expect(inventory.ignoredFiles).toStrictEqual([files.path('notes.json')]);
+    expect(inventory.summary.networkInterfaces).toBe(6);
+  });
+
+  it('rejects with an InventoryError naming a file that is not JSON', async () => {
+    files.write('broken.json', '{"NetworkInterfaces": [');
+
+    await expect(loadInventoryDirectory(files.path(''))).rejects.toThrow(/broken\.json is not readable JSON/);
+  });
+
+  it('rejects with an InventoryError when the directory does not exist', async () => {
+    await expect(loadInventoryDirectory(files.path('missing'))).rejects.toThrow(InventoryError);
+  });
+});
