@@ -117,7 +117,9 @@ function parseGeoOption(value: string | undefined): string | undefined {
 
 /**
  * Parses every file in turn into NDJSON on stdout, reporting each bad line on stderr as
- * `FILE:LINE: reason` and carrying on; returns 1 when any line (or file) was bad, else 0.
+ * `FILE:LINE: reason` and carrying on; returns 1 when any line (or file) was bad, else 0. With an
+ * inventory or a geolocation database, documents go through the decorator's enrichFlowLogs in
+ * chunks of ENRICH_CHUNK_DOCUMENTS, in input order; without, each is written as parsed.
  *
  * @example await runEnrich({ files: ['flow-logs.log.gz'] }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
  */
