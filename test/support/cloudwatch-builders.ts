@@ -1,7 +1,9 @@
 // Builders for CloudWatch Logs subscription events: defaults plus overrides, really compressed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import { CORPUS_DIR } from '../conformance/corpus.js';
 import type { CloudWatchLogEvent, CloudWatchLogsPayload } from '../../src/cloudwatch/decode-subscription-payload.js';
 
 /** A 56-digit log event id like CloudWatch Logs', distinct per `sequence`. */
@@ -86,7 +88,7 @@ export function lambdaContext({ remainingTimeMs = 60_000 }: { remainingTimeMs?: 
 }
 
 /** The shared public corpus (../shared/corpus), read in place, never copied into the repository. */
-export const CORPUS = new URL('../../../shared/corpus/', import.meta.url);
+export const CORPUS = pathToFileURL(`${CORPUS_DIR}/`);
 
 export function readCorpusJson(relativePath: string): unknown {
   return JSON.parse(readFileSync(new URL(relativePath, CORPUS), 'utf8'));

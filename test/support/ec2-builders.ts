@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { NetworkInterface, SecurityGroupRule as Ec2SecurityGroupRule } from '@aws-sdk/client-ec2';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { NetworkInterfaceInfo, SecurityGroupRule } from '../../src/ports.js';
+import { CORPUS } from './cloudwatch-builders.js';
 
 /** An EC2 `NetworkInterface` as the SDK returns it: one private IPv4, one group, attached to an instance. */
 export function ec2NetworkInterface(overrides: Partial<NetworkInterface> = {}): NetworkInterface {
@@ -116,7 +117,7 @@ export function without<T extends object, K extends keyof T>(value: T, ...keys: 
   return copy as Omit<T, K>;
 }
 
-const EC2_CORPUS = new URL('../../../shared/corpus/ec2/', import.meta.url);
+const EC2_CORPUS = new URL('ec2/', CORPUS);
 
 /**
  * A file of the shared EC2 corpus (../shared/corpus/ec2), read in place and parsed. The corpus
