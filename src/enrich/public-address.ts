@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { parseIPv4 } from './address-set.js';
 
 /**
  * IPv4 networks that never appear as a public peer on the internet, so geolocating them would only
@@ -70,31 +71,4 @@ export function isPublicAddress(address: string): boolean {
     default:
       return false;
   }
-}
-
-/** A canonical dotted quad as an unsigned 32-bit number; undefined for anything else. */
-function parseIPv4(text: string): number | undefined {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code === 46) {
-      if (digits === 0 || dots === 3) return undefined;
-      value = value * 256 + octet;
-      dots += 1;
-      octet = 0;
-      digits = 0;
-    } else if (code >= 48 && code <= 57) {
-      if (digits > 0 && octet === 0) return undefined; // a leading zero
-      octet = octet * 10 + (code - 48);
-      digits += 1;
-      if (octet > 255) return undefined;
-    } else {
-      return undefined;
-    }
-  }
-  if (dots !== 3 || digits === 0) return undefined;
-  return value * 256 + octet;
 }
