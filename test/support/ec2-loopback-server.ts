@@ -20,8 +20,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NetworkInterface, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import { listenOnLoopback, pointClientsAt } from './loopback-http.js';
 
 export interface Ec2LoopbackServerOptions {
   /** The interfaces DescribeNetworkInterfaces knows, in the SDK's (or AWS CLI JSON's) shape. */
@@ -93,17 +93,11 @@ export async function startEc2LoopbackServer(options: Ec2LoopbackServerOptions =
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // The SDK keeps connections alive; without this, close waits for them to time out.
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }
 
@@ -112,12 +106,7 @@ export async function startEc2LoopbackServer(options: Ec2LoopbackServerOptions =
  * `AWS_ENDPOINT_URL_EC2` variable; returns a function that restores the previous value.
  */
 export function pointEc2ClientsAt(url: string): () => void {
-  const previous = process.env.AWS_ENDPOINT_URL_EC2;
-  process.env.AWS_ENDPOINT_URL_EC2 = url;
-  return () => {
-    if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_EC2;
-    else process.env.AWS_ENDPOINT_URL_EC2 = previous;
-  };
+  return pointClientsAt('EC2', url);
 }
 
 /** The values of the request's filter called `name` (`Filter.N.Name` / `Filter.N.Value.M`), in order. */

@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, pointClientsAt } from './loopback-http.js';
 
 /** How the server answers one well-formed PutRecordBatch call. */
 export type FirehoseLoopbackAnswer =
@@ -143,27 +143,17 @@ export async function startFirehoseLoopbackServer(options: FirehoseLoopbackServe
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }
 
 /** Points every FirehoseClient created from now on at `url`; returns a function that undoes it. */
 export function pointFirehoseClientsAt(url: string): () => void {
-  const previous = process.env.AWS_ENDPOINT_URL_FIREHOSE;
-  process.env.AWS_ENDPOINT_URL_FIREHOSE = url;
-  return () => {
-    if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_FIREHOSE;
-    else process.env.AWS_ENDPOINT_URL_FIREHOSE = previous;
-  };
+  return pointClientsAt('FIREHOSE', url);
 }
 
 function checkLimits(data: readonly Buffer[]): void {

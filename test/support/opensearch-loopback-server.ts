@@ -21,10 +21,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { OpenSearchHttp, OpenSearchHttpRequest, OpenSearchHttpResponse } from '../../src/opensearch/opensearch-http.js';
+import { listenOnLoopback } from './loopback-http.js';
 
 export const DASHBOARDS_BASE_PATH = '/_dashboards';
 
@@ -296,12 +296,11 @@ export async function startOpenSearchLoopbackServer(options: SimulatorOptions & 
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     simulator,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
+    close,
   };
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIpstackGeoLocator, type IpstackGeoLocatorOptions } from '../../src/adapters/ipstack-geo-locator.js';
 import { fixedSecret, geoLocation, ipstackAnswer, ipstackError, recordingLogger, TEST_IPSTACK_KEY } from '../support/geo-builders.js';
+import { listenOnLoopback } from '../support/loopback-http.js';
 
 interface IpstackCall {
   readonly path: string;
@@ -35,15 +35,11 @@ async function startIpstackLoopback(route: Route): Promise<IpstackLoopback> {
     }
     route(decodeURIComponent(url.pathname.slice(1)).split(','), url.searchParams, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close,
   };
 }
 

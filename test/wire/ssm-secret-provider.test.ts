@@ -1,10 +1,10 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSsmSecretProvider, SecretUnavailableError } from '../../src/adapters/ssm-secret-provider.js';
 import { systemClock } from '../../src/ports.js';
 import { TEST_IPSTACK_KEY } from '../support/geo-builders.js';
+import { listenOnLoopback, pointClientsAt } from '../support/loopback-http.js';
 
 /** One request as the loopback SSM received it. */
 interface SsmCall {
@@ -65,29 +65,28 @@ async function startSsmLoopback(parameters: Readonly<Record<string, string>>, op
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close,
   };
 }
 
 let loopback: SsmLoopback | undefined;
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSM;
+let restoreEndpoint: (() => void) | undefined;
 
 /** A real SSMClient that finds the loopback through AWS_ENDPOINT_URL_SSM, as in production. */
 async function providerAgainst(parameters: Readonly<Record<string, string>>, parameterName: string, options: { throttleFirst?: number } = {}) {
   loopback = await startSsmLoopback(parameters, options);
-  process.env.AWS_ENDPOINT_URL_SSM = loopback.url;
+  restoreEndpoint = pointClientsAt('SSM', loopback.url);
   const secrets = createSsmSecretProvider({ client: new SSMClient({}), parameterName, clock: systemClock, ttlMs: 60_000 });
   return { secrets, loopback };
 }
 
 afterEach(async () => {
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSM;
-  else process.env.AWS_ENDPOINT_URL_SSM = previousEndpoint;
+  restoreEndpoint?.();
+  restoreEndpoint = undefined;
   await loopback?.close();
   loopback = undefined;
 });
