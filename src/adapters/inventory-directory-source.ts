@@ -42,6 +42,8 @@ export interface Inventory {
   readonly securityGroupMembers: SecurityGroupMemberSource;
   /** Absent when the inventory holds neither rules nor security groups. */
   readonly securityGroupRules?: SecurityGroupRuleSource;
+  /** Every group's rules, for a report that must also list the rules no flow used. */
+  readonly rulesByGroup: ReadonlyMap<string, readonly SecurityGroupRule[]>;
   readonly summary: InventorySummary;
 }
 
@@ -100,6 +102,7 @@ export function createInventorySources(outputs: readonly unknown[]): Inventory {
     ...(rulesByGroup.size === 0
       ? {}
       : { securityGroupRules: { describeSecurityGroupRules: (groupIds: readonly string[]) => Promise.resolve(outcomesOf(groupIds, rulesByGroup)) } }),
+    rulesByGroup,
     summary: {
       networkInterfaces: interfaces.size,
       securityGroups: rulesByGroup.size,
