@@ -1,0 +1,31 @@
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import type { Logger, Metrics } from '../ports.js';
+import { decorateFirehoseRecords, type DecorationOptions } from './decorate-firehose-records.js';
+import { reportDecoration, type DecorationActivity } from './report-decoration.js';
+
+/** Enrichment sources that count their look-ups per invocation (src/adapters/decorator-enrichment.ts). */
+export interface CountingEnrichment {
+  readonly sources: FlowLogEnrichmentSources;
+  startActivity(): () => DecorationActivity;
+}
+
+/**
+ * The decorator's work on one Firehose transformation event: every record decorated, one summary
+ * log and the metrics, the response Firehose expects. Shared by the Lambda handler and the local
+ * pipeline, so both run the same code.
+ *
+ * @example
+ * const response = await transformFirehoseEvent(event, enrichment, config, observability);
+ */
+export async function transformFirehoseEvent(
+  event: FirehoseTransformationEvent,
+  enrichment: CountingEnrichment,
+  options: DecorationOptions,
+  observability: { logger: Logger; metrics: Metrics },
+): Promise<FirehoseTransformationResult> {
+  const activity = enrichment.startActivity();
+  const output = await decorateFirehoseRecords(event.records, enrichment.sources, options);
+  reportDecoration(output.summary, activity(), observability);
+  return { records: output.records };
+}
