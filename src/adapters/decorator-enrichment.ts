@@ -206,7 +206,13 @@ export async function createDecoratorEnrichment(
   );
 }
 
-async function createGeoLocator(
+/**
+ * The configured geolocation provider without a cache (the SSM client and the database are only
+ * loaded when used); undefined for `none`. Shared with the CLI, which puts its own cache in front.
+ *
+ * @example const geo = await createGeoLocator({ provider: 'mmdb', databasePath: 'GeoLite2-City.mmdb', cacheTtlSeconds: 86_400 }, systemClock, silentLogger);
+ */
+export async function createGeoLocator(
   config: GeolocationConfig,
   clock: Clock,
   logger: Logger,

@@ -1,56 +1,117 @@
 import { parseArgs } from 'node:util';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
+import { createDecoratorEnrichment, createGeoLocator, type EnrichmentSourceSettings } from '../adapters/decorator-enrichment.js';
 import { loadInventoryDirectory, InventoryError } from '../adapters/inventory-directory-source.js';
-import { GeoDatabaseError, loadMmdbGeoLocator } from '../adapters/mmdb-geo-locator.js';
+import { IPSTACK_DEFAULT_BASE_URL } from '../adapters/ipstack-geo-locator.js';
+import { GeoDatabaseError } from '../adapters/mmdb-geo-locator.js';
+import type { GeolocationConfig } from '../config/decorator-config.js';
 import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { ConfigurationError } from '../errors.js';
 import { createFlowLogLineParser, parseFormatString, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
-import { systemClock, type LookupOutcome } from '../ports.js';
+import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
-import { openInput, readLines } from './read-lines.js';
+import { InputSourceError, openInputSources, parseS3Url, type InputSourceOptions, type LineSource } from './input-sources.js';
+import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
 
-export const ENRICH_USAGE = `Usage: vpc-flow-log-appender enrich [FILE...] [options]
+export const ENRICH_USAGE = `Usage: vpc-flow-log-appender enrich [INPUT...] [options]
 
-Reads VPC Flow Logs records from each FILE (plain text or gzip, detected from the content; "-" or
-no FILE reads standard input) and writes one JSON document per record to standard output (NDJSON).
+Reads VPC Flow Logs records from each INPUT and writes one JSON document per record to standard
+output (NDJSON). An INPUT is a local file, "-" for standard input (also when no INPUT is given),
+or s3://BUCKET/PREFIX: every object under the prefix, in key order, as VPC Flow Logs delivers them
+to S3 (AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd/*.log.gz, Hive-style keys too) or as a
+Firehose S3 destination writes {"message":"..."} records. Plain text or gzip, detected from the
+content. S3 is read with the default credential chain and Region; AWS_ENDPOINT_URL_S3 applies.
 
 Accepted lines: records in the default format or the --format given; S3 header lines (they set the
-format for the rest of their file); {"message":"..."} wrappers as delivered to Firehose.
-Every bad line is reported on standard error as FILE:LINE: reason, and processing continues.
+format for the rest of their file or object); {"message":"..."} wrappers as delivered to Firehose.
+Every bad line is reported on standard error as INPUT:LINE: reason (s3://BUCKET/KEY:LINE for an
+object), and processing continues. When standard error is a terminal, a progress bar shows the
+bytes read.
 
 Options:
   --format "<format>"   The LogFormat of the records, e.g. "\${version} \${srcaddr} \${dstaddr}".
                         Default: the default format. A header line in a file overrides it.
   --inventory DIR       Enrich from saved AWS CLI output instead of EC2: every *.json file of DIR
                         printed by "aws ec2 describe-network-interfaces", "describe-security-group-rules"
-                        or "describe-security-groups" (any file names). Adds the interface's
-                        security_group_ids/names, vpc_id, subnet_id, instance_id, direction and,
-                        when rules are known, the rules that allowed each flow (security_group_rule_ids,
-                        rule_match). Without describe-security-group-rules output, rules are derived
-                        from describe-security-groups and named <group>/<direction>/<n>.
-  --geo none|mmdb:PATH  Geolocate public addresses (src_geo, dst_geo) with a MaxMind DB file,
-                        e.g. mmdb:GeoLite2-City.mmdb. Default: none. (ipstack is decorator-only.)
-  --rules               Also list the full security_group_rules that apply to each record (needs --inventory).
-  --no-rules            Do not attribute records to rules (needs --inventory; not with --rules).
+                        or "describe-security-groups" (any file names; "snapshot --out DIR" writes
+                        them). Adds the interface's security_group_ids/names, vpc_id, subnet_id,
+                        instance_id, direction and, when rules are known, the rules that allowed each
+                        flow (security_group_rule_ids, rule_match). Without describe-security-group-rules
+                        output, rules are derived from describe-security-groups and named
+                        <group>/<direction>/<n>.
+  --live                Look interfaces, security-group rules, prefix lists and group members up in
+                        EC2 instead, as the decorator does (default credential chain and Region;
+                        AWS_ENDPOINT_URL_EC2 applies). Needs ec2:DescribeNetworkInterfaces,
+                        ec2:DescribeSecurityGroupRules and ec2:GetManagedPrefixListEntries.
+  --geo none|mmdb:PATH|ipstack
+                        Geolocate public addresses (src_geo, dst_geo): none (default); a MaxMind DB
+                        file, e.g. mmdb:GeoLite2-City.mmdb; or ipstack, with the access key read
+                        from an SSM parameter (decrypted; AWS_ENDPOINT_URL_SSM applies).
+  --ipstack-parameter NAME
+                        The SSM parameter holding the ipstack key. Default: ipstack-api-key.
+  --ipstack-url URL     The ipstack endpoint. Default: https://api.ipstack.com.
+  --ipstack-allow-plain-http
+                        Allow an http:// --ipstack-url (ipstack's free plan has no HTTPS); the key
+                        then travels unencrypted.
+  --ipstack-bulk        Use ipstack's Bulk Lookup (paid plans): up to 50 addresses a request.
+  --rules               Also list the full security_group_rules that apply to each record (needs
+                        --inventory or --live).
+  --no-rules            Do not attribute records to rules (needs --inventory or --live; not with
+                        --rules).
   -h, --help            Show this help.
 
-Exit status: 0 when every line was a record, header or blank; 1 when any line was bad; 2 on a
-command-line error.`;
+Exit status: 0 when every line was a record, header or blank; 1 when any line or input was bad;
+2 on a command-line error.`;
+
+/** ipstack through the decorator's adapter: the key from SSM, never printed. */
+export interface IpstackOptions {
+  /** The SSM parameter holding the access key; default `ipstack-api-key`. */
+  readonly parameterName: string;
+  /** Default `https://api.ipstack.com`. */
+  readonly baseUrl: string;
+  readonly allowPlainHttp: boolean;
+  readonly bulk: boolean;
+}
 
 export interface EnrichOptions {
+  /** Local paths, `-` and `s3://bucket/prefix` URLs, in order. */
   readonly files: readonly string[];
   readonly format?: FlowLogFormat;
-  /** A directory of AWS CLI EC2 output; absent: no interface or rule fields. */
+  /** A directory of AWS CLI EC2 output; absent (and no `live`): no interface or rule fields. */
   readonly inventory?: string;
-  /** A MaxMind DB file; absent: no geolocation. */
+  /** Look interfaces and rules up in EC2, as the decorator does; not with `inventory`. */
+  readonly live?: boolean;
+  /** A MaxMind DB file; absent: no geolocation from a file. */
   readonly geoDatabase?: string;
+  /** Geolocation by ipstack; not with `geoDatabase`. */
+  readonly ipstack?: IpstackOptions;
   /** List the applicable `security_group_rules`; default false. */
   readonly listRules?: boolean;
   /** Attribute records to rules when rules are known; default true. */
   readonly attributeRules?: boolean;
 }
 
+/** What runEnrich reaches the outside world with, replaceable in tests. */
+export interface EnrichDependencies {
+  /** The EC2 client of `--live`; default `new EC2Client({})` (default credential chain and Region). */
+  readonly ec2?: () => EC2Client;
+  /** The S3 reader of `s3://` inputs; default the real S3 client. */
+  readonly s3?: InputSourceOptions['s3'];
+}
+
 /** Documents enriched at once: every distinct interface, group and address is looked up once per chunk. */
 const ENRICH_CHUNK_DOCUMENTS = 2_000;
+
+/**
+ * How long `--live` keeps what EC2 said: longer than any run, so each interface, group and
+ * prefix list is asked for once; a run that outlives it just asks again.
+ */
+const LIVE_CACHE_TTL_SECONDS = 3_600;
+
+/** A CLI run geolocates each address once; the decorator's defaults. */
+const GEO_CACHE_TTL_SECONDS = 86_400;
+const IPSTACK_CONCURRENCY = 4;
 
 /**
  * Reads the arguments of `enrich`; a mistake throws a UsageError carrying the enrich usage.
@@ -59,7 +120,19 @@ const ENRICH_CHUNK_DOCUMENTS = 2_000;
  */
 export function parseEnrichArguments(args: readonly string[]): EnrichOptions | 'help' {
   let parsed: {
-    values: { format?: string | undefined; inventory?: string | undefined; geo?: string | undefined; rules?: boolean | undefined; 'no-rules'?: boolean | undefined; help?: boolean | undefined };
+    values: {
+      format?: string | undefined;
+      inventory?: string | undefined;
+      live?: boolean | undefined;
+      geo?: string | undefined;
+      'ipstack-parameter'?: string | undefined;
+      'ipstack-url'?: string | undefined;
+      'ipstack-allow-plain-http'?: boolean | undefined;
+      'ipstack-bulk'?: boolean | undefined;
+      rules?: boolean | undefined;
+      'no-rules'?: boolean | undefined;
+      help?: boolean | undefined;
+    };
     positionals: string[];
   };
   try {
@@ -70,7 +143,12 @@ export function parseEnrichArguments(args: readonly string[]): EnrichOptions | '
       options: {
         format: { type: 'string' },
         inventory: { type: 'string' },
+        live: { type: 'boolean' },
         geo: { type: 'string' },
+        'ipstack-parameter': { type: 'string' },
+        'ipstack-url': { type: 'string' },
+        'ipstack-allow-plain-http': { type: 'boolean' },
+        'ipstack-bulk': { type: 'boolean' },
         rules: { type: 'boolean' },
         'no-rules': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -92,41 +170,76 @@ export function parseEnrichArguments(args: readonly string[]): EnrichOptions | '
     }
     format = result.value;
   }
+  if (values.inventory !== undefined && values.live === true) {
+    throw new UsageError('--inventory and --live contradict each other: choose where interfaces come from', ENRICH_USAGE);
+  }
   if (values.rules === true && values['no-rules'] === true) {
     throw new UsageError('--rules and --no-rules contradict each other', ENRICH_USAGE);
   }
-  if ((values.rules === true || values['no-rules'] === true) && values.inventory === undefined) {
-    throw new UsageError(`${values.rules === true ? '--rules' : '--no-rules'} needs --inventory: rules come from it`, ENRICH_USAGE);
+  if ((values.rules === true || values['no-rules'] === true) && values.inventory === undefined && values.live !== true) {
+    throw new UsageError(`${values.rules === true ? '--rules' : '--no-rules'} needs --inventory or --live: rules come from them`, ENRICH_USAGE);
   }
-  const geoDatabase = parseGeoOption(values.geo);
+  const files = positionals.length === 0 ? ['-'] : positionals;
+  for (const file of files) {
+    try {
+      parseS3Url(file);
+    } catch (error) {
+      if (error instanceof InputSourceError) throw new UsageError(error.message, ENRICH_USAGE, { cause: error });
+      throw error;
+    }
+  }
+  const geo = parseGeoOption(values);
   return {
-    files: positionals.length === 0 ? ['-'] : positionals,
+    files,
     ...(format === undefined ? {} : { format }),
     ...(values.inventory === undefined ? {} : { inventory: values.inventory }),
-    ...(geoDatabase === undefined ? {} : { geoDatabase }),
+    ...(values.live === true ? { live: true } : {}),
+    ...geo,
     ...(values.rules === true ? { listRules: true } : {}),
     ...(values['no-rules'] === true ? { attributeRules: false } : {}),
   };
 }
 
-function parseGeoOption(value: string | undefined): string | undefined {
-  if (value === undefined || value === 'none') return undefined;
-  if (value.startsWith('mmdb:') && value.length > 'mmdb:'.length) return value.slice('mmdb:'.length);
-  throw new UsageError(`--geo: expected none or mmdb:PATH, got "${value}"`, ENRICH_USAGE);
+function parseGeoOption(values: {
+  geo?: string | undefined;
+  'ipstack-parameter'?: string | undefined;
+  'ipstack-url'?: string | undefined;
+  'ipstack-allow-plain-http'?: boolean | undefined;
+  'ipstack-bulk'?: boolean | undefined;
+}): Pick<EnrichOptions, 'geoDatabase' | 'ipstack'> {
+  const value = values.geo;
+  const ipstackOptions = (['ipstack-parameter', 'ipstack-url', 'ipstack-allow-plain-http', 'ipstack-bulk'] as const).filter((name) => values[name] !== undefined);
+  if (value !== 'ipstack' && ipstackOptions.length > 0) {
+    throw new UsageError(`--${ipstackOptions.join(', --')} needs --geo ipstack`, ENRICH_USAGE);
+  }
+  if (value === undefined || value === 'none') return {};
+  if (value.startsWith('mmdb:') && value.length > 'mmdb:'.length) return { geoDatabase: value.slice('mmdb:'.length) };
+  if (value !== 'ipstack') throw new UsageError(`--geo: expected none, mmdb:PATH or ipstack, got "${value}"`, ENRICH_USAGE);
+  const baseUrl = values['ipstack-url'] ?? IPSTACK_DEFAULT_BASE_URL;
+  const allowPlainHttp = values['ipstack-allow-plain-http'] === true;
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`--ipstack-url: expected an https:// URL, got "${baseUrl}"`, ENRICH_USAGE);
+  if (baseUrl.startsWith('http://') && !allowPlainHttp) {
+    throw new UsageError('--ipstack-url is plain HTTP: the key would travel unencrypted; add --ipstack-allow-plain-http to accept that', ENRICH_USAGE);
+  }
+  const parameterName = values['ipstack-parameter'] ?? 'ipstack-api-key';
+  if (parameterName === '') throw new UsageError('--ipstack-parameter: expected an SSM parameter name', ENRICH_USAGE);
+  return { ipstack: { parameterName, baseUrl, allowPlainHttp, bulk: values['ipstack-bulk'] === true } };
 }
 
 /**
- * Parses every file in turn into NDJSON on stdout, reporting each bad line on stderr as
- * `FILE:LINE: reason` and carrying on; returns 1 when any line (or file) was bad, else 0. With an
- * inventory or a geolocation database, documents go through the decorator's enrichFlowLogs in
+ * Parses every input in turn into NDJSON on stdout, reporting each bad line on stderr as
+ * `INPUT:LINE: reason` and carrying on; returns 1 when any line (or input) was bad, else 0. With
+ * an inventory, `--live` or geolocation, documents go through the decorator's enrichFlowLogs in
  * chunks of ENRICH_CHUNK_DOCUMENTS, in input order; without, each is written as parsed.
  *
- * @example await runEnrich({ files: ['flow-logs.log.gz'] }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
+ * @example await runEnrich({ files: ['flow-logs.log.gz', 's3://logs-bucket/AWSLogs/'] }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
  */
-export async function runEnrich(options: EnrichOptions, io: CliIo): Promise<ExitCode> {
+export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
-  const errors = createBufferedWriter(io.stderr);
-  const sources = await loadEnrichmentSources(options, errors);
+  const terminal = (io.stderr as MaybeTerminal).isTTY === true;
+  // On a terminal the progress bar owns the last line: erase it before a message, it redraws after.
+  const errors = terminal ? prefixedWriter(createBufferedWriter(io.stderr), '\r\u001b[2K') : createBufferedWriter(io.stderr);
+  const sources = await loadEnrichmentSources(options, errors, dependencies);
   const pending: FlowLogDocument[] = [];
   const writeDocument = async (document: FlowLogDocument): Promise<void> => {
     if (sources === undefined) {
@@ -136,13 +249,22 @@ export async function runEnrich(options: EnrichOptions, io: CliIo): Promise<Exit
     pending.push(document);
     if (pending.length >= ENRICH_CHUNK_DOCUMENTS) await writeEnriched(pending.splice(0), sources, out);
   };
+  const inputs = openInputSources(options.files, { stdin: io.stdin, ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) });
+  // Only a terminal shows progress, and only then is every S3 prefix listed first, for the total.
+  const listed = terminal ? await collect(inputs) : undefined;
+  const total = listed === undefined ? undefined : totalSizeOf(listed);
+  const progress = createProgressBar(io.stderr, { unit: 'bytes', label: 'enrich', ...(total === undefined ? {} : { total }) });
+  let bytesRead = 0;
+  const onBytes = (byteCount: number): void => {
+    bytesRead += byteCount;
+    progress.update(bytesRead);
+  };
   let badLines = 0;
-  for (const file of options.files) {
-    const displayName = file === '-' ? '<stdin>' : file;
+  for await (const source of listed ?? inputs) {
     const parser = createFlowLogLineParser(options.format === undefined ? {} : { format: options.format });
     let lineNumber = 0;
     try {
-      for await (const rawLine of readLines(openInput(file, io.stdin))) {
+      for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
         lineNumber += 1;
         for (const line of splitRecordText(rawLine)) {
           const outcome = parser.parse(line);
@@ -150,19 +272,42 @@ export async function runEnrich(options: EnrichOptions, io: CliIo): Promise<Exit
             await writeDocument(outcome.document);
           } else if (outcome.kind === 'invalid') {
             badLines += 1;
-            await errors.write(`${displayName}:${lineNumber}: ${outcome.error.message}\n`);
+            await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
           }
         }
       }
     } catch (error) {
       badLines += 1;
-      await errors.write(`${displayName}: ${describeReadError(error)}\n`);
+      await errors.write(`${source.name}: ${describeReadError(error)}\n`);
     }
   }
   if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+  progress.finish();
   await out.flush();
   await errors.flush();
   return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/** The bytes of every source, or undefined when one (standard input) has no size known beforehand. */
+function totalSizeOf(sources: readonly LineSource[]): number | undefined {
+  let total = 0;
+  for (const source of sources) {
+    if (source.size === undefined) return undefined;
+    total += source.size;
+  }
+  return total;
+}
+
+type TextWriter = { write(text: string): Promise<void>; flush(): Promise<void> };
+
+function prefixedWriter(writer: TextWriter, prefix: string): TextWriter {
+  return { write: (text) => writer.write(`${prefix}${text}`), flush: () => writer.flush() };
 }
 
 async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
@@ -173,16 +318,20 @@ async function writeEnriched(documents: readonly FlowLogDocument[], sources: Flo
 
 /**
  * The enrichment the options ask for, or undefined for plain parsing. An unreadable inventory or
- * database is a command-line mistake (exit 2), found before any record is read.
+ * database, a bad ipstack setting or a missing Region is a command-line mistake (exit 2), found
+ * before any record is read.
  */
-async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }): Promise<FlowLogEnrichmentSources | undefined> {
-  if (options.inventory === undefined && options.geoDatabase === undefined) return undefined;
+async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources | undefined> {
+  const geolocation = geolocationConfig(options);
+  if (options.inventory === undefined && options.live !== true && geolocation.provider === 'none') return undefined;
+  const logger = stderrLogger(errors);
   try {
+    if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
     const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
     for (const file of inventory?.ignoredFiles ?? []) {
       await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
     }
-    const geo = options.geoDatabase === undefined ? undefined : await loadMmdbGeoLocator(options.geoDatabase);
+    const geo = await createGeoLocator(geolocation, systemClock, logger);
     const rules = inventory?.securityGroupRules;
     const attribute = options.attributeRules !== false;
     return {
@@ -195,14 +344,61 @@ async function loadEnrichmentSources(options: EnrichOptions, errors: { write(tex
             attributeRules: attribute,
             ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
           }),
-      ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo, { clock: systemClock }) }),
+      ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
     };
   } catch (error) {
-    if (error instanceof InventoryError || error instanceof GeoDatabaseError) {
+    if (error instanceof InventoryError || error instanceof GeoDatabaseError || error instanceof ConfigurationError) {
       throw new UsageError(error.message, ENRICH_USAGE, { cause: error });
     }
     throw error;
   }
+}
+
+/** `--live`: the decorator's own enrichment (EC2 adapters, caches, geolocation), with run-long caches. */
+async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources> {
+  const ec2 = (dependencies.ec2 ?? (() => new EC2Client({})))();
+  try {
+    await ec2.config.region();
+  } catch (error) {
+    throw new UsageError('--live needs an AWS Region: set AWS_REGION or a region in the profile', ENRICH_USAGE, { cause: error });
+  }
+  const settings: EnrichmentSourceSettings = {
+    interfaceCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+    interfaceNegativeCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+    rulesCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+    securityGroupRules: options.listRules === true,
+    ruleAttribution: options.attributeRules !== false,
+    geolocation,
+  };
+  return (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources;
+}
+
+function geolocationConfig(options: EnrichOptions): GeolocationConfig {
+  if (options.geoDatabase !== undefined) return { provider: 'mmdb', databasePath: options.geoDatabase, cacheTtlSeconds: GEO_CACHE_TTL_SECONDS };
+  if (options.ipstack !== undefined) {
+    return {
+      provider: 'ipstack',
+      apiKeyParameterName: options.ipstack.parameterName,
+      baseUrl: options.ipstack.baseUrl,
+      allowPlainHttp: options.ipstack.allowPlainHttp,
+      bulk: options.ipstack.bulk,
+      concurrency: IPSTACK_CONCURRENCY,
+      cacheTtlSeconds: GEO_CACHE_TTL_SECONDS,
+    };
+  }
+  return { provider: 'none' };
+}
+
+/**
+ * The adapters' warnings (ipstack refusing, a plain-text key parameter) on stderr, once each as
+ * the adapters emit them; debug and info stay quiet, as no per-record detail belongs there. The
+ * adapters never put a key in a message or attribute.
+ */
+function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
+  const print = (level: string) => (message: string, attributes?: Readonly<Record<string, unknown>>) => {
+    void errors.write(`vpc-flow-log-appender: ${level}: ${message}${attributes === undefined ? '' : ` ${JSON.stringify(attributes)}`}\n`);
+  };
+  return { debug: () => {}, info: () => {}, warn: print('warning'), error: print('error') };
 }
 
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */

@@ -5,6 +5,7 @@ import { ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from './enrich-command.js';
 import { runOpenSearchCommand } from './opensearch-command.js';
 import { INVOKE_USAGE, parseInvokeArguments, runInvoke } from './invoke-command.js';
+import { SNAPSHOT_USAGE, parseSnapshotArguments, runSnapshot } from './snapshot-command.js';
 import { parsePipelineArguments, PIPELINE_USAGE, runPipeline } from './pipeline-command.js';
 
 export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
@@ -13,6 +14,7 @@ Commands:
   enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
   invoke FN EVENT    Run the built ingestor or decorator handler on an event, like sam local invoke.
   opensearch setup   Install the index template, retention policy and dashboards (also: opensearch export).
+  snapshot --out DIR Save the account's interfaces, security groups and rules for enrich --inventory.
   pipeline           Run the whole pipeline locally on the bundled sample or saved events (npm start).
 
 Run "vpc-flow-log-appender <command> --help" for a command's options.`;
@@ -45,6 +47,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       }
       case 'opensearch':
         return await runOpenSearchCommand(args, io);
+      case 'snapshot': {
+        const options = parseSnapshotArguments(args);
+        if (options === 'help') {
+          io.stdout.write(`${SNAPSHOT_USAGE}\n`);
+          return ExitCode.Success;
+        }
+        return await runSnapshot(options, io);
+      }
       case 'pipeline': {
         const options = parsePipelineArguments(args);
         if (options === 'help') {

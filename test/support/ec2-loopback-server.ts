@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { NetworkInterface, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import type { NetworkInterface, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { listenOnLoopback, pointClientsAt } from './loopback-http.js';
 
 export interface Ec2LoopbackServerOptions {
@@ -28,6 +28,8 @@ export interface Ec2LoopbackServerOptions {
   readonly networkInterfaces?: readonly NetworkInterface[];
   /** The rules DescribeSecurityGroupRules knows, in the SDK's (or AWS CLI JSON's) shape. */
   readonly securityGroupRules?: readonly SecurityGroupRule[];
+  /** The groups DescribeSecurityGroups knows, in the SDK's (or AWS CLI JSON's) shape. */
+  readonly securityGroups?: readonly SecurityGroup[];
   /** The first `failFirst` requests get HTTP 503 `RequestLimitExceeded`, as from a throttled account. */
   readonly failFirst?: number;
   /** Pages never hold more than this, whatever `MaxResults` asks, so that few items span pages. */
@@ -158,6 +160,12 @@ function answer(action: string, params: Readonly<Record<string, string>>, option
       );
       return pagedXml(action, 'SecurityGroupRules', matching, params, options);
     }
+    case 'DescribeSecurityGroups': {
+      const matching = (options.securityGroups ?? []).filter((group) => matchesFilters(params, { 'group-id': [group.GroupId], 'vpc-id': [group.VpcId] }));
+      // A group's Description is <groupDescription> in EC2's XML, unlike an interface's <description>.
+      const renamed = matching.map(({ Description, ...group }) => ({ ...group, GroupDescription: Description }));
+      return pagedXml(action, 'SecurityGroups', renamed, params, options);
+    }
     default:
       throw new Ec2Fault(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
   }
@@ -208,6 +216,8 @@ function offsetOf(token: string): number {
 const XML_NAMES: Readonly<Record<string, string>> = {
   NetworkInterfaces: 'networkInterfaceSet',
   SecurityGroupRules: 'securityGroupRuleSet',
+  SecurityGroups: 'securityGroupInfo',
+  UserIdGroupPairs: 'groups',
   Groups: 'groupSet',
   PrivateIpAddresses: 'privateIpAddressesSet',
   Ipv6Addresses: 'ipv6AddressesSet',

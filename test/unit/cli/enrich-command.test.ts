@@ -130,7 +130,7 @@ describe('enrich', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`${ENRICH_USAGE}\n`);
-    for (const option of ['--format', '-h, --help', 'FILE', 'gzip', 'FILE:LINE: reason', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
+    for (const option of ['--format', '-h, --help', 'INPUT', 'gzip', 'INPUT:LINE: reason', 's3://BUCKET/KEY:LINE', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
   });
 
   it.each([

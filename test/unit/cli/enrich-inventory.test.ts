@@ -191,7 +191,7 @@ describe('parseEnrichArguments', () => {
   });
 
   it.each([
-    [['--geo', 'ipstack']],
+    [['--geo', 'maxmind']],
     [['--geo', 'mmdb:']],
     [['--rules']],
     [['--no-rules']],
