@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['src/flow-log/**', 'src/enrich/**', 'src/firehose/**', 'src/cloudwatch/**', 'src/analysis/**'];
+const PURE_CORE = ['src/flow-log/**', 'src/enrich/**', 'src/firehose/**', 'src/cloudwatch/**', 'src/analysis/**', 'src/report/**'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/'] },
