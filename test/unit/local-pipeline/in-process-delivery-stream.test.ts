@@ -193,7 +193,7 @@ describe('createInProcessDeliveryStream', () => {
 
     it.each(cases)('sends the whole batch to processing-failed after the retries for %s', async (_name, answer, errorCode) => {
       // Prepare
-      const transform = scriptedTransform(answer as (event: unknown) => unknown);
+      const transform = scriptedTransform(answer);
       const { stream, store } = inProcessStream({ transform, numberOfRetries: 3 });
 
       // Act
