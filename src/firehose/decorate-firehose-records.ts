@@ -1,5 +1,14 @@
-import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import { addEnrichmentIssue, EnrichmentIssue, SHEDDABLE_FIELDS, type EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
+import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import {
+  addEnrichmentIssue,
+  EnrichmentIssue,
+  hasSheddableEnrichment,
+  shedFlowEnrichment,
+  SHEDDABLE_FIELDS,
+  type EnrichedFlowLog,
+  type FlowEnrichment,
+} from '../enrich/enriched-flow-log.js';
+import { createEnrichedFlowLogSerializer } from '../enrich/serialize-enriched-flow-log.js';
 import { createFlowLogLineParser } from '../flow-log/flow-log-line-parser.js';
 import type { FlowLogFormat } from '../flow-log/flow-log-format.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
@@ -63,7 +72,8 @@ const RESPONSE_ENVELOPE_BYTES = '{"records":[]}'.length;
 type RecordPlan =
   | { readonly kind: 'dropped'; readonly input: TransformationInputRecord }
   | { readonly kind: 'failed'; readonly input: TransformationInputRecord }
-  | { readonly kind: 'flows'; readonly input: TransformationInputRecord; readonly documents: EnrichedFlowLog[] };
+  /** The record's flows are documents[first] to documents[end - 1] of the batch. */
+  | { readonly kind: 'flows'; readonly input: TransformationInputRecord; readonly first: number; readonly end: number };
 
 /**
  * The Firehose data transformation: parses every record, enriches its flows and returns one
@@ -84,19 +94,26 @@ export async function decorateFirehoseRecords(
   const parser = createFlowLogLineParser(options.format === undefined ? {} : { format: options.format });
   const failureExamples: string[] = [];
   let invalidLines = 0;
-  const plans: RecordPlan[] = inputs.map((input, index) => {
+  // The flows of every record, in one array: one enrichment pass over the batch, no array per record.
+  const documents: FlowLogDocument[] = [];
+  const plans: RecordPlan[] = [];
+  for (let index = 0; index < inputs.length; index += 1) {
+    const input = inputs[index] as TransformationInputRecord;
     const payload = decodeTransformationRecord(input.data);
     if (payload.kind === 'control') {
-      return { kind: 'dropped', input };
+      plans.push({ kind: 'dropped', input });
+      continue;
     }
     if (payload.kind === 'undecodable') {
       noteFailure(failureExamples, `record ${index + 1} (${input.recordId}): ${payload.reason}`);
-      return { kind: 'failed', input };
+      plans.push({ kind: 'failed', input });
+      continue;
     }
-    const documents: FlowLogDocument[] = [];
+    const first = documents.length;
     let failed = false;
-    payload.lines.forEach((line, lineIndex) => {
-      const outcome = parser.parse(line);
+    const { lines } = payload;
+    for (let lineIndex = 0; lineIndex < lines.length; lineIndex += 1) {
+      const outcome = parser.parse(lines[lineIndex] as string);
       if (outcome.kind === 'flow') {
         documents.push(outcome.document);
       } else if (outcome.kind === 'invalid') {
@@ -104,31 +121,29 @@ export async function decorateFirehoseRecords(
         invalidLines += 1;
         noteFailure(failureExamples, `record ${index + 1} (${input.recordId}) line ${lineIndex + 1}: ${outcome.error.message}`);
       }
-    });
+    }
     // One bad line fails its whole record: Ok would lose the line, and ProcessingFailed keeps all of them in S3.
-    if (failed) return { kind: 'failed', input };
-    return documents.length === 0 ? { kind: 'dropped', input } : { kind: 'flows', input, documents };
-  });
+    if (failed) {
+      documents.length = first;
+      plans.push({ kind: 'failed', input });
+    } else {
+      plans.push(documents.length === first ? { kind: 'dropped', input } : { kind: 'flows', input, first, end: documents.length });
+    }
+  }
 
-  const flowDocuments = plans.flatMap((plan) => (plan.kind === 'flows' ? plan.documents : []));
-  await enrichFlowLogs(flowDocuments, sources);
-
-  const serialized = serializeWithinBudget(plans, options);
+  const enrichments = await computeFlowEnrichments(documents, sources);
+  const serialized = serializeWithinBudget(plans, documents, enrichments, options);
   const results: Record<TransformationResult, number> = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
   for (const record of serialized.records) results[record.result] += 1;
-  const issues: Partial<Record<EnrichmentIssue, number>> = {};
-  for (const document of flowDocuments) {
-    for (const issue of document.enrichment_issues ?? []) issues[issue] = (issues[issue] ?? 0) + 1;
-  }
   return {
     records: serialized.records,
     summary: {
       records: inputs.length,
       results,
-      flows: flowDocuments.length,
+      flows: documents.length,
       invalidLines,
       failureExamples,
-      issues,
+      issues: countIssues(documents, enrichments),
       shedRecords: serialized.shedRecords,
       overBudgetRecords: serialized.overBudgetRecords,
       responseBytes: serialized.responseBytes,
@@ -140,9 +155,18 @@ function noteFailure(examples: string[], message: string): void {
   if (examples.length < MAX_FAILURE_EXAMPLES) examples.push(message);
 }
 
-function serializeDocuments(documents: readonly EnrichedFlowLog[], trailingNewline: boolean): string {
-  const text = documents.length === 1 ? JSON.stringify(documents[0]) : documents.map((document) => JSON.stringify(document)).join('\n');
-  return trailingNewline ? `${text}\n` : text;
+function countIssues(documents: readonly FlowLogDocument[], enrichments: readonly FlowEnrichment[]): Partial<Record<EnrichmentIssue, number>> {
+  const issues: Partial<Record<EnrichmentIssue, number>> = {};
+  enrichments.forEach((enrichment, index) => {
+    const added = enrichment.issues ?? [];
+    for (const issue of added) issues[issue] = (issues[issue] ?? 0) + 1;
+    // A document that came with enrichment_issues of its own keeps them, and they go out with it.
+    const own = (documents[index] as FlowLogDocument).enrichment_issues;
+    if (Array.isArray(own)) {
+      for (const issue of own as EnrichmentIssue[]) if (!added.includes(issue)) issues[issue] = (issues[issue] ?? 0) + 1;
+    }
+  });
+  return issues;
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
@@ -153,10 +177,28 @@ function jsonStringLength(text: string): number {
   return NEEDS_JSON_ESCAPE.test(text) ? Buffer.byteLength(JSON.stringify(text)) : text.length + 2;
 }
 
-/** Bytes one record takes in the response JSON, comma included. */
-function responseRecordBytes(recordId: string, result: TransformationResult, dataBase64Length: number): number {
+/** Bytes one record takes in the response JSON, comma included, with its id's JSON length known. */
+function responseRecordBytes(recordIdJsonLength: number, result: TransformationResult, dataBase64Length: number): number {
   // {"recordId":<id>,"result":"<result>","data":"<base64>"},
-  return 12 + jsonStringLength(recordId) + 11 + result.length + 10 + dataBase64Length + 2 + 1;
+  return 12 + recordIdJsonLength + 11 + result.length + 10 + dataBase64Length + 2 + 1;
+}
+
+/** UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair: four bytes for two). */
+const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
+const INITIAL_SCRATCH_BYTES = 64 * 1024;
+
+/**
+ * Base64 of a text's UTF-8, through one reused buffer: a Buffer per record would cost an
+ * allocation and a copy each, and those add up over thousands of records.
+ */
+function createBase64Encoder(): (text: string) => string {
+  let scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
+  return (text) => {
+    const most = text.length * MAX_UTF8_BYTES_PER_CODE_UNIT;
+    if (most > scratch.length) scratch = Buffer.allocUnsafe(Math.max(most, scratch.length * 2));
+    const length = scratch.write(text, 0);
+    return scratch.toString('base64', 0, length);
+  };
 }
 
 interface SerializedResponse {
@@ -166,31 +208,52 @@ interface SerializedResponse {
   readonly responseBytes: number;
 }
 
-function serializeWithinBudget(plans: readonly RecordPlan[], options: DecorationOptions): SerializedResponse {
-  // Each Ok payload is encoded once; its base64 length is its exact size in the response.
-  const encode = (documents: readonly EnrichedFlowLog[]): string => Buffer.from(serializeDocuments(documents, options.trailingNewline)).toString('base64');
-  const encoded = plans.map((plan) => (plan.kind === 'flows' ? encode(plan.documents) : undefined));
-  const sizeOf = (index: number): number => {
-    const plan = plans[index] as RecordPlan;
-    const data = encoded[index];
-    if (data !== undefined) {
-      return responseRecordBytes(plan.input.recordId, TransformationResult.Ok, data.length);
+function serializeWithinBudget(
+  plans: readonly RecordPlan[],
+  documents: readonly FlowLogDocument[],
+  enrichments: readonly FlowEnrichment[],
+  options: DecorationOptions,
+): SerializedResponse {
+  const serializer = createEnrichedFlowLogSerializer();
+  const toBase64 = createBase64Encoder();
+  const encode = (first: number, end: number): string => {
+    let text = serializer.serialize(documents[first] as FlowLogDocument, enrichments[first] as FlowEnrichment);
+    for (let index = first + 1; index < end; index += 1) {
+      text += `\n${serializer.serialize(documents[index] as FlowLogDocument, enrichments[index] as FlowEnrichment)}`;
     }
-    const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
-    // Dropped records carry their data back too; Firehose ignores it, and keeping it costs nothing to reason about.
-    return responseRecordBytes(plan.input.recordId, result, plan.input.data.length);
+    return toBase64(options.trailingNewline ? `${text}\n` : text);
   };
-  const sizes = plans.map((_, index) => sizeOf(index));
-  let total = RESPONSE_ENVELOPE_BYTES + sizes.reduce((sum, size) => sum + size, 0);
+  // Each Ok payload is encoded once; its base64 length is its exact size in the response.
+  const encoded: (string | undefined)[] = [];
+  const recordIdLengths: number[] = [];
+  const sizes: number[] = [];
+  let total = RESPONSE_ENVELOPE_BYTES;
+  for (const plan of plans) {
+    const recordIdLength = jsonStringLength(plan.input.recordId);
+    let size: number;
+    if (plan.kind === 'flows') {
+      const data = encode(plan.first, plan.end);
+      encoded.push(data);
+      size = responseRecordBytes(recordIdLength, TransformationResult.Ok, data.length);
+    } else {
+      encoded.push(undefined);
+      // Dropped records carry their data back too; Firehose ignores it, and keeping it costs nothing to reason about.
+      const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
+      size = responseRecordBytes(recordIdLength, result, plan.input.data.length);
+    }
+    recordIdLengths.push(recordIdLength);
+    sizes.push(size);
+    total += size;
+  }
 
   let shedRecords = 0;
   if (total > options.responseBudgetBytes) {
     // First shed optional enrichment everywhere: every flow still arrives, just with fewer fields.
     plans.forEach((plan, index) => {
-      if (plan.kind !== 'flows' || !plan.documents.some(hasSheddableFields)) return;
-      for (const document of plan.documents) shedOptionalFields(document);
-      encoded[index] = encode(plan.documents);
-      const resized = sizeOf(index);
+      if (plan.kind !== 'flows' || !shedRecordEnrichment(documents, enrichments, plan.first, plan.end)) return;
+      const data = encode(plan.first, plan.end);
+      encoded[index] = data;
+      const resized = responseRecordBytes(recordIdLengths[index] as number, TransformationResult.Ok, data.length);
       total += resized - (sizes[index] as number);
       sizes[index] = resized;
       shedRecords += 1;
@@ -202,7 +265,7 @@ function serializeWithinBudget(plans: readonly RecordPlan[], options: Decoration
   for (let index = plans.length - 1; index >= 0 && total > options.responseBudgetBytes; index -= 1) {
     const plan = plans[index] as RecordPlan;
     if (plan.kind !== 'flows') continue;
-    const failedSize = responseRecordBytes(plan.input.recordId, TransformationResult.ProcessingFailed, plan.input.data.length);
+    const failedSize = responseRecordBytes(recordIdLengths[index] as number, TransformationResult.ProcessingFailed, plan.input.data.length);
     total += failedSize - (sizes[index] as number);
     sizes[index] = failedSize;
     overBudget.add(index);
@@ -210,7 +273,7 @@ function serializeWithinBudget(plans: readonly RecordPlan[], options: Decoration
 
   const records = plans.map((plan, index): TransformationOutputRecord => {
     const data = encoded[index];
-    if (plan.kind === 'flows' && data !== undefined && !overBudget.has(index)) {
+    if (data !== undefined && !overBudget.has(index)) {
       return { recordId: plan.input.recordId, result: TransformationResult.Ok, data };
     }
     const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
@@ -219,12 +282,26 @@ function serializeWithinBudget(plans: readonly RecordPlan[], options: Decoration
   return { records, shedRecords, overBudgetRecords: overBudget.size, responseBytes: total };
 }
 
-function hasSheddableFields(document: EnrichedFlowLog): boolean {
-  return SHEDDABLE_FIELDS.some((field) => document[field] !== undefined);
+/** Sheds the optional enrichment of a record's documents; false when none had any. */
+function shedRecordEnrichment(documents: readonly FlowLogDocument[], enrichments: readonly FlowEnrichment[], first: number, end: number): boolean {
+  let shed = false;
+  for (let index = first; index < end; index += 1) {
+    const enrichment = enrichments[index] as FlowEnrichment;
+    if (hasSheddableEnrichment(enrichment)) {
+      shedFlowEnrichment(enrichment);
+      shed = true;
+    }
+    // A document that arrived with such a field of its own sheds it too, as it always has.
+    const document = documents[index] as EnrichedFlowLog;
+    if (hasSheddableFields(document)) {
+      for (const field of SHEDDABLE_FIELDS) delete document[field];
+      addEnrichmentIssue(document, EnrichmentIssue.SizeBudget);
+      shed = true;
+    }
+  }
+  return shed;
 }
 
-function shedOptionalFields(document: EnrichedFlowLog): void {
-  if (!hasSheddableFields(document)) return;
-  for (const field of SHEDDABLE_FIELDS) delete document[field];
-  addEnrichmentIssue(document, EnrichmentIssue.SizeBudget);
+function hasSheddableFields(document: EnrichedFlowLog): boolean {
+  return SHEDDABLE_FIELDS.some((field) => document[field] !== undefined);
 }
