@@ -18,12 +18,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { LOG_GROUPS_FILE, type LogGroupRoute } from '../src/local-pipeline/subscription-events-directory.js';
 import { withGzipExpanded } from './generate-sample-events.js';
 import { generateSampleFlowLogs } from './generate-sample-flow-logs.js';
 
 export const SUBSCRIPTION_EVENTS_DIRECTORY = 'events/sample/subscription-events';
-/** The file of an events directory that maps log groups to delivery streams and formats. */
-export const LOG_GROUPS_FILE = 'log-groups.json';
 
 const ACCOUNT = '123456789012';
 const DEFAULT_LOG_GROUP = '/vpc/flow-logs';
@@ -58,11 +57,7 @@ export const MALFORMED_LOG_EVENTS: readonly { readonly logGroup: string; readonl
 ];
 
 /** What log-groups.json holds: the delivery stream and the decorator's format of each log group. */
-export interface LogGroupsFile {
-  readonly logGroups: Readonly<Record<string, { readonly deliveryStreamName: string; readonly format?: string }>>;
-}
-
-const LOG_GROUPS: LogGroupsFile = {
+const LOG_GROUPS: { readonly logGroups: Readonly<Record<string, LogGroupRoute>> } = {
   logGroups: {
     [DEFAULT_LOG_GROUP]: { deliveryStreamName: 'vpc-flow-logs-default' },
     [V5_LOG_GROUP]: { deliveryStreamName: 'vpc-flow-logs-v5', format: V5_FORMAT },

@@ -1,0 +1,39 @@
+// The local pipeline copies the deployed stream's settings: they must not drift from template.yaml.
+import { describe, expect, it } from 'vitest';
+import { LOCAL_PIPELINE_SETTINGS } from '../../../src/local-pipeline/local-pipeline-settings.js';
+import { isObject, loadTemplate, resolveStack, type CfnValue } from '../../support/cloudformation.js';
+
+function at(value: CfnValue | undefined, ...path: (string | number)[]): CfnValue | undefined {
+  let current = value;
+  for (const step of path) {
+    if (typeof step === 'number') current = Array.isArray(current) ? current[step] : undefined;
+    else current = isObject(current) ? current[step] : undefined;
+  }
+  return current;
+}
+
+describe('LOCAL_PIPELINE_SETTINGS', () => {
+  const stack = resolveStack(loadTemplate(), { DestinationType: 'S3' });
+  const destination = at(stack.resources.DeliveryStream?.Properties, 'ExtendedS3DestinationConfiguration');
+  const processorParameter = (name: string): number => {
+    const parameters = at(destination, 'ProcessingConfiguration', 'Processors', 0, 'Parameters');
+    const found = Array.isArray(parameters) ? parameters.find((parameter) => at(parameter, 'ParameterName') === name) : undefined;
+    return Number(at(found, 'ParameterValue'));
+  };
+
+  it("uses the template's processor buffer hints and retries", () => {
+    expect(LOCAL_PIPELINE_SETTINGS.processorBuffering).toEqual({ sizeBytes: processorParameter('BufferSizeInMBs') * 1024 * 1024, intervalMs: processorParameter('BufferIntervalInSeconds') * 1000 });
+    expect(LOCAL_PIPELINE_SETTINGS.numberOfRetries).toBe(processorParameter('NumberOfRetries'));
+  });
+
+  it("uses the template's S3 destination buffering", () => {
+    expect(LOCAL_PIPELINE_SETTINGS.destinationBuffering).toEqual({
+      sizeBytes: Number(at(destination, 'BufferingHints', 'SizeInMBs')) * 1024 * 1024,
+      intervalMs: Number(at(destination, 'BufferingHints', 'IntervalInSeconds')) * 1000,
+    });
+  });
+
+  it("uses the ingestor function's timeout", () => {
+    expect(LOCAL_PIPELINE_SETTINGS.ingestorTimeoutMs).toBe(Number(at(stack.resources.IngestorFunction?.Properties, 'Timeout')) * 1000);
+  });
+});
