@@ -169,12 +169,15 @@ function countIssues(documents: readonly FlowLogDocument[], enrichments: readonl
   return issues;
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
-const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
-
 /** Length of a string as a JSON string literal; record ids are plain ASCII, so rarely escaped. */
 function jsonStringLength(text: string): number {
-  return NEEDS_JSON_ESCAPE.test(text) ? Buffer.byteLength(JSON.stringify(text)) : text.length + 2;
+  // A loop, not a regular expression: this runs once per record, and a character-class search
+  // over a 56-character id cost about a microsecond each.
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code >= 0x7f) return Buffer.byteLength(JSON.stringify(text));
+  }
+  return text.length + 2;
 }
 
 /** Bytes one record takes in the response JSON, comma included, with its id's JSON length known. */
