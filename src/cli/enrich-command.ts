@@ -288,14 +288,14 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;
 }
 
 /** The bytes of every source, or undefined when one (standard input) has no size known beforehand. */
-function totalSizeOf(sources: readonly LineSource[]): number | undefined {
+export function totalSizeOf(sources: readonly LineSource[]): number | undefined {
   let total = 0;
   for (const source of sources) {
     if (source.size === undefined) return undefined;
@@ -306,7 +306,7 @@ function totalSizeOf(sources: readonly LineSource[]): number | undefined {
 
 type TextWriter = { write(text: string): Promise<void>; flush(): Promise<void> };
 
-function prefixedWriter(writer: TextWriter, prefix: string): TextWriter {
+export function prefixedWriter(writer: TextWriter, prefix: string): TextWriter {
   return { write: (text) => writer.write(`${prefix}${text}`), flush: () => writer.flush() };
 }
 
@@ -402,11 +402,11 @@ function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
 }
 
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */
-function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
+export function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
   return { lookup: (keys) => describe([...keys]) };
 }
 
-function describeReadError(error: unknown): string {
+export function describeReadError(error: unknown): string {
   if (error instanceof Error && 'code' in error) {
     if (error.code === 'ENOENT') return 'no such file';
     if (error.code === 'EISDIR') return 'is a directory';

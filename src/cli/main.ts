@@ -7,6 +7,7 @@ import { runOpenSearchCommand } from './opensearch-command.js';
 import { INVOKE_USAGE, parseInvokeArguments, runInvoke } from './invoke-command.js';
 import { SNAPSHOT_USAGE, parseSnapshotArguments, runSnapshot } from './snapshot-command.js';
 import { parsePipelineArguments, PIPELINE_USAGE, runPipeline } from './pipeline-command.js';
+import { parseReportArguments, REPORT_USAGE, runReport } from './report-command.js';
 
 export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   opensearch setup   Install the index template, retention policy and dashboards (also: opensearch export).
   snapshot --out DIR Save the account's interfaces, security groups and rules for enrich --inventory.
   pipeline           Run the whole pipeline locally on the bundled sample or saved events (npm start).
+  report [INPUT...]  Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).
 
 Run "vpc-flow-log-appender <command> --help" for a command's options.`;
 
@@ -54,6 +56,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           return ExitCode.Success;
         }
         return await runSnapshot(options, io);
+      }
+      case 'report': {
+        const options = parseReportArguments(args);
+        if (options === 'help') {
+          io.stdout.write(`${REPORT_USAGE}\n`);
+          return ExitCode.Success;
+        }
+        return await runReport(options, io);
       }
       case 'pipeline': {
         const options = parsePipelineArguments(args);

@@ -8,3 +8,4 @@ export { renderHtmlReport } from './render-html.js';
 export { escapeHtml } from './escape-html.js';
 export { renderJsonReport } from './render-json.js';
 export { reportDefinitions, REPORT_SECTIONS } from './report-text.js';
+export { toReportFlow, isEnrichedDocument, type ReportDocument } from './report-flow.js';
