@@ -169,15 +169,12 @@ function countIssues(documents: readonly FlowLogDocument[], enrichments: readonl
   return issues;
 }
 
+/** Printable ASCII but the quote and the backslash: what JSON writes as it is. Anchored: one linear match. */
+const NEEDS_NO_JSON_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Length of a string as a JSON string literal; record ids are plain ASCII, so rarely escaped. */
 function jsonStringLength(text: string): number {
-  // A loop, not a regular expression: this runs once per record, and a character-class search
-  // over a 56-character id cost about a microsecond each.
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || code >= 0x7f) return Buffer.byteLength(JSON.stringify(text));
-  }
-  return text.length + 2;
+  return NEEDS_NO_JSON_ESCAPE.test(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
 }
 
 /** Bytes one record takes in the response JSON, comma included, with its id's JSON length known. */
