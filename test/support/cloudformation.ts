@@ -314,6 +314,15 @@ export function resolveStack(template: CfnTemplate, overrides: ParameterValues =
  * without allowed values, so a new condition cannot slip by untried.
  */
 export function conditionParameterCombinations(template: CfnTemplate, samples: ParameterValues): ParameterValues[] {
+  let combinations: Record<string, string>[] = [{}];
+  for (const [name, values] of conditionParameterCandidates(template, samples)) {
+    combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [name]: value })));
+  }
+  return combinations;
+}
+
+/** The values conditionParameterCombinations tries for each parameter the conditions look at. */
+export function conditionParameterCandidates(template: CfnTemplate, samples: ParameterValues): ReadonlyMap<string, readonly string[]> {
   const candidates = new Map<string, Set<string>>();
   for (const expression of Object.values(template.Conditions)) {
     walkValues(expression, (node) => {
@@ -340,11 +349,7 @@ export function conditionParameterCombinations(template: CfnTemplate, samples: P
       }
     });
   }
-  let combinations: Record<string, string>[] = [{}];
-  for (const [name, set] of candidates) {
-    combinations = combinations.flatMap((combination) => [...set].map((value) => ({ ...combination, [name]: value })));
-  }
-  return combinations;
+  return new Map([...candidates].map(([name, set]) => [name, [...set]]));
 }
 
 /** Plausible run-time values of pseudo parameters, for turning intrinsics into strings. */
@@ -407,7 +412,7 @@ export interface DeclaredPolicy {
   readonly statements: readonly PolicyStatement[];
 }
 
-/** Policy documents of a resolved stack: roles' inline and trust policies, bucket, queue and domain policies. */
+/** Policy documents of a resolved stack: roles' inline and trust policies, bucket, topic, queue and domain policies. */
 export function declaredPolicies(resources: Readonly<Record<string, CfnResource>>): DeclaredPolicy[] {
   const policies: DeclaredPolicy[] = [];
   const add = (resourceId: string, resourceType: string, kind: DeclaredPolicy['kind'], document: CfnValue | undefined) => {
@@ -431,6 +436,7 @@ export function declaredPolicies(resources: Readonly<Record<string, CfnResource>
         add(id, resource.Type, 'identity', properties['PolicyDocument']);
         break;
       case 'AWS::S3::BucketPolicy':
+      case 'AWS::SNS::TopicPolicy':
       case 'AWS::SQS::QueuePolicy':
         add(id, resource.Type, 'resource', properties['PolicyDocument']);
         break;

@@ -1,5 +1,6 @@
 // The project's template and the deployments the template tests look at.
-import { conditionParameterCombinations, loadTemplate, resolveStack, type CfnResource, type CfnTemplate, type ResolvedStack } from '../support/cloudformation.js';
+import { loadTemplate, resolveStack, type CfnResource, type CfnTemplate, type ResolvedStack } from '../support/cloudformation.js';
+import { combinationsWithIndependentDimensions, type IndependentDimension } from '../support/cloudformation-combinations.js';
 
 export const template: CfnTemplate = loadTemplate('template.yaml');
 
@@ -16,10 +17,22 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
   OpenSearchAdminPrincipalArn: 'arn:aws:iam::123456789012:role/FlowLogAdministrator',
   IpstackApiKeyKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d',
   GeoDatabaseLayerArn: 'arn:aws:lambda:us-east-1:123456789012:layer:geolite2-city:3',
+  AlarmEmail: 'flow-log-alerts@example.com',
+  AlarmTopicKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
 };
 
-/** Every combination of the parameters conditions test, each resolved to the stack it deploys. */
-export const stacks: readonly ResolvedStack[] = conditionParameterCombinations(template, SAMPLE_PARAMETER_VALUES).map((combination) =>
+/**
+ * Opt-in features enumerated apart from the product of the other parameters, so that each adds a
+ * few dozen deployments rather than doubling them all. template-dimensions.test.ts checks that the
+ * feature's resources depend on no other parameter.
+ */
+export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
+  // The SSH Rejects alarm: on the flow-log log group (FlowLogSource), with a pattern for FlowLogFormat.
+  { parameters: ['AlarmOnSshRejects', 'AlarmEmail', 'AlarmTopicKmsKeyArn'], crossedWith: ['FlowLogSource', 'FlowLogFormat'] },
+];
+
+/** Every combination of the parameters conditions test (opt-in features as independent dimensions), each resolved to the stack it deploys. */
+export const stacks: readonly ResolvedStack[] = combinationsWithIndependentDimensions(template, SAMPLE_PARAMETER_VALUES, INDEPENDENT_DIMENSIONS).map((combination) =>
   resolveStack(template, combination),
 );
 
@@ -32,6 +45,6 @@ export function resourceOf(stack: ResolvedStack, logicalId: string): CfnResource
 
 /** Short description of a deployment, for assertion messages. */
 export function describeStack(stack: ResolvedStack): string {
-  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules } = stack.values;
-  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules });
+  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects } = stack.values;
+  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects });
 }

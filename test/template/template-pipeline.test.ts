@@ -229,6 +229,8 @@ describe('template.yaml outputs', () => {
       if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
       if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint', 'OpenSearchSetupCommand');
       if (stack.resources['FlowLogLogGroup'] !== undefined) expected.push('FlowLogLogGroupName');
+      if (stack.resources['SshRejectsTopic'] !== undefined) expected.push('SshRejectsTopicArn');
+      if (stack.resources['AthenaWorkGroup'] !== undefined) expected.push('AthenaWorkGroupName', 'AthenaTable');
 
       // Act
       const outputs = Object.keys(stack.outputs);
