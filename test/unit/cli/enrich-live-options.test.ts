@@ -63,7 +63,7 @@ describe('runEnrich', () => {
   it('stops with a usage error before reading when --live has no Region', async () => {
     // Prepare: a client whose Region cannot be resolved, as without AWS_REGION or a profile.
     const { io } = streams(`${flowLogLine()}\n`);
-    const ec2 = () => new EC2Client({ region: () => Promise.reject(new Error('Region is missing')) });
+    const ec2 = () => new EC2Client({ region: () => Promise.reject<string>(new Error('Region is missing')) });
 
     // Act
     const running = runEnrich({ files: ['-'], live: true }, io, { ec2 });
