@@ -1,12 +1,11 @@
 // The decorator Lambda: Kinesis Data Firehose's data transformation. Wiring only; the behaviour is
-// in src/firehose/decorate-firehose-records.ts and src/enrich/.
+// in src/firehose/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { createDecoratorEnrichment } from '../src/adapters/decorator-enrichment.js';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
 import { loadDecoratorConfig } from '../src/config/decorator-config.js';
-import { decorateFirehoseRecords } from '../src/firehose/decorate-firehose-records.js';
-import { reportDecoration } from '../src/firehose/report-decoration.js';
+import { transformFirehoseEvent } from '../src/firehose/transform-firehose-event.js';
 import { systemClock } from '../src/ports.js';
 
 // Cold start: a bad environment fails here, listing every problem.
@@ -25,10 +24,7 @@ const enrichment = await createDecoratorEnrichment(config, { ec2, clock: systemC
 /** Returns every record of the batch, in order, enriched (Ok), Dropped or ProcessingFailed. */
 export const handler = async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
   try {
-    const activity = enrichment.startActivity();
-    const output = await decorateFirehoseRecords(event.records, enrichment.sources, config);
-    reportDecoration(output.summary, activity(), observability);
-    return { records: output.records };
+    return await transformFirehoseEvent(event, enrichment, config, observability);
   } finally {
     observability.publish();
   }
