@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enrichFlowLogs } from '../../../src/enrich/enrich-flow-logs.js';
+import { parseReportArguments } from '../../../src/cli/report-command.js';
+import { UsageError } from '../../../src/cli/cli-io.js';
+import type { SecurityGroupReport } from '../../../src/report/report-model.js';
+import { generateAttributionGroundTruth, groundTruthSources, type AttributionGroundTruth } from '../../support/attribution-ground-truth.js';
+import { groundTruthLogText, prefixListRuleIds, writeGroundTruthInventory } from '../../support/report-builders.js';
+import { runCliWith, temporaryDirectory } from './cli-harness.js';
+
+const truth: AttributionGroundTruth = generateAttributionGroundTruth({ seed: 11, interfacesPerTier: 12, flows: 2500 });
+
+function unusedIds(report: SecurityGroupReport): string[] {
+  return report.unused.flatMap((group) => group.rules.map((rule) => rule.ruleId)).sort();
+}
+
+describe('report command', () => {
+  let directory: ReturnType<typeof temporaryDirectory>;
+  beforeEach(() => {
+    directory = temporaryDirectory();
+    writeGroundTruthInventory(truth, directory.path('inventory'));
+  });
+  afterEach(() => directory.remove());
+
+  it('lists exactly the unused and over-broad rules of the ground truth from raw flow logs', async () => {
+    // Prepare
+    const logs = directory.write('flows.log.gz', groundTruthLogText(truth), { gzip: true });
+    // Act
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    // Assess
+    const report = JSON.parse(run.stdout) as SecurityGroupReport;
+    expect(run.status).toBe(0);
+    expect(unusedIds(report)).toEqual([...truth.unusedRuleIds].sort());
+    expect(report.overBroad.map((rule) => rule.ruleId).sort()).toEqual([...truth.overBroadRuleIds].sort());
+    expect(report.notJudged.unresolvedPeerRules.map((rule) => rule.ruleId).sort()).toEqual(prefixListRuleIds(truth));
+  });
+
+  it('takes enriched NDJSON as it is and gives the same answer', async () => {
+    // Prepare
+    const documents = await enrichFlowLogs(truth.flows.map((flow) => ({ ...flow.document })), groundTruthSources(truth));
+    const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
+    // Act
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    // Assess
+    const report = JSON.parse(run.stdout) as SecurityGroupReport;
+    expect(unusedIds(report)).toEqual([...truth.unusedRuleIds].sort());
+    expect(report.overBroad.map((rule) => rule.ruleId).sort()).toEqual([...truth.overBroadRuleIds].sort());
+    expect(report.totals.records).toBe(truth.flows.length);
+  });
+
+  it('attributes enriched documents that carry no rule_match', async () => {
+    // Prepare
+    const documents = truth.flows.map((flow) => ({ ...flow.document, security_group_ids: ['sg-stale'], security_group_rule_ids: ['sgr-stale'] }));
+    const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
+    const raw = directory.write('flows.log', groundTruthLogText(truth));
+    // Act
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    // Assess
+    const report = JSON.parse(run.stdout) as SecurityGroupReport;
+    const fromRaw = JSON.parse((await runCliWith(['report', raw, '--inventory', directory.path('inventory'), '--format', 'json'])).stdout) as SecurityGroupReport;
+    expect(report.overBroad.map((rule) => rule.ruleId).sort()).toEqual([...truth.overBroadRuleIds].sort());
+    expect(report.totals.byRuleMatch).toEqual(fromRaw.totals.byRuleMatch);
+    expect(report.unknownRuleIds).toEqual([]);
+  });
+
+  it('reads raw records from standard input and writes Markdown by default', async () => {
+    // Act
+    const run = await runCliWith(['report', '--inventory', directory.path('inventory')], groundTruthLogText(truth));
+    // Assess
+    expect(run.stdout.startsWith('# Security-group report\n')).toBe(true);
+    for (const ruleId of truth.unusedRuleIds) expect(run.stdout).toContain(ruleId);
+  });
+
+  it('writes the report to --out and nothing to standard output', async () => {
+    // Prepare
+    const logs = directory.write('flows.log', groundTruthLogText(truth));
+    const out = directory.path('report.html');
+    // Act
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out]);
+    // Assess
+    expect(run.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('reports bad lines as INPUT:LINE, exits 1 and still writes the report', async () => {
+    // Prepare
+    const logs = directory.write('flows.log', `${groundTruthLogText(truth)}not a record\n`);
+    // Act
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${logs}:${truth.flows.length + 2}:`);
+    expect((JSON.parse(run.stdout) as SecurityGroupReport).totals.records).toBe(truth.flows.length);
+  });
+
+  it('keeps hostile values from enriched input out of the HTML markup', async () => {
+    // Prepare
+    const hostile = '<img src=x onerror="alert(1)">';
+    const input = directory.write('hostile.ndjson', JSON.stringify({ action: 'REJECT', srcaddr: hostile, interface_id: 'eni-x', rule_match: 'no_rule' }));
+    // Act
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'html']);
+    // Assess
+    expect(run.stdout).not.toContain(hostile);
+    expect(run.stdout).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+  });
+
+  it('exits 2 when the inventory directory cannot be read', async () => {
+    // Act
+    const run = await runCliWith(['report', '--inventory', directory.path('missing')], '');
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('cannot read the inventory directory');
+  });
+});
+
+describe('parseReportArguments', () => {
+  it('defaults to Markdown on standard input', () => {
+    // Act
+    const options = parseReportArguments(['--inventory', 'inv']);
+    // Assess
+    expect(options).toEqual({ inputs: ['-'], inventory: 'inv', format: 'md' });
+  });
+
+  it('requires --inventory', () => {
+    // Act / Assess
+    expect(() => parseReportArguments(['a.log'])).toThrow(UsageError);
+  });
+
+  it('refuses an unknown format', () => {
+    // Act / Assess
+    expect(() => parseReportArguments(['--inventory', 'inv', '--format', 'pdf'])).toThrow(/expected md, json or html/);
+  });
+
+  it('refuses a bad --log-format', () => {
+    // Act / Assess
+    expect(() => parseReportArguments(['--inventory', 'inv', '--log-format', '${srcaddr'])).toThrow(UsageError);
+  });
+
+  it('answers help', () => {
+    // Act / Assess
+    expect(parseReportArguments(['--help'])).toBe('help');
+  });
+});
