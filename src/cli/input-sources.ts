@@ -96,6 +96,10 @@ export async function* openInputSources(inputs: readonly string[], options: Inpu
     }
     const location = parseS3Url(input);
     if (location === undefined) {
+      if (input.endsWith(PARQUET_SUFFIX)) {
+        yield { name: input, lines: () => rejectingLines(parquetError()) };
+        continue;
+      }
       const size = await fileSize(input);
       yield { name: input, ...(size === undefined ? {} : { size }), lines: (lineOptions) => linesOf(() => Promise.resolve(createReadStream(input)), lineOptions?.onBytes, true) };
       continue;
@@ -118,12 +122,23 @@ async function* objectSources(reader: S3ObjectReader, { bucket, prefix }: S3Loca
     }
     if (next.done === true) return;
     const { key, size } = next.value;
+    if (key.endsWith(PARQUET_SUFFIX)) {
+      yield { name: `s3://${bucket}/${key}`, lines: () => rejectingLines(parquetError()) };
+      continue;
+    }
     yield {
       name: `s3://${bucket}/${key}`,
       ...(size === undefined ? {} : { size }),
       lines: (lineOptions) => linesOf(() => reader.openObject(bucket, key), lineOptions?.onBytes, true),
     };
   }
+}
+
+/** VPC Flow Logs names Parquet files `<...>.log.parquet` (DestinationOptions FileFormat parquet). */
+const PARQUET_SUFFIX = '.parquet';
+
+function parquetError(): InputSourceError {
+  return new InputSourceError('a Parquet object, not read: only plain-text flow logs (FileFormat plain-text) are; query Parquet with Athena');
 }
 
 /** A line source that fails when read, like an unreadable file. */

@@ -146,6 +146,21 @@ describe('openInputSources', () => {
     expect(s3.opened.map((stream) => stream.destroyed)).toStrictEqual([true]);
   });
 
+  it('refuses Parquet flow-log objects and files when read, saying why, and reads the text ones', async () => {
+    // Prepare: a Parquet delivery beside a text one.
+    const s3 = fakeS3({ 'bucket-a/fl_20260601T0800Z_a1b2.log.parquet': Buffer.from('PAR1'), 'bucket-a/fl_20260601T0800Z_c3d4.log.gz': gzipSync('text\n') });
+    const sources = await all(openInputSources(['s3://bucket-a/', files.path('local.log.parquet')], { stdin: new PassThrough(), s3: s3.factory }));
+
+    // Act
+    const [parquet, text, localParquet] = await Promise.allSettled(sources.map((source) => all(source.lines())));
+
+    // Assess
+    expect(parquet).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('a Parquet object, not read') as unknown } });
+    expect(text).toStrictEqual({ status: 'fulfilled', value: ['text'] });
+    expect(localParquet).toMatchObject({ status: 'rejected', reason: expect.any(InputSourceError) as unknown });
+    expect(s3.opened).toHaveLength(1);
+  });
+
   it('reports a missing local file when it is read, with no size known', async () => {
     const [source] = await all(openInputSources([files.path('missing.log')], { stdin: new PassThrough() }));
 
