@@ -3,25 +3,106 @@ import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 import { applyFlowEnrichment, EnrichmentSlot, hasEnrichmentKeys, type FlowEnrichment } from './enriched-flow-log.js';
 import type { NetworkInterfaceFields } from './network-interface-fields.js';
 
+/**
+ * UTF-8 text built up record by record in one growing buffer, handed out as base64: no string
+ * concatenation to flatten and no Buffer per record.
+ */
+export interface Utf8Output {
+  /** Bytes written since the last clear. */
+  readonly length: number;
+  clear(): void;
+  text(value: string): void;
+  bytes(value: Uint8Array): void;
+  /** Forgets the last `count` bytes. */
+  drop(count: number): void;
+  byteAt(position: number): number | undefined;
+  /** Removes the byte at `position`. */
+  remove(position: number): void;
+  base64(): string;
+  utf8(): string;
+}
+
+/** UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair: four bytes for two). */
+const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
+const INITIAL_OUTPUT_BYTES = 64 * 1024;
+
+/**
+ * An empty Utf8Output.
+ *
+ * @example
+ * const output = createUtf8Output();
+ * output.text('{"a":1}');
+ * output.base64(); // 'eyJhIjoxfQ=='
+ */
+export function createUtf8Output(): Utf8Output {
+  let buffer = Buffer.allocUnsafe(INITIAL_OUTPUT_BYTES);
+  let length = 0;
+  const reserve = (bytes: number): void => {
+    if (length + bytes <= buffer.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(length + bytes, buffer.length * 2));
+    buffer.copy(larger, 0, 0, length);
+    buffer = larger;
+  };
+  return {
+    get length() {
+      return length;
+    },
+    clear() {
+      length = 0;
+    },
+    text(value) {
+      reserve(value.length * MAX_UTF8_BYTES_PER_CODE_UNIT);
+      length += buffer.write(value, length);
+    },
+    bytes(value) {
+      reserve(value.length);
+      buffer.set(value, length);
+      length += value.length;
+    },
+    drop(count) {
+      length = Math.max(0, length - count);
+    },
+    byteAt(position) {
+      return position >= 0 && position < length ? buffer[position] : undefined;
+    },
+    remove(position) {
+      if (position < 0 || position >= length) return;
+      buffer.copyWithin(position, position + 1, length);
+      length -= 1;
+    },
+    base64() {
+      return buffer.toString('base64', 0, length);
+    },
+    utf8() {
+      return buffer.toString('utf8', 0, length);
+    },
+  };
+}
+
 /** Turns a parsed document and its enrichment into the JSON text of the enriched document. */
 export interface EnrichedFlowLogSerializer {
   /**
-   * The text `JSON.stringify(applyFlowEnrichment(document, enrichment))` would give, same keys in
-   * the same order, without changing `document`.
+   * Appends the UTF-8 of what `JSON.stringify(applyFlowEnrichment(document, enrichment))` would
+   * give, same keys in the same order, without changing `document`.
    */
+  write(output: Utf8Output, document: FlowLogDocument, enrichment: FlowEnrichment): void;
+  /** The same as a string. */
   serialize(document: FlowLogDocument, enrichment: FlowEnrichment): string;
 }
 
-const DIRECTION_FRAGMENTS = { ingress: ',"direction":"ingress"', egress: ',"direction":"egress"' } as const;
+const utf8 = (text: string): Buffer => Buffer.from(text);
+const DIRECTION_FRAGMENTS = { ingress: utf8(',"direction":"ingress"'), egress: utf8(',"direction":"egress"') } as const;
+const OPENING_BRACE_BYTE = 0x7b;
+const CLOSING_BRACE = utf8('}');
 
 /**
  * A serializer for one batch. Enriched documents are about two and a half times their line, and
  * most of what enrichment adds is shared: the interface fields by every record of an interface,
  * rule ids by every record a rule answers, a geolocation by every record of an address. Each of
- * those is serialized once, on first use, and spliced after `JSON.stringify` of the record's own
- * fields, which is what the per-record cost is then made of. Shared objects are remembered by
- * identity, so the serializer must not outlive the batch whose objects it has seen (they are
- * never changed during a batch).
+ * those is serialized and encoded once, on first use, and its bytes appended after those of
+ * `JSON.stringify` of the record's own fields, which is what the per-record cost is then made of.
+ * Shared objects are remembered by identity, so the serializer must not outlive the batch whose
+ * objects it has seen (they are never changed during a batch).
  *
  * @example
  * const serializer = createEnrichedFlowLogSerializer();
@@ -29,17 +110,17 @@ const DIRECTION_FRAGMENTS = { ingress: ',"direction":"ingress"', egress: ',"dire
  * const lines = documents.map((document, index) => serializer.serialize(document, enrichments[index]));
  */
 export function createEnrichedFlowLogSerializer(): EnrichedFlowLogSerializer {
-  const interfaceFragments = new WeakMap<NetworkInterfaceFields, string>();
-  const rulesFragments = new WeakMap<readonly SecurityGroupRule[], string>();
-  const ruleIdsFragments = new WeakMap<readonly string[], string>();
-  const srcGeoFragments = new WeakMap<GeoLocation, string>();
-  const dstGeoFragments = new WeakMap<GeoLocation, string>();
-  const ruleMatchFragments = new Map<string, string>();
+  const interfaceFragments = new WeakMap<NetworkInterfaceFields, Buffer>();
+  const rulesFragments = new WeakMap<readonly SecurityGroupRule[], Buffer>();
+  const ruleIdsFragments = new WeakMap<readonly string[], Buffer>();
+  const srcGeoFragments = new WeakMap<GeoLocation, Buffer>();
+  const dstGeoFragments = new WeakMap<GeoLocation, Buffer>();
+  const ruleMatchFragments = new Map<string, Buffer>();
 
-  const remembered = <K extends object>(cache: WeakMap<K, string>, value: K, render: (value: K) => string): string => {
+  const remembered = <K extends object>(cache: WeakMap<K, Buffer>, value: K, render: (value: K) => string): Buffer => {
     let fragment = cache.get(value);
     if (fragment === undefined) {
-      fragment = render(value);
+      fragment = utf8(render(value));
       cache.set(value, fragment);
     }
     return fragment;
@@ -51,41 +132,55 @@ export function createEnrichedFlowLogSerializer(): EnrichedFlowLogSerializer {
   const dstGeoFragment = field('dst_geo');
   const ruleMatchFragment = field('rule_match');
 
-  /** The enrichment as `,"key":value` pairs, in the order applyFlowEnrichment writes them. */
-  const tailOf = (enrichment: FlowEnrichment): string => {
+  /** Appends the enrichment as `,"key":value` pairs, in the order applyFlowEnrichment writes them. */
+  const writeTail = (output: Utf8Output, enrichment: FlowEnrichment): void => {
     const { issues, issuesAt } = enrichment;
-    const issuesFragment = issues === undefined ? '' : `,"enrichment_issues":${JSON.stringify(issues)}`;
-    let tail = issuesAt === EnrichmentSlot.InterfaceFields ? issuesFragment : '';
-    if (enrichment.interfaceFields !== undefined) tail += remembered(interfaceFragments, enrichment.interfaceFields, interfaceFieldsFragment);
-    if (issuesAt === EnrichmentSlot.Direction) tail += issuesFragment;
-    if (enrichment.direction !== undefined) tail += DIRECTION_FRAGMENTS[enrichment.direction];
-    if (issuesAt === EnrichmentSlot.SecurityGroupRules) tail += issuesFragment;
-    if (enrichment.securityGroupRules !== undefined) tail += remembered(rulesFragments, enrichment.securityGroupRules, rulesFragment);
-    if (issuesAt === EnrichmentSlot.RuleIds) tail += issuesFragment;
-    if (enrichment.ruleIds !== undefined) tail += remembered(ruleIdsFragments, enrichment.ruleIds, ruleIdsFragment);
-    if (issuesAt === EnrichmentSlot.RuleMatch) tail += issuesFragment;
+    const writeIssues = (): void => {
+      if (issues !== undefined) output.text(`,"enrichment_issues":${JSON.stringify(issues)}`);
+    };
+    if (issuesAt === EnrichmentSlot.InterfaceFields) writeIssues();
+    if (enrichment.interfaceFields !== undefined) output.bytes(remembered(interfaceFragments, enrichment.interfaceFields, interfaceFieldsFragment));
+    if (issuesAt === EnrichmentSlot.Direction) writeIssues();
+    if (enrichment.direction !== undefined) output.bytes(DIRECTION_FRAGMENTS[enrichment.direction]);
+    if (issuesAt === EnrichmentSlot.SecurityGroupRules) writeIssues();
+    if (enrichment.securityGroupRules !== undefined) output.bytes(remembered(rulesFragments, enrichment.securityGroupRules, rulesFragment));
+    if (issuesAt === EnrichmentSlot.RuleIds) writeIssues();
+    if (enrichment.ruleIds !== undefined) output.bytes(remembered(ruleIdsFragments, enrichment.ruleIds, ruleIdsFragment));
+    if (issuesAt === EnrichmentSlot.RuleMatch) writeIssues();
     if (enrichment.ruleMatch !== undefined) {
       let fragment = ruleMatchFragments.get(enrichment.ruleMatch);
-      if (fragment === undefined) ruleMatchFragments.set(enrichment.ruleMatch, (fragment = ruleMatchFragment(enrichment.ruleMatch)));
-      tail += fragment;
+      if (fragment === undefined) ruleMatchFragments.set(enrichment.ruleMatch, (fragment = utf8(ruleMatchFragment(enrichment.ruleMatch))));
+      output.bytes(fragment);
     }
-    if (issuesAt === EnrichmentSlot.SrcGeo) tail += issuesFragment;
-    if (enrichment.srcGeo !== undefined) tail += remembered(srcGeoFragments, enrichment.srcGeo, srcGeoFragment);
-    if (issuesAt === EnrichmentSlot.DstGeo) tail += issuesFragment;
-    if (enrichment.dstGeo !== undefined) tail += remembered(dstGeoFragments, enrichment.dstGeo, dstGeoFragment);
-    if (issuesAt === EnrichmentSlot.End) tail += issuesFragment;
-    return tail;
+    if (issuesAt === EnrichmentSlot.SrcGeo) writeIssues();
+    if (enrichment.srcGeo !== undefined) output.bytes(remembered(srcGeoFragments, enrichment.srcGeo, srcGeoFragment));
+    if (issuesAt === EnrichmentSlot.DstGeo) writeIssues();
+    if (enrichment.dstGeo !== undefined) output.bytes(remembered(dstGeoFragments, enrichment.dstGeo, dstGeoFragment));
+    if (issuesAt === EnrichmentSlot.End) writeIssues();
   };
 
+  const write = (output: Utf8Output, document: FlowLogDocument, enrichment: FlowEnrichment): void => {
+    // A key enrichment writes is already there: it must keep its place, which appending cannot do.
+    if (hasEnrichmentKeys(document)) {
+      output.text(JSON.stringify(applyFlowEnrichment({ ...document }, enrichment)));
+      return;
+    }
+    output.text(JSON.stringify(document));
+    output.drop(1);
+    const tailStart = output.length;
+    writeTail(output, enrichment);
+    // `{}` had no field for the tail's leading comma to follow.
+    if (output.length > tailStart && output.byteAt(tailStart - 1) === OPENING_BRACE_BYTE) output.remove(tailStart);
+    output.bytes(CLOSING_BRACE);
+  };
+
+  const scratch = createUtf8Output();
   return {
+    write,
     serialize(document, enrichment) {
-      // A key enrichment writes is already there: it must keep its place, which splicing cannot do.
-      if (hasEnrichmentKeys(document)) return JSON.stringify(applyFlowEnrichment({ ...document }, enrichment));
-      const own = JSON.stringify(document);
-      const tail = tailOf(enrichment);
-      if (tail === '') return own;
-      // `{}` has no field for the tail's leading comma to follow.
-      return own.length === 2 ? `{${tail.slice(1)}}` : `${own.slice(0, -1)}${tail}}`;
+      scratch.clear();
+      write(scratch, document, enrichment);
+      return scratch.utf8();
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   type EnrichedFlowLog,
   type FlowEnrichment,
 } from '../enrich/enriched-flow-log.js';
-import { createEnrichedFlowLogSerializer } from '../enrich/serialize-enriched-flow-log.js';
+import { createEnrichedFlowLogSerializer, createUtf8Output } from '../enrich/serialize-enriched-flow-log.js';
 import { createFlowLogLineParser } from '../flow-log/flow-log-line-parser.js';
 import type { FlowLogFormat } from '../flow-log/flow-log-format.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
@@ -183,23 +183,7 @@ function responseRecordBytes(recordIdJsonLength: number, result: TransformationR
   return 12 + recordIdJsonLength + 11 + result.length + 10 + dataBase64Length + 2 + 1;
 }
 
-/** UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair: four bytes for two). */
-const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
-const INITIAL_SCRATCH_BYTES = 64 * 1024;
-
-/**
- * Base64 of a text's UTF-8, through one reused buffer: a Buffer per record would cost an
- * allocation and a copy each, and those add up over thousands of records.
- */
-function createBase64Encoder(): (text: string) => string {
-  let scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
-  return (text) => {
-    const most = text.length * MAX_UTF8_BYTES_PER_CODE_UNIT;
-    if (most > scratch.length) scratch = Buffer.allocUnsafe(Math.max(most, scratch.length * 2));
-    const length = scratch.write(text, 0);
-    return scratch.toString('base64', 0, length);
-  };
-}
+const NEWLINE = Buffer.from('\n');
 
 interface SerializedResponse {
   readonly records: TransformationOutputRecord[];
@@ -215,13 +199,15 @@ function serializeWithinBudget(
   options: DecorationOptions,
 ): SerializedResponse {
   const serializer = createEnrichedFlowLogSerializer();
-  const toBase64 = createBase64Encoder();
+  const output = createUtf8Output();
   const encode = (first: number, end: number): string => {
-    let text = serializer.serialize(documents[first] as FlowLogDocument, enrichments[first] as FlowEnrichment);
-    for (let index = first + 1; index < end; index += 1) {
-      text += `\n${serializer.serialize(documents[index] as FlowLogDocument, enrichments[index] as FlowEnrichment)}`;
+    output.clear();
+    for (let index = first; index < end; index += 1) {
+      if (index > first) output.bytes(NEWLINE);
+      serializer.write(output, documents[index] as FlowLogDocument, enrichments[index] as FlowEnrichment);
     }
-    return toBase64(options.trailingNewline ? `${text}\n` : text);
+    if (options.trailingNewline) output.bytes(NEWLINE);
+    return output.base64();
   };
   // Each Ok payload is encoded once; its base64 length is its exact size in the response.
   const encoded: (string | undefined)[] = [];
