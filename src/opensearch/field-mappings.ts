@@ -109,22 +109,10 @@ const SECURITY_GROUP_RULE_MAPPING = {
 } as const satisfies ObjectMapping;
 
 /**
- * Fields of issue 7 (which security-group rules allow each flow), mapped before the decorator
- * emits them so that indices created in between already type them. They stay here whether or not
- * EnrichmentFields lists them yet; ENRICHMENT_FIELD_MAPPINGS covers every other enrichment key.
- */
-export const PLANNED_FIELD_MAPPINGS = {
-  /** The ids of the current rules that allow the flow (a keyword array). */
-  security_group_rule_ids: KEYWORD,
-  /** What the rules say of the flow: `matched`, `return_traffic`, `unmatched`, `would_allow`, `no_rule`. */
-  rule_match: KEYWORD,
-} as const satisfies Readonly<Record<string, FieldMapping>>;
-
-type PlannedFieldKey = keyof typeof PLANNED_FIELD_MAPPINGS;
-
-/**
  * The fields enrichment adds. Typed over `keyof EnrichmentFields`, so a field added there does
- * not compile until it has a mapping here (or among the planned fields).
+ * not compile until it has a mapping here. The rule-attribution fields come last, where the
+ * template has had them since before the decorator emitted them: moving them would change the
+ * template's fingerprint, and with it every installed template, for nothing.
  */
 export const ENRICHMENT_FIELD_MAPPINGS = {
   security_group_ids: KEYWORD,
@@ -135,12 +123,16 @@ export const ENRICHMENT_FIELD_MAPPINGS = {
   src_geo: GEO_LOCATION_MAPPING,
   dst_geo: GEO_LOCATION_MAPPING,
   enrichment_issues: KEYWORD,
-} as const satisfies { readonly [K in Exclude<keyof EnrichmentFields, PlannedFieldKey>]-?: FieldMapping };
+  /** The ids of the current rules that allow (or would allow) the flow: a keyword array. */
+  security_group_rule_ids: KEYWORD,
+  /** What the rules say of the flow: `matched`, `return_traffic`, `unmatched`, `would_allow`, `no_rule`. */
+  rule_match: KEYWORD,
+} as const satisfies { readonly [K in keyof EnrichmentFields]-?: FieldMapping };
 
 /**
  * The `properties` of the index mapping: every catalogue field (typed from the catalogue, so a new
- * flow-log field is mapped as soon as it is catalogued), the derived fields, the enrichment fields
- * and the planned ones. A key defined twice must be mapped the same way (`interface_type` is both
+ * flow-log field is mapped as soon as it is catalogued), the derived fields and the enrichment
+ * fields. A key defined twice must be mapped the same way (`interface_type` is both
  * a v11 field and an enrichment field).
  *
  * @example
@@ -158,7 +150,6 @@ export function flowLogMappingProperties(): Readonly<Record<string, FieldMapping
   for (const field of FLOW_LOG_FIELDS) add(field.key, catalogueFieldMapping(field));
   for (const [key, mapping] of Object.entries(DERIVED_DOCUMENT_FIELD_MAPPINGS)) add(key, mapping);
   for (const [key, mapping] of Object.entries(ENRICHMENT_FIELD_MAPPINGS)) add(key, mapping);
-  for (const [key, mapping] of Object.entries(PLANNED_FIELD_MAPPINGS)) add(key, mapping);
   return properties;
 }
 

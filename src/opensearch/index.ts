@@ -6,7 +6,6 @@ export {
   isObjectMapping,
   mappedLeafFields,
   ENRICHMENT_FIELD_MAPPINGS,
-  PLANNED_FIELD_MAPPINGS,
 } from './field-mappings.js';
 export type { FieldMapping, LeafMapping, ObjectMapping } from './field-mappings.js';
 export { buildIndexTemplate } from './index-template.js';

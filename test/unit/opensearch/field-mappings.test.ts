@@ -10,7 +10,6 @@ import {
   flowLogMappingProperties,
   INTEGER_FIELD_OVERRIDES,
   mappedLeafFields,
-  PLANNED_FIELD_MAPPINGS,
   type LeafMapping,
 } from '../../../src/opensearch/field-mappings.js';
 import type { GeoLocator } from '../../../src/ports.js';
@@ -109,17 +108,27 @@ function acceptsValue(mapping: LeafMapping, value: unknown): boolean {
   }
 }
 
+/**
+ * What the decorator emits with every source and option on: every catalogue field, then the
+ * default format, whose records lack the fields the inventory fills in (interface_type, vpc_id,
+ * subnet_id, instance_id).
+ */
 async function decoratedDocuments(): Promise<Record<string, unknown>[]> {
-  const inputs = [
-    // From the internet to the interface: src_geo, ingress rules.
+  const allFields = [
+    // From the internet to the interface: src_geo, ingress rules, a matching rule.
     transformationRecord({ text: allFieldsLine() }),
     // From the interface to the internet: dst_geo, egress.
     transformationRecord({ text: allFieldsLine({ srcaddr: '10.0.1.17', dstaddr: '198.51.100.9', 'pkt-srcaddr': '10.0.1.17', 'pkt-dstaddr': '198.51.100.9', 'flow-direction': 'egress' }) }),
     // An interface EC2 does not know: enrichment_issues.
     transformationRecord({ text: allFieldsLine({ 'interface-id': 'eni-00000000000000404' }) }),
   ];
-  const { records } = await decorateFirehoseRecords(inputs, FULL_SOURCES, { format: ALL_FIELDS_FORMAT, trailingNewline: false, responseBudgetBytes: 5_000_000 });
-  return records.flatMap((record) => documentsOf(record));
+  const defaultFormat = [transformationRecord({ text: '2 123456789012 eni-0a1b2c3d4e5f60718 203.0.113.25 10.0.1.17 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK' })];
+  const options = { trailingNewline: false, responseBudgetBytes: 5_000_000 };
+  const outputs = [
+    await decorateFirehoseRecords(allFields, FULL_SOURCES, { ...options, format: ALL_FIELDS_FORMAT }),
+    await decorateFirehoseRecords(defaultFormat, FULL_SOURCES, options),
+  ];
+  return outputs.flatMap(({ records }) => records.flatMap((record) => documentsOf(record)));
 }
 
 describe('flowLogMappingProperties', () => {
@@ -165,10 +174,10 @@ describe('flowLogMappingProperties', () => {
     expect(keywords.filter((key) => LEAVES.get(key)?.type !== 'keyword')).toEqual([]);
   });
 
-  it('maps every enrichment and derived field, security groups, issues and the planned rule fields as keywords', () => {
+  it('maps every enrichment and derived field, security groups, issues and the rule-attribution fields as keywords', () => {
     const topLevel = Object.keys(flowLogMappingProperties());
 
-    expect(topLevel).toEqual(expect.arrayContaining([...Object.keys(ENRICHMENT_FIELD_MAPPINGS), ...Object.keys(DERIVED_DOCUMENT_FIELD_MAPPINGS), ...Object.keys(PLANNED_FIELD_MAPPINGS)]));
+    expect(topLevel).toEqual(expect.arrayContaining([...Object.keys(ENRICHMENT_FIELD_MAPPINGS), ...Object.keys(DERIVED_DOCUMENT_FIELD_MAPPINGS)]));
     for (const key of ['security_group_ids', 'security_group_names', 'enrichment_issues', 'interface_type', 'security_group_rule_ids', 'rule_match']) {
       expect([key, LEAVES.get(key)?.type]).toEqual([key, 'keyword']);
     }
@@ -199,17 +208,27 @@ describe('flowLogMappingProperties against decorated documents', () => {
 
     const unmapped = [...new Set(documents.flatMap((document) => leafValues(document).map(([path]) => path)))].filter((path) => !LEAVES.has(path));
 
-    expect(documents).toHaveLength(3);
+    expect(documents).toHaveLength(4);
     expect(unmapped).toEqual([]);
   });
 
-  it('emits documents that exercise every catalogue field and every enrichment field', async () => {
+  it('emits documents that exercise every mapped field: the mapping holds nothing the decorator never writes', async () => {
+    const documents = await decoratedDocuments();
+
+    const emitted = new Set(documents.flatMap((document) => leafValues(document).map(([path]) => path)));
+
+    expect([...LEAVES.keys()].filter((path) => !emitted.has(path))).toEqual([]);
+  });
+
+  it('emits every enrichment field, the rule attribution included, and the interface fields the inventory fills in', async () => {
     const documents = await decoratedDocuments();
 
     const keys = new Set(documents.flatMap((document) => Object.keys(document)));
+    const filledIn = documents.at(-1) ?? {};
 
     expect(FLOW_LOG_FIELDS.filter((field) => !keys.has(field.key)).map((field) => field.key)).toEqual([]);
     expect(Object.keys(ENRICHMENT_FIELD_MAPPINGS).filter((key) => !keys.has(key))).toEqual([]);
+    expect(filledIn).toMatchObject({ version: 2, interface_type: 'interface', vpc_id: 'vpc-0a1b2c3d', subnet_id: 'subnet-0a1b2c3d', instance_id: 'i-0123456789abcdef0', rule_match: 'matched' });
   });
 
   it('maps every emitted value to a type that accepts it', async () => {
