@@ -3,23 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { GeoProvider, loadDecoratorConfig } from '../../src/config/decorator-config.js';
 import { loadIngestorConfig } from '../../src/config/ingestor-config.js';
 import { isObject, toRuntimeString, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { FUNCTION_CONFIGS, variablesReadBy } from './function-variables.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
-const OBSERVABILITY_CONFIG = 'src/config/observability-config.ts';
-
-/** Names a config module reads through the env reader (`env.integer('NAME', ...)` and the like). */
-function variablesReadBy(path: string): string[] {
-  const source = readFileSync(path, 'utf8');
-  const names = [...source.matchAll(/\benv\.(?:requiredString|optionalString|string|integer|boolean|oneOf)\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1] ?? '');
-  // A caller of the shared observability settings reads their variables too.
-  const callsObservability = path !== OBSERVABILITY_CONFIG && /\breadObservabilityConfig\(/.test(source);
-  return [...new Set([...names, ...(callsObservability ? variablesReadBy(OBSERVABILITY_CONFIG) : [])])].sort();
-}
-
-const FUNCTIONS = [
-  { logicalId: 'IngestorFunction', configPath: 'src/config/ingestor-config.ts', load: loadIngestorConfig },
-  { logicalId: 'DecoratorFunction', configPath: 'src/config/decorator-config.ts', load: loadDecoratorConfig },
-] as const;
+const LOADERS = { IngestorFunction: loadIngestorConfig, DecoratorFunction: loadDecoratorConfig } as const;
+const FUNCTIONS = FUNCTION_CONFIGS.map((fn) => ({ ...fn, load: LOADERS[fn.logicalId] }));
 
 function environmentOf(stack: ResolvedStack, logicalId: string): Record<string, CfnValue> {
   const environment = resourceOf(stack, logicalId).Properties?.['Environment'];

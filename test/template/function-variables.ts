@@ -1,0 +1,24 @@
+// The environment variables each Lambda reads, found in its configuration module, for the tests
+// that hold template.yaml, events/env.json and the README to them.
+import { readFileSync } from 'node:fs';
+
+const OBSERVABILITY_CONFIG = 'src/config/observability-config.ts';
+
+/** The two functions of the stack: logical id in template.yaml and events/env.json, and configuration module. */
+export const FUNCTION_CONFIGS = [
+  { logicalId: 'IngestorFunction', configPath: 'src/config/ingestor-config.ts' },
+  { logicalId: 'DecoratorFunction', configPath: 'src/config/decorator-config.ts' },
+] as const;
+
+/**
+ * Names a configuration module reads through the env reader (`env.integer('NAME', ...)` and the
+ * like), with the shared observability variables when it reads those.
+ *
+ * @example variablesReadBy('src/config/ingestor-config.ts') // ['DELIVERY_STREAM_NAME', 'POWERTOOLS_LOG_LEVEL', ...]
+ */
+export function variablesReadBy(path: string): string[] {
+  const source = readFileSync(path, 'utf8');
+  const names = [...source.matchAll(/\benv\.(?:requiredString|optionalString|string|integer|boolean|oneOf)\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1] ?? '');
+  const callsObservability = path !== OBSERVABILITY_CONFIG && /\breadObservabilityConfig\(/.test(source);
+  return [...new Set([...names, ...(callsObservability ? variablesReadBy(OBSERVABILITY_CONFIG) : [])])].sort();
+}
