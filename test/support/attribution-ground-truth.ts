@@ -21,6 +21,7 @@ import { BlockList, isIPv4 } from 'node:net';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule, SecurityGroupRulePeer } from '../../src/ports.js';
 import type { FlowLogEnrichmentSources } from '../../src/enrich/enrich-flow-logs.js';
+import { formatAddress } from '../../src/report/cidr-block.js';
 import { mapLookup } from './firehose-builders.js';
 
 export type ExpectedRuleMatch = 'matched' | 'return_traffic' | 'unmatched' | 'would_allow' | 'no_rule';
@@ -305,6 +306,16 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
         .filter((design) => design.direction === direction && design.unused !== true && accept(design)),
     );
 
+  /** Members of a group other than the interface itself (traffic to oneself never crosses the interface), worked out once per pair. */
+  const otherMembersByInterface = new Map<NetworkInterfaceInfo, Map<string, readonly string[]>>();
+  const otherMembers = (info: NetworkInterfaceInfo, groupId: string): readonly string[] => {
+    let byGroup = otherMembersByInterface.get(info);
+    if (byGroup === undefined) otherMembersByInterface.set(info, (byGroup = new Map<string, readonly string[]>()));
+    let members = byGroup.get(groupId);
+    if (members === undefined) byGroup.set(groupId, (members = (environment.groupMembers.get(groupId) ?? []).filter((member) => !ownsAddress(info, member))));
+    return members;
+  };
+
   const peerFor = (design: RuleDesign, info: NetworkInterfaceInfo): string | undefined => {
     const wantsV6 = design.peer.kind === 'ipv6_cidr' || (design.protocol === 'icmpv6');
     const families = info.ipv6Addresses.length > 0 ? [4, 6] : [4];
@@ -318,8 +329,7 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
         candidates = environment.prefixLists.get(design.peer.prefix_list_id) ?? [];
         break;
       case 'security_group':
-        // Members other than the interface itself: traffic to oneself never crosses the interface.
-        candidates = (environment.groupMembers.get(design.peer.group_id) ?? []).filter((member) => !ownsAddress(info, member));
+        candidates = otherMembers(info, design.peer.group_id);
         break;
     }
     const fitting = candidates.filter((candidate) => families.includes(familyOf(candidate)) && (!wantsV6 || familyOf(candidate) === 6));
@@ -589,8 +599,17 @@ function localAddress(info: NetworkInterfaceInfo, family: 4 | 6): string | undef
 function ownsAddress(info: NetworkInterfaceInfo, addressOrCidr: string): boolean {
   const address = addressOrCidr.split('/')[0] ?? '';
   const family = isIPv4(address) ? 'ipv4' : 'ipv6';
-  return blockListOf([...info.privateIpv4Addresses, ...info.ipv6Addresses, ...info.delegatedPrefixes], family).check(address, family);
+  return blockListOf(ownedEntriesOf(info), family).check(address, family);
 }
+
+/** One list per interface, so blockListOf builds its BlockList once (a million-flow benchmark calls this for every group member). */
+function ownedEntriesOf(info: NetworkInterfaceInfo): readonly string[] {
+  let entries = ownedEntries.get(info);
+  if (entries === undefined) ownedEntries.set(info, (entries = [...info.privateIpv4Addresses, ...info.ipv6Addresses, ...info.delegatedPrefixes]));
+  return entries;
+}
+
+const ownedEntries = new WeakMap<NetworkInterfaceInfo, readonly string[]>();
 
 /** A random address inside a CIDR (or the address itself), as text. */
 function sampleIn(cidr: string, random: () => number): string {
@@ -609,7 +628,7 @@ function sampleIn(cidr: string, random: () => number): string {
   let host = 0n;
   for (let bit = 0n; bit < hostBits; bit += 16n) host |= BigInt(Math.floor(random() * 65_536)) << bit;
   host &= (1n << hostBits) - 1n;
-  return bigIntToIpv6(network | host);
+  return formatAddress(network | host, 6);
 }
 
 function ipv6ToBigInt(address: string): bigint {
@@ -618,21 +637,6 @@ function ipv6ToBigInt(address: string): bigint {
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   return groups.reduce((sum, group) => (sum << 16n) | BigInt(parseInt(group, 16)), 0n);
-}
-
-/** Compressed at the longest run of zero groups, as flow logs write IPv6. */
-function bigIntToIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, index) => Number((value >> BigInt((7 - index) * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; start += 1) {
-    let length = 0;
-    while (start + length < 8 && groups[start + length] === 0) length += 1;
-    if (length > bestLength) [bestStart, bestLength] = [start, length];
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
