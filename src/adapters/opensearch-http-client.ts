@@ -90,7 +90,13 @@ export function createOpenSearchHttpClient(options: OpenSearchHttpClientOptions)
   };
 }
 
-function parseBaseUrl(text: string): URL {
+/**
+ * The base URL of a domain or of Dashboards, checked: no credentials in it, https unless the host
+ * is a loopback address, no query or fragment.
+ *
+ * @example parseBaseUrl('https://search-flows-abc.us-east-1.es.amazonaws.com').host // 'search-flows-abc.us-east-1.es.amazonaws.com'
+ */
+export function parseBaseUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);

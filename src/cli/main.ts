@@ -14,7 +14,7 @@ export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
 Commands:
   enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
   invoke FN EVENT    Run the built ingestor or decorator handler on an event, like sam local invoke.
-  opensearch setup   Install the index template, retention policy and dashboards (also: opensearch export).
+  opensearch setup   Install the index template, retention policy and dashboards (also: export, proxy).
   snapshot --out DIR Save the account's interfaces, security groups and rules for enrich --inventory.
   pipeline           Run the whole pipeline locally on the bundled sample or saved events (npm start).
   report [INPUT...]  Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOpenSearchHttpClient, type OpenSearchAuth, type OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
+import { startOpenSearchSigningProxy, type OpenSearchSigningProxy, type OpenSearchSigningProxyOptions } from '../adapters/opensearch-signing-proxy.js';
 import { ConfigurationError } from '../errors.js';
 import {
   AMAZON_OPENSEARCH_DASHBOARDS_PATH,
@@ -20,7 +21,10 @@ import {
 } from '../opensearch/index.js';
 import { ExitCode, UsageError, type CliIo } from './cli-io.js';
 
-export const OPENSEARCH_USAGE = `Usage: vpc-flow-log-appender opensearch <setup|export> [options]
+/** The port `opensearch proxy` listens on unless told otherwise: the one OpenSearch Dashboards itself uses. */
+export const DEFAULT_PROXY_PORT = 5601;
+
+export const OPENSEARCH_USAGE = `Usage: vpc-flow-log-appender opensearch <setup|export|proxy> [options]
 
 vpc-flow-log-appender opensearch setup --endpoint URL [options]
 
@@ -57,6 +61,18 @@ vpc-flow-log-appender opensearch export --out DIR [--index-pattern P] [--retenti
   - saved-objects.ndjson, for Dashboards > Saved objects > Import, or for
     POST /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true.
 
+vpc-flow-log-appender opensearch proxy --endpoint URL [--port N] [--region R]
+
+  Opens OpenSearch Dashboards of a domain that admits IAM principals only, as the stack's domain
+  does (a browser cannot sign requests): listens on http://127.0.0.1:N and signs every request
+  with SigV4 (default credential chain, service "es") before passing it to the domain. Prints the
+  dashboards' addresses; Ctrl-C stops it. While it runs, programs on this machine that reach
+  127.0.0.1:N act with your AWS credentials; requests from other web origins are refused.
+
+  --endpoint URL          The domain endpoint (required).
+  --port N                Default: ${DEFAULT_PROXY_PORT}; 0 picks a free port.
+  --region R              As for setup.
+
 Exit status: 0 done; 1 a step failed (the message names the step, the request and the HTTP
 status); 2 a command-line error.`;
 
@@ -64,6 +80,10 @@ status); 2 a command-line error.`;
 export interface OpenSearchCommandDependencies {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly createHttp: (options: OpenSearchHttpClientOptions) => OpenSearchHttp;
+  /** Default: the signing proxy of src/adapters. */
+  readonly startProxy?: (options: OpenSearchSigningProxyOptions) => Promise<OpenSearchSigningProxy>;
+  /** Resolves when `opensearch proxy` should stop. Default: on SIGINT or SIGTERM. */
+  readonly untilStopped?: () => Promise<void>;
 }
 
 const DEFAULT_DEPENDENCIES: OpenSearchCommandDependencies = { env: process.env, createHttp: createOpenSearchHttpClient };
@@ -74,6 +94,12 @@ export interface OpenSearchSetupCommandOptions {
   readonly indexPattern: string;
   readonly retentionDays: number;
   readonly auth: OpenSearchAuth;
+}
+
+export interface OpenSearchProxyCommandOptions {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
 }
 
 export interface OpenSearchExportCommandOptions {
@@ -105,6 +131,11 @@ export async function runOpenSearchCommand(args: readonly string[], io: CliIo, d
         const options = parseOpenSearchExportArguments(rest);
         if (options === 'help') return help(io);
         return await runExport(options, io);
+      }
+      case 'proxy': {
+        const options = parseOpenSearchProxyArguments(rest, dependencies.env);
+        if (options === 'help') return help(io);
+        return await runProxy(options, io, dependencies);
       }
       case undefined:
       case '-h':
@@ -194,6 +225,39 @@ export function parseOpenSearchExportArguments(args: readonly string[]): OpenSea
   return { outDirectory: values.out, indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN, retentionDays };
 }
 
+/**
+ * The proxy options from the command line and the environment (the default region), every
+ * problem listed at once.
+ *
+ * @example
+ * parseOpenSearchProxyArguments(['--endpoint', 'https://search-flows-abc123.eu-west-1.es.amazonaws.com'], {})
+ * // { endpoint: 'https://search-flows-abc123.eu-west-1.es.amazonaws.com', port: 5601, region: 'eu-west-1' }
+ */
+export function parseOpenSearchProxyArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchProxyCommandOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      endpoint: { type: 'string' },
+      port: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const problems: string[] = [];
+  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
+  const endpoint = values.endpoint === undefined ? undefined : withScheme(values.endpoint);
+  if (endpoint === undefined) problems.push('--endpoint is required');
+  const port = values.port === undefined ? DEFAULT_PROXY_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) problems.push(`--port must be a port number, or 0 for any free one (got "${values.port ?? ''}")`);
+  const region = signingRegion(values.region, endpoint, env);
+  if (region === undefined) problems.push('the proxy signs with SigV4 and needs a region: pass --region, or set AWS_REGION');
+  if (problems.length > 0 || endpoint === undefined || region === undefined) throw new ConfigurationError(problems);
+  return { endpoint, port, region };
+}
+
 /** An endpoint as CloudFormation prints it (`DomainEndpoint` has no scheme) becomes an https URL. */
 function withScheme(url: string): string {
   const trimmed = url.trim().replace(/\/+$/, '');
@@ -216,7 +280,7 @@ function parseAuth(
 ): OpenSearchAuth | undefined {
   switch (kind) {
     case 'sigv4': {
-      const region = regionOption ?? regionOfEndpoint(endpoint) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+      const region = signingRegion(regionOption, endpoint, env);
       if (region === undefined) {
         problems.push('--auth sigv4 needs a region: pass --region, or set AWS_REGION');
         return undefined;
@@ -236,6 +300,11 @@ function parseAuth(
       problems.push(`--auth must be sigv4, basic or none (got "${kind}")`);
       return undefined;
   }
+}
+
+/** --region, else the region in an Amazon OpenSearch Service host name, else AWS_REGION, else AWS_DEFAULT_REGION. */
+function signingRegion(regionOption: string | undefined, endpoint: string | undefined, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return regionOption ?? regionOfEndpoint(endpoint) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
 }
 
 function regionOfEndpoint(endpoint: string | undefined): string | undefined {
@@ -284,6 +353,52 @@ function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupC
     `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.securityDashboard)}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+async function runProxy(options: OpenSearchProxyCommandOptions, io: CliIo, dependencies: OpenSearchCommandDependencies): Promise<ExitCode> {
+  const start = dependencies.startProxy ?? startOpenSearchSigningProxy;
+  let proxy: OpenSearchSigningProxy;
+  try {
+    proxy = await start({ upstream: options.endpoint, region: options.region, port: options.port });
+  } catch (error) {
+    if (isErrorWithCode(error, 'EADDRINUSE')) {
+      io.stderr.write(`vpc-flow-log-appender opensearch proxy: port ${options.port} of 127.0.0.1 is in use; pass another with --port\n`);
+      return ExitCode.BadInput;
+    }
+    throw error;
+  }
+  try {
+    const dashboards = `${proxy.url}${AMAZON_OPENSEARCH_DASHBOARDS_PATH}`;
+    io.stdout.write(
+      [
+        `signing requests to ${options.endpoint} (SigV4, ${options.region}) at ${proxy.url}; Ctrl-C stops it`,
+        'dashboards:',
+        `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.sgDashboard)}`,
+        `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.securityDashboard)}`,
+        '',
+      ].join('\n'),
+    );
+    await (dependencies.untilStopped ?? untilInterrupted)();
+  } finally {
+    await proxy.close();
+  }
+  return ExitCode.Success;
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function isErrorWithCode(error: unknown, code: string): boolean {
+  return error instanceof Error && 'code' in error && error.code === code;
 }
 
 async function runExport(options: OpenSearchExportCommandOptions, io: CliIo): Promise<ExitCode> {

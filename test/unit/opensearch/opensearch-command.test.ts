@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { OpenSearchHttpClientOptions } from '../../../src/adapters/opensearch-http-client.js';
+import { startOpenSearchSigningProxy } from '../../../src/adapters/opensearch-signing-proxy.js';
 import { runCli } from '../../../src/cli/main.js';
-import { OPENSEARCH_USAGE, parseOpenSearchSetupArguments, runOpenSearchCommand } from '../../../src/cli/opensearch-command.js';
+import { OPENSEARCH_USAGE, parseOpenSearchProxyArguments, parseOpenSearchSetupArguments, runOpenSearchCommand } from '../../../src/cli/opensearch-command.js';
 import { buildOpenSearchAssets, renderOpenSearchAssetFiles } from '../../../src/opensearch/opensearch-assets.js';
 import type { OpenSearchHttp } from '../../../src/opensearch/opensearch-http.js';
 import { createOpenSearchSimulator, DASHBOARDS_BASE_PATH } from '../../support/opensearch-loopback-server.js';
@@ -85,6 +86,27 @@ describe('parseOpenSearchSetupArguments', () => {
   });
 });
 
+describe('parseOpenSearchProxyArguments', () => {
+  it('listens on 5601 and signs for the region of the endpoint unless told otherwise', () => {
+    expect(parseOpenSearchProxyArguments(['--endpoint', ENDPOINT], { AWS_REGION: 'us-east-1' })).toEqual({ endpoint: ENDPOINT, port: 5601, region: 'eu-west-1' });
+    expect(parseOpenSearchProxyArguments(['--endpoint', 'opensearch.internal.example', '--port', '0'], { AWS_REGION: 'us-east-1' })).toEqual({
+      endpoint: 'https://opensearch.internal.example',
+      port: 0,
+      region: 'us-east-1',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => parseOpenSearchProxyArguments(['--port', '70000'], {})).toThrow(
+      'invalid configuration:\n- --endpoint is required\n- --port must be a port number, or 0 for any free one (got "70000")\n- the proxy signs with SigV4 and needs a region: pass --region, or set AWS_REGION',
+    );
+  });
+
+  it.each(['http', '-1', '5601.5'])('refuses --port %j', (port) => {
+    expect(() => parseOpenSearchProxyArguments(['--endpoint', ENDPOINT, `--port=${port}`], {})).toThrow('--port must be a port number');
+  });
+});
+
 describe('runOpenSearchCommand', () => {
   it('sets up the cluster and Dashboards with one client each, authenticated alike', async () => {
     const { code, clients, simulator } = await run(['setup', '--endpoint', ENDPOINT]);
@@ -134,7 +156,7 @@ describe('runOpenSearchCommand', () => {
   });
 
   it('documents every option and the environment variables it reads', () => {
-    const documented = ['--endpoint', '--dashboards-url', '--index-pattern', '--retention-days', '--auth sigv4|basic|none', '--region', '--help', '--out', 'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'AWS_REGION'];
+    const documented = ['--endpoint', '--dashboards-url', '--index-pattern', '--retention-days', '--auth sigv4|basic|none', '--region', '--help', '--out', '--port', 'opensearch proxy', 'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'AWS_REGION'];
 
     expect(documented.filter((text) => !OPENSEARCH_USAGE.includes(text))).toEqual([]);
   });
@@ -151,6 +173,29 @@ describe('runOpenSearchCommand', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('refuses to proxy to a plain-http address other than localhost, before listening', async () => {
+    let started = 0;
+    const stderr = new PassThrough();
+    const errors: Buffer[] = [];
+    stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+
+    const code = await runOpenSearchCommand(['proxy', '--endpoint', 'http://opensearch.internal.example', '--region', 'us-east-1'], { stdin: new PassThrough(), stdout: new PassThrough(), stderr }, {
+      env: {},
+      createHttp: () => {
+        throw new Error('no client expected');
+      },
+      startProxy: (options) => {
+        started += 1;
+        return startOpenSearchSigningProxy(options);
+      },
+      untilStopped: () => Promise.resolve(),
+    });
+
+    expect(code).toBe(2);
+    expect(started).toBe(1);
+    expect(Buffer.concat(errors).toString('utf8')).toContain('http://opensearch.internal.example must use https (plain http is accepted only for localhost)');
   });
 
   it('asks for --out when exporting', async () => {
