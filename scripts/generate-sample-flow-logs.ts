@@ -12,6 +12,7 @@
 // (REJECT), DNS to a resolver, ICMP and ICMPv6, app-to-database traffic, and NODATA/SKIPDATA records.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../src/seeded-random.js';
 
 export const SAMPLE_PATH = 'events/sample/flow-logs.log';
 
@@ -45,24 +46,13 @@ const ICMPV6 = 58;
 const ADMIN = '203.0.113.10';
 const RESOLVER = '198.51.100.53';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function randomNumbers(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * The sample's text: the header, then every record, one per line.
  *
  * @example generateSampleFlowLogs().split('\n')[0] // 'version account-id interface-id srcaddr ...'
  */
 export function generateSampleFlowLogs(): string {
-  const random = randomNumbers(20260601);
+  const random = seededRandom(20260601);
   const integer = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const ephemeral = (): number => integer(32768, 60999);

@@ -19,6 +19,7 @@ import type { ObjectStore } from './object-store.js';
 import { createDeliveredDocumentTally, type DeliveredDocumentTally } from './delivered-document-tally.js';
 import type { LogGroupRoute, SubscriptionEventFile } from './subscription-events-directory.js';
 import { LOCAL_PIPELINE_SETTINGS } from './local-pipeline-settings.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Where the sample's enrichment comes from: a saved inventory and an offline geo database. */
 export interface LocalEnrichmentSources {
@@ -200,16 +201,5 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
       stream: stream.stats(),
     })),
     delivered: delivered.result(),
-  };
-}
-
-/** Deterministic numbers in [0, 1) (mulberry32) for the ingestor's retry jitter. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
   };
 }

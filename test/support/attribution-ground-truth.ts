@@ -23,6 +23,7 @@ import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule, SecurityGr
 import type { FlowLogEnrichmentSources } from '../../src/enrich/enrich-flow-logs.js';
 import { formatAddress } from '../../src/report/cidr-block.js';
 import { mapLookup } from './firehose-builders.js';
+import { seededRandom } from '../../src/seeded-random.js';
 
 export type ExpectedRuleMatch = 'matched' | 'return_traffic' | 'unmatched' | 'would_allow' | 'no_rule';
 
@@ -637,15 +638,4 @@ function ipv6ToBigInt(address: string): bigint {
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   return groups.reduce((sum, group) => (sum << 16n) | BigInt(parseInt(group, 16)), 0n);
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
