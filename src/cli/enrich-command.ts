@@ -8,11 +8,11 @@ import { GeoDatabaseError } from '../adapters/mmdb-geo-locator.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import { ConfigurationError } from '../errors.js';
-import { createFlowLogLineParser, parseFormatString, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
 import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
-import { InputSourceError, openInputSources, parseS3Url, type InputSourceOptions, type LineSource } from './input-sources.js';
-import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
+import { InputSourceError, parseS3Url, type InputSourceOptions } from './input-sources.js';
+import { createMessageWriter, readFlowLogInputs } from './read-flow-log-inputs.js';
 
 export const ENRICH_USAGE = `Usage: vpc-flow-log-appender enrich [INPUT...] [options]
 
@@ -236,9 +236,7 @@ function parseGeoOption(values: {
  */
 export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
-  const terminal = (io.stderr as MaybeTerminal).isTTY === true;
-  // On a terminal the progress bar owns the last line: erase it before a message, it redraws after.
-  const errors = terminal ? prefixedWriter(createBufferedWriter(io.stderr), '\r\u001b[2K') : createBufferedWriter(io.stderr);
+  const errors = createMessageWriter(io.stderr);
   const sources = await loadEnrichmentSources(options, errors, dependencies);
   const pending: FlowLogDocument[] = [];
   const writeDocument = async (document: FlowLogDocument): Promise<void> => {
@@ -249,65 +247,16 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
     pending.push(document);
     if (pending.length >= ENRICH_CHUNK_DOCUMENTS) await writeEnriched(pending.splice(0), sources, out);
   };
-  const inputs = openInputSources(options.files, { stdin: io.stdin, ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) });
-  // Only a terminal shows progress, and only then is every S3 prefix listed first, for the total.
-  const listed = terminal ? await collect(inputs) : undefined;
-  const total = listed === undefined ? undefined : totalSizeOf(listed);
-  const progress = createProgressBar(io.stderr, { unit: 'bytes', label: 'enrich', ...(total === undefined ? {} : { total }) });
-  let bytesRead = 0;
-  const onBytes = (byteCount: number): void => {
-    bytesRead += byteCount;
-    progress.update(bytesRead);
-  };
-  let badLines = 0;
-  for await (const source of listed ?? inputs) {
-    const parser = createFlowLogLineParser(options.format === undefined ? {} : { format: options.format });
-    let lineNumber = 0;
-    try {
-      for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
-        lineNumber += 1;
-        for (const line of splitRecordText(rawLine)) {
-          const outcome = parser.parse(line);
-          if (outcome.kind === 'flow') {
-            await writeDocument(outcome.document);
-          } else if (outcome.kind === 'invalid') {
-            badLines += 1;
-            await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
-          }
-        }
-      }
-    } catch (error) {
-      badLines += 1;
-      await errors.write(`${source.name}: ${describeReadError(error)}\n`);
-    }
-  }
+  const { badLines } = await readFlowLogInputs(
+    { inputs: options.files, label: 'enrich', ...(options.format === undefined ? {} : { format: options.format }), ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) },
+    io,
+    errors,
+    { record: writeDocument },
+  );
   if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
-  progress.finish();
   await out.flush();
   await errors.flush();
   return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
-}
-
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
-
-/** The bytes of every source, or undefined when one (standard input) has no size known beforehand. */
-export function totalSizeOf(sources: readonly LineSource[]): number | undefined {
-  let total = 0;
-  for (const source of sources) {
-    if (source.size === undefined) return undefined;
-    total += source.size;
-  }
-  return total;
-}
-
-type TextWriter = { write(text: string): Promise<void>; flush(): Promise<void> };
-
-export function prefixedWriter(writer: TextWriter, prefix: string): TextWriter {
-  return { write: (text) => writer.write(`${prefix}${text}`), flush: () => writer.flush() };
 }
 
 async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
@@ -404,13 +353,4 @@ function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */
 export function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
   return { lookup: (keys) => describe([...keys]) };
-}
-
-export function describeReadError(error: unknown): string {
-  if (error instanceof Error && 'code' in error) {
-    if (error.code === 'ENOENT') return 'no such file';
-    if (error.code === 'EISDIR') return 'is a directory';
-    if (error.code === 'Z_DATA_ERROR' || error.code === 'Z_BUF_ERROR') return `not valid gzip (${error.message})`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,9 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { InventoryError, loadInventoryDirectory, type InventoryDirectory } from '../adapters/inventory-directory-source.js';
-import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import { createFlowLogLineParser, parseFormatString, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
+import { createInventorySources, InventoryError, loadInventoryDirectory, type Inventory } from '../adapters/inventory-directory-source.js';
 import type { S3ObjectReader } from '../adapters/s3-object-reader.js';
+import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
   createSecurityGroupReportBuilder,
   isEnrichedDocument,
@@ -15,11 +18,11 @@ import {
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
-import { batchLookupOf, collect, describeReadError, prefixedWriter, totalSizeOf } from './enrich-command.js';
-import { openInputSources } from './input-sources.js';
-import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
+import { batchLookupOf } from './enrich-command.js';
+import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
+import { takeEc2Snapshot } from './snapshot-command.js';
 
-export const REPORT_USAGE = `Usage: vpc-flow-log-appender report [INPUT...] --inventory DIR [options]
+export const REPORT_USAGE = `Usage: vpc-flow-log-appender report [INPUT...] (--inventory DIR | --live) [options]
 
 Reads VPC Flow Logs and writes a security-group report for the window they cover: per-rule
 usage (flows, bytes, distinct peers, first and last seen), unused rules by security group, rules
@@ -30,12 +33,23 @@ INPUT is a file (plain text or gzip, detected from the content), "-" for standar
 default), or s3://bucket/prefix (every object under the prefix). Lines are raw records (any
 format the enrich command reads, S3 header lines, {"message":"..."} wrappers) or documents already
 enriched by the decorator or "enrich" (NDJSON), detected line by line. Enriched documents with a
-rule_match are taken as they are; the others are attributed with the inventory's rules.
+rule_match are taken as they are; the others are attributed with the inventory's rules. Each bad
+line is reported on standard error as INPUT:LINE: reason and skipped. When standard error is a
+terminal, a progress bar shows the bytes read (never in a pipe, a file or CI logs).
 
 Options:
   --inventory DIR        Saved AWS CLI EC2 output (describe-network-interfaces, and
                          describe-security-group-rules or describe-security-groups), as for
-                         "enrich --inventory". Required: unused rules are found in its full rule list.
+                         "enrich --inventory" ("snapshot --out DIR" writes it). Unused rules are
+                         found in its full rule list. Rules naming a prefix list are "not judged":
+                         a saved inventory holds no prefix-list entries.
+  --live                 Read the inventory from EC2 instead, once at the start, as "snapshot" does
+                         (every interface, group and rule of the Region, or of --vpc-id), and the
+                         entries of every prefix list a rule names. Default credential chain and
+                         Region; AWS_ENDPOINT_URL_EC2 applies. Needs ec2:DescribeNetworkInterfaces,
+                         ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
+                         ec2:GetManagedPrefixListEntries. Not with --inventory.
+  --vpc-id VPC           With --live: only this VPC's interfaces, groups and rules. Repeatable.
   --format md|json|html  Output format; default md. html is one self-contained page with charts.
   --out FILE             Write the report to FILE instead of standard output.
   --log-format "<fmt>"   The LogFormat of raw records, e.g. "\${version} \${srcaddr} ..."; default the
@@ -46,14 +60,15 @@ Definitions (unused, over-broad, exposure, error bounds) are printed in every re
 README's "Security-group report" section. Memory stays bounded whatever the input size.
 
 Exit status: 0 when every line was usable; 1 when any line or input was bad (the report is still
-written); 2 on a command-line error.`;
+written) or EC2 refused a --live call (no report); 2 on a command-line error.`;
 
 export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html' } as const;
 export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
 
 export interface ReportOptions {
   readonly inputs: readonly string[];
-  readonly inventory: string;
+  /** Where the rules come from: a directory of AWS CLI output, or EC2 itself. */
+  readonly inventory: string | { readonly live: true; readonly vpcIds: readonly string[] };
   readonly format: ReportFormat;
   /** Absent: standard output. */
   readonly out?: string;
@@ -63,6 +78,8 @@ export interface ReportOptions {
 export interface ReportDependencies {
   /** The S3 reader for s3:// inputs; default the real client. */
   readonly s3?: () => S3ObjectReader;
+  /** The EC2 client of `--live`; default `new EC2Client({})` (default credential chain and Region). */
+  readonly ec2?: () => EC2Client;
 }
 
 /** Documents attributed at once: each distinct interface and group is looked up once per chunk. */
@@ -72,6 +89,7 @@ const REPORT_CHUNK_DOCUMENTS = 2_000;
  * Reads the arguments of `report`; a mistake throws a UsageError carrying the report usage.
  *
  * @example parseReportArguments(['--inventory', 'inv', '--format', 'html', 'a.log']) // { inputs: ['a.log'], inventory: 'inv', format: 'html' }
+ * @example parseReportArguments(['--live', '--vpc-id', 'vpc-0a1b2c3d']) // { inputs: ['-'], inventory: { live: true, vpcIds: ['vpc-0a1b2c3d'] }, format: 'md' }
  */
 export function parseReportArguments(args: readonly string[]): ReportOptions | 'help' {
   let parsed;
@@ -82,6 +100,8 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
       strict: true,
       options: {
         inventory: { type: 'string' },
+        live: { type: 'boolean' },
+        'vpc-id': { type: 'string', multiple: true },
         format: { type: 'string' },
         out: { type: 'string' },
         'log-format': { type: 'string' },
@@ -93,7 +113,13 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
   }
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
-  if (values.inventory === undefined) throw new UsageError('--inventory DIR is required: unused rules are found in its full rule list', REPORT_USAGE);
+  const live = values.live === true;
+  if (values.inventory === undefined && !live) throw new UsageError('--inventory DIR or --live is required: unused rules are found in the full rule list', REPORT_USAGE);
+  if (values.inventory !== undefined && live) throw new UsageError('--inventory and --live exclude each other', REPORT_USAGE);
+  const vpcIds = values['vpc-id'] ?? [];
+  if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live', REPORT_USAGE);
+  const malformed = vpcIds.find((vpcId) => !/^vpc-[0-9a-f]+$/.test(vpcId));
+  if (malformed !== undefined) throw new UsageError(`--vpc-id: "${malformed}" is not a VPC id (vpc-...)`, REPORT_USAGE);
   const format = values.format ?? ReportFormat.Markdown;
   if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json or html, got "${format}"`, REPORT_USAGE);
   let logFormat: FlowLogFormat | undefined;
@@ -105,7 +131,7 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
   if (values.out === '') throw new UsageError('--out: expected a file name', REPORT_USAGE);
   return {
     inputs: positionals.length === 0 ? ['-'] : positionals,
-    inventory: values.inventory,
+    inventory: values.inventory ?? { live: true, vpcIds },
     format: format as ReportFormat,
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(logFormat === undefined ? {} : { logFormat }),
@@ -120,16 +146,18 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
  * @example await runReport({ inputs: ['flow-logs.log.gz'], inventory: 'inventory', format: 'html', out: 'report.html' }, { stdin, stdout, stderr })
  */
 export async function runReport(options: ReportOptions, io: CliIo, dependencies: ReportDependencies = {}): Promise<ExitCode> {
-  const terminal = (io.stderr as MaybeTerminal).isTTY === true;
-  // On a terminal the progress bar owns the last line: erase it before a message, it redraws after.
-  const errors = terminal ? prefixedWriter(createBufferedWriter(io.stderr), '\r\u001b[2K') : createBufferedWriter(io.stderr);
-  const inventory = await loadReportInventory(options.inventory);
-  for (const file of inventory.ignoredFiles) await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
-  const sources = attributionSources(inventory);
+  const errors = createMessageWriter(io.stderr);
+  const loaded = await loadReportInventory(options.inventory, errors, dependencies);
+  if (loaded === undefined) {
+    await errors.flush();
+    return ExitCode.BadInput;
+  }
+  const { inventory, prefixLists } = loaded;
+  const sources = attributionSources(inventory, prefixLists);
   const builder = createSecurityGroupReportBuilder({
     rules: [...inventory.rulesByGroup.values()].flat(),
-    // A saved inventory holds no prefix-list entries: rules that name one cannot be attributed.
-    peerResolved: (rule) => rule.peer.kind !== 'prefix_list',
+    // Without a prefix list's entries, no flow can be attributed to a rule that names it.
+    peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
   });
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
@@ -140,44 +168,21 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
     pending.push(document);
     if (pending.length >= REPORT_CHUNK_DOCUMENTS) await flush();
   };
-
-  const inputs = openInputSources(options.inputs, { stdin: io.stdin, ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) });
-  const listed = terminal ? await collect(inputs) : undefined;
-  const total = listed === undefined ? undefined : totalSizeOf(listed);
-  const progress = createProgressBar(io.stderr, { unit: 'bytes', label: 'report', ...(total === undefined ? {} : { total }) });
-  let bytesRead = 0;
-  const onBytes = (byteCount: number): void => {
-    bytesRead += byteCount;
-    progress.update(bytesRead);
-  };
-  let badLines = 0;
-  for await (const source of listed ?? inputs) {
-    const parser = createFlowLogLineParser(options.logFormat === undefined ? {} : { format: options.logFormat });
-    let lineNumber = 0;
-    try {
-      for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
-        lineNumber += 1;
-        const enriched = enrichedDocumentOf(rawLine);
-        if (enriched !== undefined) {
-          await addEnriched(enriched, builder, queue);
-          continue;
-        }
-        for (const line of splitRecordText(rawLine)) {
-          const outcome = parser.parse(line);
-          if (outcome.kind === 'flow') await queue(outcome.document);
-          else if (outcome.kind === 'invalid') {
-            badLines += 1;
-            await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
-          }
-        }
-      }
-    } catch (error) {
-      badLines += 1;
-      await errors.write(`${source.name}: ${describeReadError(error)}\n`);
-    }
-  }
+  const { badLines } = await readFlowLogInputs(
+    { inputs: options.inputs, label: 'report', ...(options.logFormat === undefined ? {} : { format: options.logFormat }), ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) },
+    io,
+    errors,
+    {
+      line: async (line) => {
+        const enriched = enrichedDocumentOf(line);
+        if (enriched === undefined) return false;
+        await addEnriched(enriched, builder, queue);
+        return true;
+      },
+      record: queue,
+    },
+  );
   await flush();
-  progress.finish();
   await errors.flush();
   await writeReport(builder.build(), options, io);
   return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
@@ -234,25 +239,80 @@ async function addEnriched(document: Readonly<Record<string, unknown>>, builder:
   await queue(flow);
 }
 
-async function loadReportInventory(directory: string): Promise<InventoryDirectory> {
+interface ReportInventory {
+  readonly inventory: Inventory;
+  /** Entries of the prefix lists rules name, as far as they are known (never from a saved inventory). */
+  readonly prefixLists: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The inventory of `--inventory DIR` or `--live`; undefined (after a message) when EC2 refused a call. */
+async function loadReportInventory(source: ReportOptions['inventory'], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory | undefined> {
+  if (typeof source !== 'string') return loadLiveInventory(source.vpcIds, errors, dependencies);
+  let inventory: Inventory;
   try {
-    const inventory = await loadInventoryDirectory(directory);
-    if (inventory.rulesByGroup.size === 0) {
-      throw new UsageError(`${directory}: holds no security-group rules (describe-security-group-rules or describe-security-groups output)`, REPORT_USAGE);
-    }
-    return inventory;
+    const directory = await loadInventoryDirectory(source);
+    for (const file of directory.ignoredFiles) await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
+    inventory = directory;
   } catch (error) {
     if (error instanceof InventoryError) throw new UsageError(error.message, REPORT_USAGE, { cause: error });
     throw error;
   }
+  if (inventory.rulesByGroup.size === 0) {
+    throw new UsageError(`${source}: holds no security-group rules (describe-security-group-rules or describe-security-groups output)`, REPORT_USAGE);
+  }
+  return { inventory, prefixLists: new Map() };
 }
 
-function attributionSources(inventory: InventoryDirectory): FlowLogEnrichmentSources {
+/**
+ * `--live`: one snapshot of EC2 (as `snapshot` takes it) and the entries of every prefix list a
+ * rule names, all read before the first record: the report needs the full rule list up front,
+ * and a run then costs the same few calls however many records it reads.
+ */
+async function loadLiveInventory(vpcIds: readonly string[], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory | undefined> {
+  const ec2 = (dependencies.ec2 ?? (() => new EC2Client({})))();
+  try {
+    await ec2.config.region();
+  } catch (error) {
+    throw new UsageError('--live needs an AWS Region: set AWS_REGION or a region in the profile', REPORT_USAGE, { cause: error });
+  }
+  let inventory: Inventory;
+  let outcomes: ReadonlyMap<string, LookupOutcome<readonly string[]>>;
+  try {
+    inventory = createInventorySources([await takeEc2Snapshot(ec2, vpcIds)]);
+    outcomes = await createEc2PrefixListSource({ client: ec2 }).getPrefixListEntries(prefixListIdsOf([...inventory.rulesByGroup.values()].flat()));
+  } catch (error) {
+    // SDK errors name the refusal (UnauthorizedOperation, RequestLimitExceeded ...); their messages never hold credentials.
+    await errors.write(`vpc-flow-log-appender: report: EC2 refused: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return undefined;
+  }
+  const prefixLists = new Map<string, readonly string[]>();
+  for (const [id, outcome] of outcomes) {
+    if (outcome.status === 'found') prefixLists.set(id, outcome.value);
+    else await errors.write(`vpc-flow-log-appender: report: prefix list ${id}: ${outcome.status === 'failed' ? `failed (${outcome.reason})` : 'not found'}; its rules are not judged\n`);
+  }
+  return { inventory, prefixLists };
+}
+
+function prefixListIdsOf(rules: readonly SecurityGroupRule[]): string[] {
+  return [...new Set(rules.flatMap((rule) => (rule.peer.kind === 'prefix_list' ? [rule.peer.prefix_list_id] : [])))].sort();
+}
+
+function attributionSources(inventory: Inventory, prefixLists: ReadonlyMap<string, readonly string[]>): FlowLogEnrichmentSources {
   const rules = inventory.securityGroupRules;
   return {
     networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)),
     ...(rules === undefined ? {} : { securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)) }),
     securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)),
+    ...(prefixLists.size === 0
+      ? {}
+      : {
+          prefixLists: batchLookupOf((ids) =>
+            Promise.resolve(new Map(ids.map((id): [string, LookupOutcome<readonly string[]>] => {
+              const entries = prefixLists.get(id);
+              return [id, entries === undefined ? { status: 'not_found' } : { status: 'found', value: entries }];
+            }))),
+          ),
+        }),
     listSecurityGroupRules: false,
     attributeRules: true,
   };

@@ -60,11 +60,11 @@ export function groundTruthLogLine(document: FlowLogDocument): string {
 export const GROUND_TRUTH_HEADER_LINE = GROUND_TRUTH_LOG_FIELDS.join(' ');
 
 /**
- * Writes the environment as `aws ec2 describe-network-interfaces` and
- * `describe-security-group-rules` output into `directory` (created if need be).
+ * The environment as EC2 (and the AWS CLI) describes it: DescribeNetworkInterfaces'
+ * `NetworkInterfaces` and DescribeSecurityGroupRules' `SecurityGroupRules`, and each prefix
+ * list's GetManagedPrefixListEntries `Entries`.
  */
-export function writeGroundTruthInventory(truth: AttributionGroundTruth, directory: string): void {
-  mkdirSync(directory, { recursive: true });
+export function groundTruthEc2Output(truth: AttributionGroundTruth) {
   const NetworkInterfaces = truth.interfaces.map((info) => ({
     NetworkInterfaceId: info.interfaceId,
     InterfaceType: info.interfaceType,
@@ -91,6 +91,17 @@ export function writeGroundTruthInventory(truth: AttributionGroundTruth, directo
     ...(rule.peer.kind === 'prefix_list' ? { PrefixListId: rule.peer.prefix_list_id } : {}),
     ...(rule.peer.kind === 'security_group' ? { ReferencedGroupInfo: { GroupId: rule.peer.group_id, UserId: rule.peer.user_id } } : {}),
   }));
+  const prefixListEntries = new Map([...truth.prefixLists].map(([id, cidrs]) => [id, cidrs.map((cidr) => ({ Cidr: cidr }))]));
+  return { NetworkInterfaces, SecurityGroupRules, prefixListEntries };
+}
+
+/**
+ * Writes the environment as `aws ec2 describe-network-interfaces` and
+ * `describe-security-group-rules` output into `directory` (created if need be).
+ */
+export function writeGroundTruthInventory(truth: AttributionGroundTruth, directory: string): void {
+  mkdirSync(directory, { recursive: true });
+  const { NetworkInterfaces, SecurityGroupRules } = groundTruthEc2Output(truth);
   writeFileSync(join(directory, 'network-interfaces.json'), JSON.stringify({ NetworkInterfaces }, null, 1));
   writeFileSync(join(directory, 'security-group-rules.json'), JSON.stringify({ SecurityGroupRules }, null, 1));
 }

@@ -1,0 +1,133 @@
+import type { Readable } from 'node:stream';
+import { createFlowLogLineParser, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import { createBufferedWriter } from './cli-io.js';
+import { openInputSources, type InputSourceOptions, type LineSource } from './input-sources.js';
+import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
+
+/** A buffered text sink for messages: write as they come, flush once at the end. */
+export interface MessageWriter {
+  write(text: string): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** ANSI carriage return and "erase entire line": what a message needs in front while a progress bar owns the line. */
+const ERASE_LINE = '\r\u001b[2K';
+
+/**
+ * The writer for a command's messages on stderr. On a terminal the progress bar owns the last
+ * line, so every message first erases it (the bar redraws after); elsewhere messages go as they are.
+ *
+ * @example const errors = createMessageWriter(process.stderr); await errors.write('a.log:3: bad line\n'); await errors.flush();
+ */
+export function createMessageWriter(stderr: MaybeTerminal): MessageWriter {
+  const writer = createBufferedWriter(stderr);
+  return stderr.isTTY === true ? prefixedWriter(writer, ERASE_LINE) : writer;
+}
+
+/** Every message through `writer` starts with `prefix`. */
+export function prefixedWriter(writer: MessageWriter, prefix: string): MessageWriter {
+  return { write: (text) => writer.write(`${prefix}${text}`), flush: () => writer.flush() };
+}
+
+export interface FlowLogInputRequest {
+  /** Local paths, `-` and `s3://bucket/prefix` URLs, read in order. */
+  readonly inputs: readonly string[];
+  /** The LogFormat of raw records; a header line in an input overrides it for that input. */
+  readonly format?: FlowLogFormat;
+  /** Shown in front of the progress bar: the command's name. */
+  readonly label: string;
+  readonly s3?: InputSourceOptions['s3'];
+}
+
+export interface FlowLogInputHandlers {
+  /**
+   * Sees every line first; answering true means it took the line (say, an already-enriched JSON
+   * document) and the line is not parsed as records. Absent: every line is parsed.
+   */
+  readonly line?: (line: string) => Promise<boolean>;
+  /** Each record parsed, in input order. */
+  readonly record: (document: FlowLogDocument) => Promise<void>;
+}
+
+/**
+ * Reads every input line by line into flow-log records, as `enrich` and `report` do: a fresh
+ * parser per input (a header line sets the format for the rest of its input), `{"message"}`
+ * wrappers and records split, each bad line reported through `errors` as `INPUT:LINE: reason`,
+ * an input that cannot be read as `INPUT: reason`, and the rest carries on. When stderr is a
+ * terminal, every S3 prefix is listed first (for the total) and a progress bar shows the bytes read.
+ *
+ * @example
+ * const { badLines } = await readFlowLogInputs({ inputs: ['a.log.gz'], label: 'report' }, io, errors, { record: async (document) => builder.add(document) });
+ */
+export async function readFlowLogInputs(
+  request: FlowLogInputRequest,
+  io: { readonly stdin: Readable; readonly stderr: MaybeTerminal },
+  errors: MessageWriter,
+  handlers: FlowLogInputHandlers,
+): Promise<{ readonly badLines: number }> {
+  const terminal = io.stderr.isTTY === true;
+  const inputs = openInputSources(request.inputs, { stdin: io.stdin, ...(request.s3 === undefined ? {} : { s3: request.s3 }) });
+  const listed = terminal ? await collect(inputs) : undefined;
+  const total = listed === undefined ? undefined : totalSizeOf(listed);
+  const progress = createProgressBar(io.stderr, { unit: 'bytes', label: request.label, ...(total === undefined ? {} : { total }) });
+  let bytesRead = 0;
+  const onBytes = (byteCount: number): void => {
+    bytesRead += byteCount;
+    progress.update(bytesRead);
+  };
+  let badLines = 0;
+  for await (const source of listed ?? inputs) {
+    const parser = createFlowLogLineParser(request.format === undefined ? {} : { format: request.format });
+    let lineNumber = 0;
+    try {
+      for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
+        lineNumber += 1;
+        if (handlers.line !== undefined && (await handlers.line(rawLine))) continue;
+        for (const line of splitRecordText(rawLine)) {
+          const outcome = parser.parse(line);
+          if (outcome.kind === 'flow') await handlers.record(outcome.document);
+          else if (outcome.kind === 'invalid') {
+            badLines += 1;
+            await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
+          }
+        }
+      }
+    } catch (error) {
+      badLines += 1;
+      await errors.write(`${source.name}: ${describeReadError(error)}\n`);
+    }
+  }
+  progress.finish();
+  return { badLines };
+}
+
+/** Every item of an async iterable, in order. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/** The bytes of every source, or undefined when one (standard input) has no size known beforehand. */
+export function totalSizeOf(sources: readonly LineSource[]): number | undefined {
+  let total = 0;
+  for (const source of sources) {
+    if (source.size === undefined) return undefined;
+    total += source.size;
+  }
+  return total;
+}
+
+/**
+ * Why an input could not be read, in a few words.
+ *
+ * @example describeReadError(Object.assign(new Error('x'), { code: 'ENOENT' })) // 'no such file'
+ */
+export function describeReadError(error: unknown): string {
+  if (error instanceof Error && 'code' in error) {
+    if (error.code === 'ENOENT') return 'no such file';
+    if (error.code === 'EISDIR') return 'is a directory';
+    if (error.code === 'Z_DATA_ERROR' || error.code === 'Z_BUF_ERROR') return `not valid gzip (${error.message})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
