@@ -206,6 +206,22 @@ describe('runOpenSearchCommand', () => {
   });
 });
 
+describe('README OpenSearch Dashboards section', () => {
+  it('documents every option of setup, export and proxy, and no option the command lacks', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('### OpenSearch Dashboards\n');
+    // npm's own option in the examples is not the command's.
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1)).replaceAll('npm run --silent', 'npm run');
+    const optionsOf = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]+/g)].map((match) => match[0]));
+    const usage = optionsOf(OPENSEARCH_USAGE);
+    usage.delete('--help');
+
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect([...optionsOf(section)].sort()).toEqual([...usage].sort());
+    expect(['opensearch setup', 'opensearch export', 'opensearch proxy'].filter((command) => !section.includes(command))).toEqual([]);
+  });
+});
+
 describe('runCli', () => {
   it('dispatches "opensearch" to the opensearch command', async () => {
     const stdout = new PassThrough();
