@@ -4,19 +4,14 @@
 //
 //   npx tsx scripts/generate-sample-events.ts            # rewrite the events
 //   npx tsx scripts/generate-sample-events.ts --check    # exit 1 when an event is stale
-//
-// --check compares gzipped fields after decompressing them: gzip bytes may differ between zlib
-// versions while the payload is the same.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { generateSampleFlowLogs } from './generate-sample-flow-logs.js';
+import { controlMessage, dataMessage, gzipBase64, isSameEvent, runSampleGenerator, SAMPLE_ACCOUNT, sampleLogEventId, type SampleLogEvent } from './cloudwatch-logs-sample-events.js';
+import { sampleRecordLines } from './generate-sample-flow-logs.js';
 
-const ACCOUNT = '123456789012';
 const LOG_GROUP = '/vpc/flow-logs';
-const SUBSCRIPTION_FILTER = 'vpc-flow-logs-to-ingestor';
-const DELIVERY_STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/vpc-flow-log-appender`;
+const DELIVERY_STREAM_ARN = `arn:aws:firehose:us-east-1:${SAMPLE_ACCOUNT}:deliverystream/vpc-flow-log-appender`;
 /** Lines of each interface the Firehose events carry. */
 const LINES_PER_INTERFACE = 2;
 /** Lines of the first interface in the CloudWatch Logs data message. */
@@ -34,7 +29,7 @@ export const SAMPLE_EVENT_PATHS = {
 /** The sample's record lines (no header, no NODATA/SKIPDATA), grouped by interface id in file order. */
 export function sampleLinesByInterface(): Map<string, string[]> {
   const byInterface = new Map<string, string[]>();
-  for (const line of generateSampleFlowLogs().trimEnd().split('\n').slice(1)) {
+  for (const line of sampleRecordLines()) {
     const fields = line.split(' ');
     const interfaceId = fields[2] ?? '';
     if (fields[13] !== 'OK') continue;
@@ -43,43 +38,16 @@ export function sampleLinesByInterface(): Map<string, string[]> {
   return byInterface;
 }
 
-interface LogEvent {
-  readonly id: string;
-  readonly timestamp: number;
-  readonly message: string;
+function logEventsOf(lines: readonly string[], firstSequence: number): SampleLogEvent[] {
+  // A flow-log line's `end` field (seconds) is when CloudWatch Logs receives it, near enough.
+  return lines.map((message, index) => ({ id: sampleLogEventId(firstSequence + index), timestamp: Number(message.split(' ')[11]) * 1000, message }));
 }
 
-function logEventsOf(lines: readonly string[], firstSequence: number): LogEvent[] {
-  return lines.map((message, index) => {
-    // A flow-log line's `end` field (seconds) is when CloudWatch Logs receives it, near enough.
-    const timestamp = Number(message.split(' ')[11]) * 1000;
-    return { id: `3195310660696698337880902507980421114328961542429${String(firstSequence + index).padStart(7, '0')}`, timestamp, message };
-  });
+function interfaceDataMessage(interfaceId: string, lines: readonly string[], firstSequence: number): object {
+  return dataMessage({ logGroup: LOG_GROUP, logStream: `${interfaceId}-all`, logEvents: logEventsOf(lines, firstSequence) });
 }
 
-function gzipBase64(value: unknown): string {
-  return gzipSync(Buffer.from(JSON.stringify(value), 'utf8')).toString('base64');
-}
-
-function dataMessage(interfaceId: string, lines: readonly string[], firstSequence: number): object {
-  return {
-    messageType: 'DATA_MESSAGE',
-    owner: ACCOUNT,
-    logGroup: LOG_GROUP,
-    logStream: `${interfaceId}-all`,
-    subscriptionFilters: [SUBSCRIPTION_FILTER],
-    logEvents: logEventsOf(lines, firstSequence),
-  };
-}
-
-const CONTROL_MESSAGE = {
-  messageType: 'CONTROL_MESSAGE',
-  owner: 'CloudwatchLogs',
-  logGroup: '',
-  logStream: '',
-  subscriptionFilters: [],
-  logEvents: [{ id: '', timestamp: 1_780_300_800_000, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
-};
+const CONTROL_MESSAGE = controlMessage(1_780_300_800_000);
 
 function firehoseEvent(invocationNumber: number, datas: readonly string[]): object {
   return {
@@ -101,9 +69,9 @@ export function generateSampleEvents(): Record<string, string> {
   const firstInterface = interfaces[0] ?? '';
   const fewLines = interfaces.flatMap((id) => (byInterface.get(id) ?? []).slice(0, LINES_PER_INTERFACE));
   const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-  const envelopes = interfaces.map((id, index) => gzipBase64(dataMessage(id, (byInterface.get(id) ?? []).slice(0, LINES_PER_INTERFACE), index * LINES_PER_INTERFACE)));
+  const envelopes = interfaces.map((id, index) => gzipBase64(interfaceDataMessage(id, (byInterface.get(id) ?? []).slice(0, LINES_PER_INTERFACE), index * LINES_PER_INTERFACE)));
   const events: Record<string, object> = {
-    [SAMPLE_EVENT_PATHS.cloudWatchLogsData]: { awslogs: { data: gzipBase64(dataMessage(firstInterface, (byInterface.get(firstInterface) ?? []).slice(0, DATA_MESSAGE_LINES), 0)) } },
+    [SAMPLE_EVENT_PATHS.cloudWatchLogsData]: { awslogs: { data: gzipBase64(interfaceDataMessage(firstInterface, (byInterface.get(firstInterface) ?? []).slice(0, DATA_MESSAGE_LINES), 0)) } },
     [SAMPLE_EVENT_PATHS.cloudWatchLogsControl]: { awslogs: { data: gzipBase64(CONTROL_MESSAGE) } },
     [SAMPLE_EVENT_PATHS.firehoseFromIngestor]: firehoseEvent(1, fewLines.map((line) => base64(`${line}\n`))),
     [SAMPLE_EVENT_PATHS.firehoseDirectPut]: firehoseEvent(2, fewLines.map((line) => base64(JSON.stringify({ message: line })))),
@@ -113,22 +81,12 @@ export function generateSampleEvents(): Record<string, string> {
   return Object.fromEntries(Object.entries(events).map(([path, event]) => [path, `${JSON.stringify(event, null, 2)}\n`]));
 }
 
-/** The JSON with every gzipped base64 string replaced by its decompressed text, to compare payloads. */
-export function withGzipExpanded(json: string): unknown {
-  return JSON.parse(json, (_key, value: unknown) => {
-    if (typeof value !== 'string') return value;
-    const bytes = Buffer.from(value, 'base64');
-    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes.toString('base64') !== value) return value;
-    return { gunzipped: JSON.parse(gunzipSync(bytes).toString('utf8')) as unknown };
-  });
-}
-
 /** Paths whose committed content differs from what this script writes. */
 export function staleSampleEvents(read: (path: string) => string | undefined = readOrUndefined): string[] {
   return Object.entries(generateSampleEvents())
     .filter(([path, content]) => {
       const committed = read(path);
-      return committed === undefined || JSON.stringify(withGzipExpanded(committed)) !== JSON.stringify(withGzipExpanded(content));
+      return committed === undefined || !isSameEvent(committed, content);
     })
     .map(([path]) => path);
 }
@@ -141,15 +99,7 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
-function main(): void {
-  if (process.argv.includes('--check')) {
-    const stale = staleSampleEvents();
-    if (stale.length > 0) {
-      process.stderr.write(`stale, run npx tsx scripts/generate-sample-events.ts: ${stale.join(', ')}\n`);
-      process.exitCode = 1;
-    }
-    return;
-  }
+function writeSampleEvents(): void {
   for (const [path, content] of Object.entries(generateSampleEvents())) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
@@ -157,5 +107,5 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main();
+  runSampleGenerator(process.argv, { script: 'scripts/generate-sample-events.ts', stale: () => staleSampleEvents(), write: writeSampleEvents });
 }

@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../src/seeded-random.js';
+import { runSampleGenerator } from './cloudwatch-logs-sample-events.js';
 
 export const SAMPLE_PATH = 'events/sample/flow-logs.log';
 
@@ -140,20 +141,25 @@ export function generateSampleFlowLogs(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function main(): void {
+/**
+ * The sample's record lines, without the header line, in file order.
+ *
+ * @example sampleRecordLines()[0].split(' ')[2] // 'eni-0a1b2c3d4e5f60001'
+ */
+export function sampleRecordLines(): string[] {
+  return generateSampleFlowLogs().trimEnd().split('\n').slice(1);
+}
+
+function writeSample(): void {
   const text = generateSampleFlowLogs();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(SAMPLE_PATH, 'utf8');
-    if (current !== text) {
-      process.stderr.write(`${SAMPLE_PATH} is stale: run npx tsx scripts/generate-sample-flow-logs.ts\n`);
-      process.exitCode = 1;
-    }
-    return;
-  }
   writeFileSync(SAMPLE_PATH, text);
   process.stdout.write(`${SAMPLE_PATH}: ${text.split('\n').length - 2} records\n`);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main();
+  runSampleGenerator(process.argv, {
+    script: 'scripts/generate-sample-flow-logs.ts',
+    stale: () => (readFileSync(SAMPLE_PATH, 'utf8') === generateSampleFlowLogs() ? [] : [SAMPLE_PATH]),
+    write: writeSample,
+  });
 }

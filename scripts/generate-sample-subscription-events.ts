@@ -17,14 +17,12 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { LOG_GROUPS_FILE, type LogGroupRoute } from '../src/local-pipeline/subscription-events-directory.js';
-import { withGzipExpanded } from './generate-sample-events.js';
-import { generateSampleFlowLogs } from './generate-sample-flow-logs.js';
+import { controlMessage, dataMessage, isSameEvent, runSampleGenerator, sampleLogEventId, subscriptionEventFile } from './cloudwatch-logs-sample-events.js';
+import { sampleRecordLines } from './generate-sample-flow-logs.js';
 
 export const SUBSCRIPTION_EVENTS_DIRECTORY = 'events/sample/subscription-events';
 
-const ACCOUNT = '123456789012';
 const DEFAULT_LOG_GROUP = '/vpc/flow-logs';
 const V5_LOG_GROUP = '/vpc/flow-logs-v5';
 const V5_FORMAT =
@@ -73,14 +71,10 @@ interface LogLine {
 
 /** The default sample's record lines (no header), as log lines of their interface's log stream. */
 function defaultFormatLines(): LogLine[] {
-  return generateSampleFlowLogs()
-    .trimEnd()
-    .split('\n')
-    .slice(1)
-    .map((message) => {
-      const fields = message.split(' ');
-      return { logStream: `${fields[2] ?? ''}-all`, time: Number(fields[11]), message };
-    });
+  return sampleRecordLines().map((message) => {
+    const fields = message.split(' ');
+    return { logStream: `${fields[2] ?? ''}-all`, time: Number(fields[11]), message };
+  });
 }
 
 /**
@@ -118,18 +112,7 @@ function withMalformed(logGroup: string, lines: readonly LogLine[]): LogLine[] {
   return result;
 }
 
-function gzipBase64(value: unknown): string {
-  return gzipSync(Buffer.from(JSON.stringify(value), 'utf8')).toString('base64');
-}
-
-const CONTROL_MESSAGE = {
-  messageType: 'CONTROL_MESSAGE',
-  owner: 'CloudwatchLogs',
-  logGroup: '',
-  logStream: '',
-  subscriptionFilters: [],
-  logEvents: [{ id: '', timestamp: 1_780_300_790_000, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
-};
+const CONTROL_MESSAGE = controlMessage(1_780_300_790_000);
 
 /** Every file of the events directory, by file name: log-groups.json and one event per batch. */
 export function generateSampleSubscriptionEvents(): Record<string, string> {
@@ -161,23 +144,20 @@ export function generateSampleSubscriptionEvents(): Record<string, string> {
   const ordered = [...batches.values()].sort((a, b) => a.window - b.window || a.logGroup.localeCompare(b.logGroup) || a.logStream.localeCompare(b.logStream));
   const files: Record<string, string> = {
     [LOG_GROUPS_FILE]: `${JSON.stringify(LOG_GROUPS, null, 2)}\n`,
-    '0000-control-message.json': `${JSON.stringify({ awslogs: { data: gzipBase64(CONTROL_MESSAGE) } }, null, 2)}\n`,
+    '0000-control-message.json': subscriptionEventFile(CONTROL_MESSAGE),
   };
   let sequence = 0;
   ordered.forEach((batch, index) => {
-    const payload = {
-      messageType: 'DATA_MESSAGE',
-      owner: ACCOUNT,
+    const payload = dataMessage({
       logGroup: batch.logGroup,
       logStream: batch.logStream,
-      subscriptionFilters: ['vpc-flow-logs-to-ingestor'],
       logEvents: batch.lines.map((line) => {
         sequence += 1;
-        return { id: `3195310660696698337880902507980421114328961542429${String(sequence).padStart(7, '0')}`, timestamp: line.time * 1000, message: line.message };
+        return { id: sampleLogEventId(sequence), timestamp: line.time * 1000, message: line.message };
       }),
-    };
+    });
     const name = `${String(index + 1).padStart(4, '0')}-${batch.logGroup.replaceAll('/', '-').slice(1)}-${batch.logStream}.json`;
-    files[name] = `${JSON.stringify({ awslogs: { data: gzipBase64(payload) } }, null, 2)}\n`;
+    files[name] = subscriptionEventFile(payload);
   });
   return files;
 }
@@ -195,23 +175,13 @@ export function staleSubscriptionEvents(directory = SUBSCRIPTION_EVENTS_DIRECTOR
   const stale = Object.entries(expected)
     .filter(([name, content]) => {
       if (!present.includes(name)) return true;
-      const committed = readFileSync(join(directory, name), 'utf8');
-      // Gzip bytes may differ between zlib versions while the payload is the same.
-      return JSON.stringify(withGzipExpanded(committed)) !== JSON.stringify(withGzipExpanded(content));
+      return !isSameEvent(readFileSync(join(directory, name), 'utf8'), content);
     })
     .map(([name]) => name);
   return [...stale, ...stray];
 }
 
-function main(): void {
-  if (process.argv.includes('--check')) {
-    const stale = staleSubscriptionEvents();
-    if (stale.length > 0) {
-      process.stderr.write(`stale, run npx tsx scripts/generate-sample-subscription-events.ts: ${stale.join(', ')}\n`);
-      process.exitCode = 1;
-    }
-    return;
-  }
+function writeSubscriptionEvents(): void {
   rmSync(SUBSCRIPTION_EVENTS_DIRECTORY, { recursive: true, force: true });
   mkdirSync(SUBSCRIPTION_EVENTS_DIRECTORY, { recursive: true });
   const files = generateSampleSubscriptionEvents();
@@ -220,5 +190,5 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main();
+  runSampleGenerator(process.argv, { script: 'scripts/generate-sample-subscription-events.ts', stale: () => staleSubscriptionEvents(), write: writeSubscriptionEvents });
 }
