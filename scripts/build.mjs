@@ -7,6 +7,12 @@ import { existsSync } from 'node:fs';
 /** Lambda functions: dist/<name>/index.js exporting `handler`. */
 const FUNCTIONS = ['ingestor', 'decorator'];
 
+// `--outdir DIR` builds elsewhere than dist/ (the invoke wire test builds into a directory of its
+// own, so a concurrent `npm run build` cannot remove the bundles it runs).
+const outdirFlag = process.argv.indexOf('--outdir');
+const OUT_DIR = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
+if (OUT_DIR === undefined || OUT_DIR === '') throw new Error('--outdir needs a directory');
+
 // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
@@ -24,20 +30,20 @@ const common = {
   metafile: true,
 };
 
-await rm('dist', { recursive: true, force: true });
+await rm(OUT_DIR, { recursive: true, force: true });
 const outputs = [];
 for (const name of FUNCTIONS) {
   const entry = `${name}/index.ts`;
   if (!existsSync(entry)) {
     throw new Error(`missing Lambda entry point ${entry}`);
   }
-  const result = await build({ ...common, entryPoints: [entry], outfile: `dist/${name}/index.js` });
+  const result = await build({ ...common, entryPoints: [entry], outfile: `${OUT_DIR}/${name}/index.js` });
   // Marks the bundle as ESM for the Lambda runtime, which reads the nearest package.json.
-  await writeFile(`dist/${name}/package.json`, '{ "type": "module" }\n');
+  await writeFile(`${OUT_DIR}/${name}/package.json`, '{ "type": "module" }\n');
   outputs.push(result.metafile);
 }
-await mkdir('dist/cli', { recursive: true });
-const cli = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' });
+await mkdir(`${OUT_DIR}/cli`, { recursive: true });
+const cli = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${OUT_DIR}/cli/main.js` });
 outputs.push(cli.metafile);
 
 for (const metafile of outputs) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
@@ -18,6 +19,8 @@ Sample events are in events/ingestor/ and events/decorator/.
                     {"IngestorFunction": {...}, "DecoratorFunction": {...}}, as events/env.json.
                     "Parameters" applies to both. These values override the process environment.
   --timeout S       Seconds the function may run; sets getRemainingTimeInMillis. Default: 60.
+  --bundle FILE     Run this bundle instead of dist/<function>/index.js, for example what
+                    "sam build" left in .aws-sam/build/DecoratorFunction/index.js.
   -h, --help        Show this help.
 
 Exit status: 0 the handler returned; 1 it threw (the error is printed on stdout as
@@ -37,6 +40,8 @@ export interface InvokeOptions {
   readonly eventPath: string;
   readonly envVarsPath: string | undefined;
   readonly timeoutSeconds: number;
+  /** The bundle to run; undefined: the one `npm run build` writes. */
+  readonly bundlePath: string | undefined;
 }
 
 /**
@@ -48,7 +53,7 @@ export function parseInvokeArguments(args: readonly string[]): InvokeOptions | '
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { 'env-vars': { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'env-vars': { type: 'string' }, timeout: { type: 'string' }, bundle: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help === true) return 'help';
   const [functionName, eventPath, ...extra] = positionals;
@@ -59,7 +64,7 @@ export function parseInvokeArguments(args: readonly string[]): InvokeOptions | '
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`, INVOKE_USAGE);
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout ?? ''}"`, INVOKE_USAGE);
-  return { functionName: functionName as InvokableFunction, eventPath, envVarsPath: values['env-vars'], timeoutSeconds };
+  return { functionName: functionName as InvokableFunction, eventPath, envVarsPath: values['env-vars'], timeoutSeconds, bundlePath: values.bundle };
 }
 
 /**
@@ -97,12 +102,13 @@ type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
  * Runs the built handler on the event and prints its response; the handler's own stdout writes
  * (Powertools logs, EMF) go to stderr meanwhile so stdout holds only the response.
  *
- * @example await runInvoke({ functionName: 'ingestor', eventPath: 'events/ingestor/cloudwatch-logs-data-message.json', envVarsPath: undefined, timeoutSeconds: 60 }, io);
+ * @example await runInvoke({ functionName: 'ingestor', eventPath: 'events/ingestor/cloudwatch-logs-data-message.json', envVarsPath: undefined, timeoutSeconds: 60, bundlePath: undefined }, io);
  */
 export async function runInvoke(options: InvokeOptions, io: CliIo): Promise<ExitCode> {
-  const handlerPath = builtHandlerPath(options.functionName);
+  const handlerPath = options.bundlePath === undefined ? builtHandlerPath(options.functionName) : resolve(options.bundlePath);
   if (!existsSync(handlerPath)) {
-    io.stderr.write(`vpc-flow-log-appender: ${handlerPath} does not exist: run "npm run build" first\n`);
+    const hint = options.bundlePath === undefined ? ': run "npm run build" first' : '';
+    io.stderr.write(`vpc-flow-log-appender: ${handlerPath} does not exist${hint}\n`);
     return ExitCode.BadInput;
   }
   const event = JSON.parse(await readFile(options.eventPath, 'utf8')) as unknown;

@@ -1,9 +1,13 @@
 // `vpc-flow-log-appender invoke` as a user runs it: a separate process loading the built handlers,
-// real SDK clients aimed at loopback servers through AWS_ENDPOINT_URL_*.
+// real SDK clients aimed at loopback servers through AWS_ENDPOINT_URL_*. The bundles are built from
+// the current sources into a directory of this test's own (scripts/build.mjs --outdir), so neither
+// a stale dist/ nor a concurrent `npm run build` decides what runs.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_EVENT_PATHS } from '../../scripts/generate-sample-events.js';
 import { startEc2LoopbackServer, type Ec2LoopbackServer } from '../support/ec2-loopback-server.js';
 import { documentsOf } from '../support/firehose-builders.js';
@@ -12,15 +16,22 @@ import { startFirehoseLoopbackServer, type FirehoseLoopbackServer } from '../sup
 const run = promisify(execFile);
 const ENV_VARS = JSON.parse(readFileSync('events/env.json', 'utf8')) as Record<string, Record<string, string>>;
 
+const bundles = mkdtempSync(join(tmpdir(), 'invoke-bundles-'));
 let servers: (Ec2LoopbackServer | FirehoseLoopbackServer)[] = [];
 
 async function invoke(args: readonly string[], environment: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'invoke', ...args], { env: { ...process.env, ...environment } });
+  const functionName = args[0] ?? '';
+  const bundle = ['ingestor', 'decorator'].includes(functionName) ? ['--bundle', join(bundles, functionName, 'index.js')] : [];
+  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'invoke', ...args, ...bundle], { env: { ...process.env, ...environment } });
 }
 
 beforeAll(async () => {
-  if (!existsSync('dist/ingestor/index.js') || !existsSync('dist/decorator/index.js')) await run(process.execPath, ['scripts/build.mjs']);
+  await run(process.execPath, ['scripts/build.mjs', '--outdir', bundles]);
 }, 120_000);
+
+afterAll(() => {
+  rmSync(bundles, { recursive: true, force: true });
+});
 
 afterEach(async () => {
   await Promise.all(servers.map((server) => server.close()));
@@ -61,9 +72,35 @@ describe('vpc-flow-log-appender invoke', () => {
     expect(firehose.calls.flatMap((call) => call.accepted)).toHaveLength(4);
   });
 
+  it('prints the error as SAM does and exits 1 when the function fails at cold start', async () => {
+    // Prepare: no --env-vars, so the ingestor has no stream to put into.
+    const environment = { DELIVERY_STREAM_NAME: '' };
+
+    // Act
+    const failure = await invoke(['ingestor', SAMPLE_EVENT_PATHS.cloudWatchLogsData], environment).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stdout: string },
+    );
+
+    // Assess
+    expect(failure?.code).toBe(1);
+    expect(JSON.parse(failure?.stdout ?? '{}')).toEqual({ errorType: 'ConfigurationError', errorMessage: expect.stringContaining('DELIVERY_STREAM_NAME') as unknown });
+  });
+
+  it('names a --bundle that does not exist and runs nothing', async () => {
+    const failure = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'invoke', 'decorator', SAMPLE_EVENT_PATHS.firehoseFromIngestor, '--bundle', join(bundles, 'missing.js')]).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stdout: string; stderr: string },
+    );
+
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr).toContain(`${join(bundles, 'missing.js')} does not exist`);
+  });
+
   it('documents every option in --help', async () => {
     const { stdout } = await invoke(['--help'], {});
 
-    for (const option of ['--env-vars', '--timeout', '--help', 'npm run build']) expect(stdout).toContain(option);
+    for (const option of ['--env-vars', '--timeout', '--bundle', '--help', 'npm run build']) expect(stdout).toContain(option);
   });
 });

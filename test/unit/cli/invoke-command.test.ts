@@ -22,17 +22,18 @@ describe('functionEnvironment', () => {
 });
 
 describe('parseInvokeArguments', () => {
-  it('reads the function, the event, --env-vars and --timeout', () => {
-    expect(parseInvokeArguments(['ingestor', 'event.json', '--env-vars', 'env.json', '--timeout', '30'])).toEqual({
+  it('reads the function, the event, --env-vars, --timeout and --bundle', () => {
+    expect(parseInvokeArguments(['ingestor', 'event.json', '--env-vars', 'env.json', '--timeout', '30', '--bundle', '.aws-sam/build/IngestorFunction/index.js'])).toEqual({
       functionName: 'ingestor',
       eventPath: 'event.json',
       envVarsPath: 'env.json',
       timeoutSeconds: 30,
+      bundlePath: '.aws-sam/build/IngestorFunction/index.js',
     });
   });
 
-  it('defaults the timeout to 60 seconds', () => {
-    expect(parseInvokeArguments(['decorator', 'event.json'])).toMatchObject({ timeoutSeconds: 60, envVarsPath: undefined });
+  it('defaults the timeout to 60 seconds and the bundle to the one npm run build writes', () => {
+    expect(parseInvokeArguments(['decorator', 'event.json'])).toMatchObject({ timeoutSeconds: 60, envVarsPath: undefined, bundlePath: undefined });
   });
 
   it.each([[['enricher', 'event.json']], [['ingestor']], [['ingestor', 'event.json', '--timeout', '0']]])('refuses %j', (args) => {
