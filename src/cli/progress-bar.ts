@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { formatBytes } from '../report/report-text.js';
 
 /**
  * A progress indicator on a terminal: `update(done)` as work advances, `finish()` once at the end.
@@ -100,15 +101,4 @@ export function formatProgressLine(state: { done: number; total: number | undefi
   const bar = `[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH_CHARS - filled)}]`;
   const percent = `${Math.floor(fraction * 100)}`.padStart(3);
   return `${prefix}${bar} ${percent}% ${amount(done)} / ${amount(total)}${unit === 'records' ? ' records' : ''}, ${rateText}`;
-}
-
-function formatBytes(value: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let scaled = value;
-  let index = 0;
-  while (scaled >= 1024 && index < units.length - 1) {
-    scaled /= 1024;
-    index += 1;
-  }
-  return index === 0 ? `${Math.round(scaled)} B` : `${scaled.toFixed(1)} ${units[index]}`;
 }

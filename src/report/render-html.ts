@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape-html.js';
-import type { SecurityGroupReport } from './report-model.js';
+import type { RuleSummary, SecurityGroupReport } from './report-model.js';
 import { formatBytes, formatCount, formatInteger, REPORT_SECTIONS, reportDefinitions } from './report-text.js';
 import { renderSvgBarChart } from './svg-bar-chart.js';
 
@@ -87,12 +87,7 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
       'over-broad-rules-table',
       ['Rule', 'Security group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Flows', 'Distinct peers', 'Suggested CIDRs'],
       report.overBroad.map((rule) => [
-        code(rule.ruleId),
-        code(rule.groupId),
-        text(rule.direction),
-        text(rule.protocol),
-        text(rule.ports),
-        code(rule.peer),
+        ...ruleCells(rule),
         number(formatInteger(rule.flows)),
         number(formatCount(rule.distinctPeers)),
         rule.suggestedCidrs.map(code).join('<br>') + (rule.suggestionsExact ? '' : ' (coarsened)'),
@@ -139,12 +134,7 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
       'rule-usage-table',
       ['Rule', 'Security group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Flows', 'Bytes', 'Distinct peers', 'First seen', 'Last seen', 'Rejected, would allow'],
       report.rules.map((rule) => [
-        code(rule.ruleId),
-        code(rule.groupId),
-        text(rule.direction),
-        text(rule.protocol),
-        text(rule.ports),
-        code(rule.peer),
+        ...ruleCells(rule),
         number(formatInteger(rule.flows)),
         number(formatBytes(rule.bytes)),
         number(formatCount(rule.distinctPeers)),
@@ -172,6 +162,11 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${REPORT_SECTIONS.title}</title><style>${STYLE}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`
   );
+}
+
+/** The cells every rule table starts with: Rule, Security group, Direction, Protocol, Ports, Peer. */
+function ruleCells(rule: RuleSummary): string[] {
+  return [code(rule.ruleId), code(rule.groupId), text(rule.direction), text(rule.protocol), text(rule.ports), code(rule.peer)];
 }
 
 function section(id: string, title: string): string {

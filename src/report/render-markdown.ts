@@ -25,7 +25,7 @@ export function renderMarkdownReport(report: SecurityGroupReport): string {
   if (report.unused.length === 0) lines.push('None.', '');
   for (const group of report.unused) {
     lines.push(`### ${escapeMarkdown(group.groupId)}${group.groupName === undefined ? '' : ` (${escapeMarkdown(group.groupName)})`}`, '');
-    lines.push(...table(['Rule', 'Direction', 'Protocol', 'Ports', 'Peer', 'Description'], group.rules.map((rule) => [...ruleCells(rule), rule.description ?? ''])), '');
+    lines.push(...table(['Rule', 'Direction', 'Protocol', 'Ports', 'Peer', 'Description'], group.rules.map((rule) => [rule.ruleId, ...ruleCells(rule).slice(2), rule.description ?? ''])), '');
   }
 
   lines.push(`## ${REPORT_SECTIONS.overBroad}`, '');
@@ -33,7 +33,7 @@ export function renderMarkdownReport(report: SecurityGroupReport): string {
     ...orNone(
       table(
         ['Rule', 'Group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Flows', 'Distinct peers', 'Suggested CIDRs'],
-        report.overBroad.map((rule) => [rule.ruleId, rule.groupId, rule.direction, rule.protocol, rule.ports, rule.peer, formatInteger(rule.flows), formatCount(rule.distinctPeers), `${rule.suggestedCidrs.join(', ')}${rule.suggestionsExact ? '' : ' (coarsened)'}`]),
+        report.overBroad.map((rule) => [...ruleCells(rule), formatInteger(rule.flows), formatCount(rule.distinctPeers), `${rule.suggestedCidrs.join(', ')}${rule.suggestionsExact ? '' : ' (coarsened)'}`]),
       ),
     ),
     '',
@@ -75,7 +75,7 @@ export function renderMarkdownReport(report: SecurityGroupReport): string {
   lines.push(
     ...table(
       ['Rule', 'Group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Flows', 'Bytes', 'Distinct peers', 'First seen', 'Last seen', 'Rejected, would allow'],
-      report.rules.map((rule) => [...ruleCells(rule).slice(0, 1), rule.groupId, ...ruleCells(rule).slice(1), formatInteger(rule.flows), formatBytes(rule.bytes), formatCount(rule.distinctPeers), rule.firstSeen ?? '', rule.lastSeen ?? '', formatInteger(rule.rejectedWouldAllow)]),
+      report.rules.map((rule) => [...ruleCells(rule), formatInteger(rule.flows), formatBytes(rule.bytes), formatCount(rule.distinctPeers), rule.firstSeen ?? '', rule.lastSeen ?? '', formatInteger(rule.rejectedWouldAllow)]),
     ),
     '',
   );
@@ -90,8 +90,9 @@ export function renderMarkdownReport(report: SecurityGroupReport): string {
   return lines.join('\n');
 }
 
+/** The cells every rule table starts with: Rule, Group, Direction, Protocol, Ports, Peer. */
 function ruleCells(rule: RuleSummary): string[] {
-  return [rule.ruleId, rule.direction, rule.protocol, rule.ports, rule.peer];
+  return [rule.ruleId, rule.groupId, rule.direction, rule.protocol, rule.ports, rule.peer];
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
