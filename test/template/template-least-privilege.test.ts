@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asList, declaredPolicies, describeValue, isObject, type CfnValue, type DeclaredPolicy, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
+import { sdkActionsIn, sdkActionsReachableFrom } from './sdk-calls.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
 /** Actions that take no resource-level permission, so "*" is their only resource (EC2 Describe*). */
@@ -228,5 +229,40 @@ describe('template.yaml least privilege', () => {
         'Fn::Sub': ['arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${LogGroupName}:*', { LogGroupName: subscription['LogGroupName'] ?? null }],
       });
     }
+  });
+});
+
+/** Actions a role needs besides the SDK calls of its code: its log stream, and what AWS does on its behalf. */
+const PLATFORM_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  // Lambda writes the function's logs, and sends failed asynchronous events to the on-failure queue, with the role.
+  IngestorRole: ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'],
+  // SSM decrypts a SecureString under a customer key with the caller's kms:Decrypt.
+  DecoratorRole: ['logs:CreateLogStream', 'logs:PutLogEvents', 'kms:Decrypt'],
+};
+
+describe('template.yaml roles against the code', () => {
+  it('finds the SDK commands and paginators of a module under its client\'s service', () => {
+    const source = "import { DescribeVpcsCommand, paginateDescribeSubnets } from '@aws-sdk/client-ec2';\nnew DescribeVpcsCommand({}); paginateDescribeSubnets(config, {});";
+    expect(sdkActionsIn(source)).toEqual(['ec2:DescribeVpcs', 'ec2:DescribeSubnets']);
+  });
+
+  it('refuses to guess the service of a call in a module with no client import', () => {
+    expect(() => sdkActionsIn('new GetParameterCommand({ Name });')).toThrow(/no @aws-sdk clients/);
+  });
+
+  it.each([
+    ['IngestorRole', 'ingestor/index.ts'],
+    ['DecoratorRole', 'decorator/index.ts'],
+  ])('allows %s, over all combinations, exactly the AWS calls its handler can make', (roleId, entry) => {
+    // Prepare
+    const platform = PLATFORM_ACTIONS[roleId] ?? [];
+
+    // Act
+    const allowed = [...new Set(stacks.filter((stack) => stack.resources[roleId] !== undefined).flatMap((stack) => allowedActions(stack, roleId)))]
+      .filter((action) => !platform.includes(action))
+      .sort();
+
+    // Assess
+    expect(allowed).toEqual(sdkActionsReachableFrom(entry));
   });
 });
