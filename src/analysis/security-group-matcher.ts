@@ -60,6 +60,8 @@ interface CompiledRule {
   readonly toPort: number;
   readonly allPorts: boolean;
   readonly peer: CompiledPeer;
+  /** The answer when this rule alone allows a flow, shared by every such flow. */
+  readonly alone: RuleMatchResult;
 }
 
 const NO_MATCH: RuleMatchResult = Object.freeze({ ruleIds: Object.freeze([]), complete: true });
@@ -125,6 +127,7 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
       toPort: ports?.to ?? 65_535,
       allPorts: ports === undefined,
       peer: compilePeer(rule, resolvers),
+      alone: Object.freeze({ ruleIds: Object.freeze([rule.rule_id]), complete: true }),
     };
     index += 1;
     if (protocol === ALL_PROTOCOLS) {
@@ -152,6 +155,7 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
     if (peer === undefined) return undefined;
     const candidates = candidatesFor(protocol);
     if (candidates.length === 0) return NO_MATCH;
+    let first: CompiledRule | undefined;
     let ruleIds: string[] | undefined;
     let complete = true;
     for (const rule of candidates) {
@@ -161,11 +165,27 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
         continue;
       }
       const answer = peerMatch(rule.peer, peer);
-      if (answer === true) (ruleIds ??= []).push(rule.ruleId);
-      else if (answer === undefined) complete = false;
+      if (answer === true) {
+        if (first === undefined) first = rule;
+        else (ruleIds ??= [first.ruleId]).push(rule.ruleId);
+      } else if (answer === undefined) complete = false;
     }
-    if (ruleIds === undefined) return complete ? NO_MATCH : NO_MATCH_INCOMPLETE;
-    return { ruleIds, complete };
+    if (first === undefined) return complete ? NO_MATCH : NO_MATCH_INCOMPLETE;
+    if (ruleIds === undefined) return complete ? first.alone : { ruleIds: first.alone.ruleIds, complete };
+    return shared(ruleIds, complete);
+  };
+
+  // Equal answers are one object, their ids one array: whoever keeps something per answer (the
+  // decorator serializes each distinct id list once a batch) then finds it again, flow after flow.
+  const answers = new Map<string, RuleMatchResult>();
+  const shared = (ruleIds: readonly string[], complete: boolean): RuleMatchResult => {
+    const key = `${complete ? '+' : '?'}${ruleIds.join(' ')}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = Object.freeze({ ruleIds: Object.freeze(ruleIds), complete });
+      answers.set(key, answer);
+    }
+    return answer;
   };
 
   // Answers by peer, then by protocol and port: no key is built per record, and equal flows share

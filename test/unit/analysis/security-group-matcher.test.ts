@@ -130,6 +130,26 @@ describe('compileSecurityGroupMatcher', () => {
     expect(matcher.match({ ...HTTPS_IN, dstport: 22 })?.ruleIds).toEqual(['sgr-ssh']);
     expect(matcher.match(HTTPS_IN)?.ruleIds).toEqual(['sgr-https']);
   });
+
+  it('hands flows allowed by the same rules one answer and one id list, whatever their peers and ports', () => {
+    // Prepare: one rule alone allows some flows, two rules together others.
+    const matcher = compileSecurityGroupMatcher(
+      'ingress',
+      [rule('sgr-wide', { from_port: 1024, to_port: 65_535, peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } }), rule('sgr-narrow', { from_port: 8000, to_port: 8999, peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' } })],
+      UNRESOLVED_PEERS,
+    );
+    const flow = (srcaddr: string, dstport: number) => ({ ...HTTPS_IN, srcaddr, dstport });
+
+    // Act
+    const alone = [matcher.match(flow('198.51.100.1', 2000)), matcher.match(flow('198.51.100.2', 3000)), matcher.match(flow('203.0.113.9', 9500))];
+    const both = [matcher.match(flow('203.0.113.1', 8080)), matcher.match(flow('203.0.113.2', 8443))];
+
+    // Assess
+    expect(alone[0]).toEqual({ ruleIds: ['sgr-wide'], complete: true });
+    expect(new Set(alone).size).toBe(1);
+    expect(both[0]).toEqual({ ruleIds: ['sgr-wide', 'sgr-narrow'], complete: true });
+    expect(both[1]).toBe(both[0]);
+  });
 });
 
 describe('flowPeerAddress', () => {
