@@ -1,4 +1,5 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
+import { documentJsonText } from '../flow-log/document-factory.js';
 import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 import { applyFlowEnrichment, EnrichmentSlot, hasEnrichmentKeys, type FlowEnrichment } from './enriched-flow-log.js';
 import type { NetworkInterfaceFields } from './network-interface-fields.js';
@@ -165,7 +166,7 @@ export function createEnrichedFlowLogSerializer(): EnrichedFlowLogSerializer {
       output.text(JSON.stringify(applyFlowEnrichment({ ...document }, enrichment)));
       return;
     }
-    output.text(JSON.stringify(document));
+    output.text(documentJsonText(document));
     output.drop(1);
     const tailStart = output.length;
     writeTail(output, enrichment);

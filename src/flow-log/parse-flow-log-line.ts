@@ -102,7 +102,12 @@ function compile(format: FlowLogFormat): CompiledFormat {
       readings: format.fields.map(readingOf),
       namesProtocol: !keys.includes('protocol_name'),
       bits: keys.map((_, index) => 2 ** index),
-      documents: createDocumentFactory(keys, format.fields.findIndex((field) => readingOf(field) === Reading.Protocol)),
+      documents: createDocumentFactory(
+        keys,
+        format.fields.findIndex((field) => readingOf(field) === Reading.Protocol),
+        // Addresses are validated as IPv4 or IPv6 text before they reach a document: no quote, no backslash.
+        new Set(format.fields.flatMap((field, index) => (readingOf(field) === Reading.Address ? [index] : []))),
+      ),
     };
     compiledFormats.set(format, compiled);
   }

@@ -12,6 +12,7 @@ import {
   splitRecordText,
   type FlowLogFieldDefinition,
 } from '../../src/flow-log/index.js';
+import { documentJsonText } from '../../src/flow-log/document-factory.js';
 
 /** Field names AWS has not documented, for formats of future versions. */
 const futureFieldName = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(?:-[a-z0-9]{1,5}){0,2}$/).filter((name) => !FLOW_LOG_FIELDS.some((field) => field.name === name) && name !== 'protocol-name');
@@ -80,6 +81,26 @@ describe('parseFlowLogLine (property)', () => {
         expect(result).toStrictEqual({ ok: true, value: expected });
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('writes the JSON text of every parsed document exactly as JSON.stringify does, whatever the format and values', () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 4 }), (records) => {
+        // Prepare: each record twice, so a shape is met both when it is generated and when it is reused.
+        const lines = records.flatMap(({ format, values }) => {
+          const line = values.map((value) => (value === undefined ? '-' : String(value))).join(' ');
+          return [{ format, line }, { format, line }];
+        });
+        for (const { format, line } of lines) {
+          // Act
+          const result = parseFlowLogLine(line, format);
+          // Assess
+          if (!result.ok) throw new Error(`a written record did not parse: ${result.error.message}`);
+          expect(documentJsonText(result.value)).toBe(JSON.stringify(result.value));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDocumentFactory, PROTOCOL_NAME_BIT } from '../../../src/flow-log/document-factory.js';
+import { createDocumentFactory, documentJsonText, PROTOCOL_NAME_BIT } from '../../../src/flow-log/document-factory.js';
 
 describe('createDocumentFactory', () => {
   it('builds the present fields in order with protocol_name after protocol and @timestamp last', () => {
@@ -43,5 +43,38 @@ describe('createDocumentFactory', () => {
     const document = factory.build(Number.NaN, values);
 
     expect(Object.keys(document)).toStrictEqual(keys);
+  });
+
+  it('builds documents that behave as object literals: Object constructor, own keys only, equal copies', () => {
+    const factory = createDocumentFactory(['srcaddr', 'action'], -1, new Set([0]));
+
+    const document = factory.build(0b11, ['192.0.2.1', 'ACCEPT', undefined, undefined]);
+
+    expect(document.constructor).toBe(Object);
+    expect(Reflect.ownKeys(document)).toStrictEqual(['srcaddr', 'action']);
+    expect({ ...document }).toStrictEqual(document);
+    expect(document).toStrictEqual({ srcaddr: '192.0.2.1', action: 'ACCEPT' });
+  });
+});
+
+describe('documentJsonText', () => {
+  it('writes what JSON.stringify writes for a built document, escaping strings that need it', () => {
+    const factory = createDocumentFactory(['version', 'account_id', 'srcaddr', 'protocol', 'start'], 3, new Set([2]));
+    const hostile = 'a"b\\c\u0001d\u00e9\ud800';
+
+    const first = factory.build(0b11111 + PROTOCOL_NAME_BIT, [2, hostile, '2001:db8::1', 6, 1418530010, 'TCP', '2014-12-14T04:06:50.000Z']);
+    const second = factory.build(0b11111 + PROTOCOL_NAME_BIT, [2, 'plain', '192.0.2.1', 17, 0, 'UDP', '1970-01-01T00:00:00.000Z']);
+
+    expect(documentJsonText(first)).toBe(JSON.stringify(first));
+    expect(documentJsonText(second)).toBe('{"version":2,"account_id":"plain","srcaddr":"192.0.2.1","protocol":17,"protocol_name":"UDP","start":0,"@timestamp":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it('writes {} for a document with no field, and a copy or a plain object the ordinary way', () => {
+    const factory = createDocumentFactory(['srcaddr'], -1);
+    const empty = factory.build(0, [undefined, undefined, undefined]);
+    const copy = { ...factory.build(0b1, ['192.0.2.1', undefined, undefined]), direction: 'ingress' };
+
+    expect(documentJsonText(empty)).toBe('{}');
+    expect(documentJsonText(copy)).toBe('{"srcaddr":"192.0.2.1","direction":"ingress"}');
   });
 });
