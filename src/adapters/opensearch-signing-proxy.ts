@@ -115,7 +115,7 @@ export async function startOpenSearchSigningProxy(options: OpenSearchSigningProx
 
   const server = createServer((incoming, outgoing) => {
     // Usually no credentials in the default chain: say so in the browser rather than hang.
-    proxy(incoming, outgoing).catch((error: unknown) => answerText(outgoing, 502, `could not sign the request: ${error instanceof Error ? error.message : String(error)}`));
+    proxy(incoming, outgoing).catch((error: unknown) => answerText(outgoing, 502, `could not sign or forward the request: ${error instanceof Error ? error.message : String(error)}`));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -172,6 +172,21 @@ describe('startOpenSearchSigningProxy', () => {
     expect(redirect.headers.location).toBe(`${redirecting.url}/_dashboards/app/home#/`);
   });
 
+  it('answers 502 with the reason when it has no credentials to sign with, and sends nothing', async () => {
+    // Prepare
+    const server = await domain();
+    const proxy = await startOpenSearchSigningProxy({ upstream: server.url, region: 'us-east-1', port: 0, credentials: () => Promise.reject(new Error('Could not load credentials from any providers')) });
+    running.push(proxy);
+
+    // Act
+    const answer = await browserRequest(`${proxy.url}/_dashboards`);
+
+    // Assess
+    expect(answer.status).toBe(502);
+    expect(answer.body.toString('utf8')).toBe('could not sign or forward the request: Could not load credentials from any providers\n');
+    expect(server.simulator.requests).toEqual([]);
+  });
+
   it('answers 502 naming the domain when the domain cannot be reached', async () => {
     // Prepare
     const closed = await startOpenSearchLoopbackServer();
