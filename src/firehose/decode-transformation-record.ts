@@ -9,6 +9,19 @@ export type TransformationRecordPayload =
   | { readonly kind: 'control' }
   | { readonly kind: 'undecodable'; readonly reason: string };
 
+/**
+ * Records are decoded one after the other into one buffer that grows as needed: a Buffer per
+ * record (an allocation and a wrapper object each) was a fifth of decoding, over thousands of records.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** Decodes base64 into `scratch` and returns the byte count (lenient as `Buffer.from(text, 'base64')`). */
+function decodeBase64IntoScratch(base64Data: string): number {
+  const most = Math.ceil((base64Data.length * 3) / 4);
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(Math.max(most, scratch.length * 2));
+  return scratch.write(base64Data, 0, 'base64');
+}
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -21,9 +34,11 @@ const GZIP_MAGIC_1 = 0x8b;
  * // { kind: 'lines', lines: ['2 123456789012 eni-0a1b ...'] }
  */
 export function decodeTransformationRecord(base64Data: string): TransformationRecordPayload {
-  const bytes = Buffer.from(base64Data, 'base64');
-  if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
-    const decoded = decodeSubscriptionPayload(bytes);
+  const length = decodeBase64IntoScratch(base64Data);
+  const bytes = scratch;
+  if (length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
+    // Decompressed at once, before the scratch buffer is used again.
+    const decoded = decodeSubscriptionPayload(bytes.subarray(0, length));
     if (!decoded.ok) {
       return { kind: 'undecodable', reason: decoded.error.message };
     }
@@ -32,7 +47,7 @@ export function decodeTransformationRecord(base64Data: string): TransformationRe
     }
     return { kind: 'lines', lines: decoded.value.logEvents.flatMap((logEvent) => splitRecordText(logEvent.message)) };
   }
-  const text = bytes.toString('utf8');
+  const text = bytes.toString('utf8', 0, length);
   return { kind: 'lines', lines: isSingleBareLine(text) ? [text.endsWith('\n') ? text.slice(0, -1) : text] : splitRecordText(text) };
 }
 
