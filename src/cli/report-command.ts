@@ -162,7 +162,8 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    for (const document of await enrichFlowLogs(pending.splice(0), sources)) builder.add(toReportFlow(document));
+    // Documents of our own parser (or already sanitised by toReportFlow): no copy needed.
+    for (const document of await enrichFlowLogs(pending.splice(0), sources)) builder.add(document);
   };
   const queue = async (document: FlowLogDocument): Promise<void> => {
     pending.push(document);
