@@ -15,6 +15,7 @@ import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../src/adapters/ec2-client.js';
+import { isObject, loadTemplate } from '../test/support/cloudformation.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../test/support/ec2-builders.js';
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
 import { performance } from 'node:perf_hooks';
@@ -68,6 +69,17 @@ function inventory() {
     ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-${(group * 2 + 1).toString(16).padStart(17, '0')}`, GroupId: `sg-${group.toString(16).padStart(17, '0')}`, IsEgress: true, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }),
   ]).flat();
   return { networkInterfaces, securityGroupRules };
+}
+
+/**
+ * The NODE_OPTIONS template.yaml gives the decorator, so the handler is measured as it runs in
+ * Lambda (the baseline runs in the same process, with the same options).
+ */
+function deployedNodeOptions(): string[] {
+  const environment = loadTemplate().Resources['DecoratorFunction']?.Properties?.['Environment'];
+  const variables = isObject(environment) ? environment['Variables'] : undefined;
+  const nodeOptions = isObject(variables) ? variables['NODE_OPTIONS'] : undefined;
+  return typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter((option) => option !== '') : [];
 }
 
 /** What a team would write with no validation or enrichment: the floor for this work. */
@@ -186,6 +198,7 @@ async function runConfiguration(
 
 const benchmark: Benchmark = {
   name: 'decorator (built), EC2 on a loopback endpoint',
+  nodeOptions: deployedNodeOptions(),
   async run() {
     const bundle = builtBundle('dist/decorator/index.js');
     const event = transformationEvent();
@@ -238,6 +251,7 @@ const benchmark: Benchmark = {
         'rules + mmdb geo: EC2 calls per warm repeat': full.repeatCalls,
         'rules + mmdb geo: results, small batches': full.smallResults,
         'rules + mmdb geo: largest small-batch response bytes': full.largestSmallResponseBytes,
+        'node options (template.yaml NODE_OPTIONS)': deployedNodeOptions().join(' ') || 'none',
         'bundle bytes (dist/decorator/index.js)': statSync(bundle).size,
         'cold import ms (fresh process, median of 5)': importMilliseconds(bundle, { ...process.env, ...environment }),
       });
