@@ -3,7 +3,7 @@
 // the current sources into a directory of this test's own (scripts/build.mjs --outdir), so neither
 // a stale dist/ nor a concurrent `npm run build` decides what runs.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,5 +102,20 @@ describe('vpc-flow-log-appender invoke', () => {
     const { stdout } = await invoke(['--help'], {});
 
     for (const option of ['--env-vars', '--timeout', '--bundle', '--help', 'npm run build']) expect(stdout).toContain(option);
+  });
+});
+
+describe('scripts/build.mjs for sam build', () => {
+  it('builds every file the Makefile copies into a SAM artifact, each function\'s bundle a module', () => {
+    // Prepare
+    const copied = [...readFileSync('Makefile', 'utf8').matchAll(/^\tcp ((?:dist\/\S+ )+)"\$\(ARTIFACTS_DIR\)\/"$/gm)].flatMap((match) => (match[1] ?? '').trim().split(' '));
+
+    // Act
+    const missing = copied.filter((path) => !existsSync(join(bundles, path.replace(/^dist\//, ''))));
+
+    // Assess
+    expect(copied).toEqual(expect.arrayContaining(['dist/ingestor/index.js', 'dist/decorator/index.js', 'dist/ingestor/package.json', 'dist/decorator/package.json']));
+    expect(missing).toEqual([]);
+    for (const name of ['ingestor', 'decorator']) expect(JSON.parse(readFileSync(join(bundles, name, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
   });
 });
