@@ -18,7 +18,8 @@ Sample events are in events/ingestor/ and events/decorator/.
   --env-vars FILE   Environment for the function in SAM's format:
                     {"IngestorFunction": {...}, "DecoratorFunction": {...}}, as events/env.json.
                     "Parameters" applies to both. These values override the process environment.
-  --timeout S       Seconds the function may run; sets getRemainingTimeInMillis. Default: 60.
+  --timeout S       Seconds the function may run; sets getRemainingTimeInMillis. Default: the
+                    function's Timeout in template.yaml (ingestor 60, decorator 120).
   --bundle FILE     Run this bundle instead of dist/<function>/index.js, for example what
                     "sam build" left in .aws-sam/build/DecoratorFunction/index.js.
   -h, --help        Show this help.
@@ -33,7 +34,15 @@ export const INVOKABLE_FUNCTIONS = {
 } as const;
 export type InvokableFunction = keyof typeof INVOKABLE_FUNCTIONS;
 
-const DEFAULT_TIMEOUT_SECONDS = 60;
+/**
+ * Each function's MemorySize and Timeout in template.yaml, which `sam local invoke` would apply
+ * (test/template/template-pipeline.test.ts keeps them equal): the context reports the memory, the
+ * timeout is the default --timeout.
+ */
+export const FUNCTION_LIMITS: Readonly<Record<InvokableFunction, { readonly memorySizeMb: number; readonly timeoutSeconds: number }>> = {
+  ingestor: { memorySizeMb: 512, timeoutSeconds: 60 },
+  decorator: { memorySizeMb: 1024, timeoutSeconds: 120 },
+};
 
 export interface InvokeOptions {
   readonly functionName: InvokableFunction;
@@ -62,7 +71,7 @@ export function parseInvokeArguments(args: readonly string[]): InvokeOptions | '
   }
   if (eventPath === undefined) throw new UsageError('invoke needs an event file', INVOKE_USAGE);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`, INVOKE_USAGE);
-  const timeoutSeconds = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
+  const timeoutSeconds = values.timeout === undefined ? FUNCTION_LIMITS[functionName as InvokableFunction].timeoutSeconds : Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout ?? ''}"`, INVOKE_USAGE);
   return { functionName: functionName as InvokableFunction, eventPath, envVarsPath: values['env-vars'], timeoutSeconds, bundlePath: values.bundle };
 }
@@ -160,7 +169,7 @@ function lambdaContext(functionName: InvokableFunction, remaining: () => number)
     functionName: name,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:123456789012:function:${name}`,
-    memoryLimitInMB: '256',
+    memoryLimitInMB: String(FUNCTION_LIMITS[functionName].memorySizeMb),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_LIMITS } from '../../src/cli/invoke-command.js';
 import { MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../src/firehose/firehose-limits.js';
 import { asList, describeValue, isObject, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
@@ -81,6 +82,11 @@ describe('template.yaml functions', () => {
       expect(name.length).toBeLessThanOrEqual(64);
       expect(name).toContain(stackName);
     }
+  });
+
+  it.each(FUNCTIONS)('gives $logicalId the memory and timeout vpc-flow-log-appender invoke runs it with', ({ logicalId, bundle }) => {
+    const properties = template.Resources[logicalId]?.Properties ?? {};
+    expect({ memorySizeMb: properties['MemorySize'], timeoutSeconds: properties['Timeout'] }).toEqual(FUNCTION_LIMITS[bundle]);
   });
 
   it('gives the decorator a timeout Firehose waits for, and the ingestor one well above its retry margin', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { functionEnvironment, parseInvokeArguments } from '../../../src/cli/invoke-command.js';
+import { FUNCTION_LIMITS, functionEnvironment, parseInvokeArguments } from '../../../src/cli/invoke-command.js';
 import { UsageError } from '../../../src/cli/cli-io.js';
 
 describe('functionEnvironment', () => {
@@ -32,8 +32,10 @@ describe('parseInvokeArguments', () => {
     });
   });
 
-  it('defaults the timeout to 60 seconds and the bundle to the one npm run build writes', () => {
-    expect(parseInvokeArguments(['decorator', 'event.json'])).toMatchObject({ timeoutSeconds: 60, envVarsPath: undefined, bundlePath: undefined });
+  it('defaults the timeout to the function\'s own and the bundle to the one npm run build writes', () => {
+    expect(parseInvokeArguments(['decorator', 'event.json'])).toMatchObject({ timeoutSeconds: FUNCTION_LIMITS.decorator.timeoutSeconds, envVarsPath: undefined, bundlePath: undefined });
+    expect(parseInvokeArguments(['ingestor', 'event.json'])).toMatchObject({ timeoutSeconds: FUNCTION_LIMITS.ingestor.timeoutSeconds });
+    expect(FUNCTION_LIMITS.decorator.timeoutSeconds).not.toBe(FUNCTION_LIMITS.ingestor.timeoutSeconds);
   });
 
   it.each([[['enricher', 'event.json']], [['ingestor']], [['ingestor', 'event.json', '--timeout', '0']]])('refuses %j', (args) => {
