@@ -11,6 +11,13 @@ export const FUNCTION_CONFIGS = [
 ] as const;
 
 /**
+ * Variables the runtime reads rather than the function's code (Node.js options, e.g. heap tuning the
+ * decorator benchmark measures with): the template may set them without a configuration module
+ * reading them.
+ */
+export const RUNTIME_VARIABLES: readonly string[] = ['NODE_OPTIONS'];
+
+/**
  * Names a configuration module reads through the env reader (`env.integer('NAME', ...)` and the
  * like), with the shared observability variables when it reads those.
  *

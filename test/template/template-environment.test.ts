@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GeoProvider, loadDecoratorConfig } from '../../src/config/decorator-config.js';
 import { loadIngestorConfig } from '../../src/config/ingestor-config.js';
 import { isObject, toRuntimeString, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
-import { FUNCTION_CONFIGS, variablesReadBy } from './function-variables.js';
+import { FUNCTION_CONFIGS, RUNTIME_VARIABLES, variablesReadBy } from './function-variables.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
 const LOADERS = { IngestorFunction: loadIngestorConfig, DecoratorFunction: loadDecoratorConfig } as const;
@@ -30,7 +30,7 @@ describe('template.yaml function environment', () => {
     );
   });
 
-  it.each(FUNCTIONS)('sets exactly the variables $logicalId reads, in every combination', ({ logicalId, configPath }) => {
+  it.each(FUNCTIONS)('sets exactly the variables $logicalId reads, runtime options aside, in every combination', ({ logicalId, configPath }) => {
     // Prepare
     const read = variablesReadBy(configPath);
     const deploying = logicalId === 'IngestorFunction' ? withIngestor : stacks;
@@ -38,7 +38,9 @@ describe('template.yaml function environment', () => {
 
     for (const stack of deploying) {
       // Act
-      const set = Object.keys(environmentOf(stack, logicalId)).sort();
+      const set = Object.keys(environmentOf(stack, logicalId))
+        .filter((name) => !RUNTIME_VARIABLES.includes(name))
+        .sort();
 
       // Assess
       expect(set, describeStack(stack)).toEqual(read);
@@ -97,9 +99,13 @@ describe('events/env.json', () => {
 
   // sam local invoke only overrides variables the template declares; giving all of them keeps a
   // local run independent of how SAM resolves the template's intrinsics.
-  it.each(FUNCTIONS)('sets, as strings, every variable $logicalId reads and nothing else', ({ logicalId, configPath }) => {
+  it.each(FUNCTIONS)('sets, as strings, every variable $logicalId reads and nothing else but runtime options', ({ logicalId, configPath }) => {
     const local = localEnvironment[logicalId] ?? {};
-    expect(Object.keys(local).sort()).toEqual(variablesReadBy(configPath));
+    expect(
+      Object.keys(local)
+        .filter((name) => !RUNTIME_VARIABLES.includes(name))
+        .sort(),
+    ).toEqual(variablesReadBy(configPath));
     expect(Object.values(local).filter((value) => typeof value !== 'string')).toEqual([]);
   });
 
