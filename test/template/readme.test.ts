@@ -2,7 +2,7 @@
 // its default, every environment variable the functions read, every events/ file it names.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate } from '../support/cloudformation.js';
+import { isObject, loadTemplate } from '../support/cloudformation.js';
 import { FUNCTION_CONFIGS, variablesReadBy } from './function-variables.js';
 
 const README = readFileSync('README.md', 'utf8');
@@ -113,6 +113,22 @@ describe('README environment variables', () => {
     const powertools = [...new Set(FUNCTION_CONFIGS.flatMap(({ configPath }) => variablesReadBy(configPath)))].filter((name) => name.startsWith(POWERTOOLS_PREFIX));
     expect(powertools.length).toBeGreaterThan(0);
     expect(powertools.filter((name) => !README.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('names every variable template.yaml sets for either function', () => {
+    // Prepare
+    const set = FUNCTION_CONFIGS.flatMap(({ logicalId }) => {
+      const environment = template.Resources[logicalId]?.Properties?.['Environment'];
+      const variables = isObject(environment) ? environment['Variables'] : undefined;
+      return isObject(variables) ? Object.keys(variables) : [];
+    });
+
+    // Act
+    const undocumented = [...new Set(set)].filter((name) => !README.includes(`\`${name}\``));
+
+    // Assess
+    expect(set.length).toBeGreaterThan(0);
+    expect(undocumented).toEqual([]);
   });
 });
 
