@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppenderError } from '../errors.js';
 
 /** The process streams a command uses, injected so tests run commands in-process. */
@@ -66,4 +67,28 @@ export function createBufferedWriter(stream: Writable): { write(text: string): P
     },
     flush,
   };
+}
+
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A command's options and positionals (node:util `parseArgs`, strict), with its mistakes (an
+ * unknown option, a missing value: TypeErrors with an ERR_PARSE_ARGS_* code) turned into a
+ * UsageError that shows the command's own usage.
+ *
+ * @example
+ * const { values, positionals } = parseCommandArguments(['--out', 'dir', 'a.log'], { out: { type: 'string' } }, USAGE);
+ * // values.out === 'dir', positionals: ['a.log']
+ */
+export function parseCommandArguments<const Options extends CommandOptions, const Positionals extends boolean = true>(
+  args: readonly string[],
+  options: Options,
+  usage: string,
+  allowPositionals: Positionals = true as Positionals,
+) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), usage, { cause: error });
+  }
 }

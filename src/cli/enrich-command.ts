@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
 import { createDecoratorEnrichment, createGeoLocator, type EnrichmentSourceSettings } from '../adapters/decorator-enrichment.js';
@@ -10,7 +9,7 @@ import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from 
 import { ConfigurationError } from '../errors.js';
 import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
 import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
-import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { createBufferedWriter, ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
 import { InputSourceError, parseS3Url, type InputSourceOptions } from './input-sources.js';
 import { createMessageWriter, readFlowLogInputs } from './read-flow-log-inputs.js';
 
@@ -119,46 +118,23 @@ const IPSTACK_CONCURRENCY = 4;
  * @example parseEnrichArguments(['--format', '${srcaddr} ${dstaddr}', 'a.log']) // { files: ['a.log'], format: {...} }
  */
 export function parseEnrichArguments(args: readonly string[]): EnrichOptions | 'help' {
-  let parsed: {
-    values: {
-      format?: string | undefined;
-      inventory?: string | undefined;
-      live?: boolean | undefined;
-      geo?: string | undefined;
-      'ipstack-parameter'?: string | undefined;
-      'ipstack-url'?: string | undefined;
-      'ipstack-allow-plain-http'?: boolean | undefined;
-      'ipstack-bulk'?: boolean | undefined;
-      rules?: boolean | undefined;
-      'no-rules'?: boolean | undefined;
-      help?: boolean | undefined;
-    };
-    positionals: string[];
-  };
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        inventory: { type: 'string' },
-        live: { type: 'boolean' },
-        geo: { type: 'string' },
-        'ipstack-parameter': { type: 'string' },
-        'ipstack-url': { type: 'string' },
-        'ipstack-allow-plain-http': { type: 'boolean' },
-        'ipstack-bulk': { type: 'boolean' },
-        rules: { type: 'boolean' },
-        'no-rules': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // parseArgs reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
-    throw new UsageError(error instanceof Error ? error.message : String(error), ENRICH_USAGE, { cause: error });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArguments(
+    args,
+    {
+      format: { type: 'string' },
+      inventory: { type: 'string' },
+      live: { type: 'boolean' },
+      geo: { type: 'string' },
+      'ipstack-parameter': { type: 'string' },
+      'ipstack-url': { type: 'string' },
+      'ipstack-allow-plain-http': { type: 'boolean' },
+      'ipstack-bulk': { type: 'boolean' },
+      rules: { type: 'boolean' },
+      'no-rules': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    ENRICH_USAGE,
+  );
   if (values.help === true) {
     return 'help';
   }

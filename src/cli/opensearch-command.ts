@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createOpenSearchHttpClient, type OpenSearchAuth, type OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
 import { startOpenSearchSigningProxy, type OpenSearchSigningProxy, type OpenSearchSigningProxyOptions } from '../adapters/opensearch-signing-proxy.js';
 import { ConfigurationError } from '../errors.js';
@@ -19,7 +18,7 @@ import {
   type OpenSearchHttp,
   type OpenSearchSetupReport,
 } from '../opensearch/index.js';
-import { ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
 
 /** The port `opensearch proxy` listens on unless told otherwise: the one OpenSearch Dashboards itself uses. */
 export const DEFAULT_PROXY_PORT = 5601;
@@ -173,25 +172,23 @@ function help(io: CliIo): ExitCode {
  * // { kind: 'sigv4', region: 'eu-west-1' }
  */
 export function parseOpenSearchSetupArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchSetupCommandOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      endpoint: { type: 'string' },
-      'dashboards-url': { type: 'string' },
-      'index-pattern': { type: 'string' },
-      'retention-days': { type: 'string' },
-      auth: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const { values, positionals } = parseCommandArguments(
+    args,
+    {
+    endpoint: { type: 'string' },
+    'dashboards-url': { type: 'string' },
+    'index-pattern': { type: 'string' },
+    'retention-days': { type: 'string' },
+    auth: { type: 'string' },
+    region: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
     },
-  });
+    OPENSEARCH_USAGE,
+  );
   if (values.help === true) return 'help';
   const problems: string[] = [];
   if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
-  const endpoint = values.endpoint === undefined ? undefined : withScheme(values.endpoint);
-  if (endpoint === undefined) problems.push('--endpoint is required');
+  const endpoint = requiredEndpoint(values.endpoint, problems);
   const retentionDays = parseRetentionDays(values['retention-days'], problems);
   const auth = parseAuth(values.auth ?? 'sigv4', values.region, endpoint, env, problems);
   if (problems.length > 0 || endpoint === undefined || auth === undefined) throw new ConfigurationError(problems);
@@ -205,17 +202,16 @@ export function parseOpenSearchSetupArguments(args: readonly string[], env: Read
 }
 
 export function parseOpenSearchExportArguments(args: readonly string[]): OpenSearchExportCommandOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: 'string' },
-      'index-pattern': { type: 'string' },
-      'retention-days': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const { values, positionals } = parseCommandArguments(
+    args,
+    {
+    out: { type: 'string' },
+    'index-pattern': { type: 'string' },
+    'retention-days': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
     },
-  });
+    OPENSEARCH_USAGE,
+  );
   if (values.help === true) return 'help';
   const problems: string[] = [];
   if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
@@ -234,28 +230,32 @@ export function parseOpenSearchExportArguments(args: readonly string[]): OpenSea
  * // { endpoint: 'https://search-flows-abc123.eu-west-1.es.amazonaws.com', port: 5601, region: 'eu-west-1' }
  */
 export function parseOpenSearchProxyArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchProxyCommandOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      endpoint: { type: 'string' },
-      port: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const { values, positionals } = parseCommandArguments(
+    args,
+    {
+    endpoint: { type: 'string' },
+    port: { type: 'string' },
+    region: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
     },
-  });
+    OPENSEARCH_USAGE,
+  );
   if (values.help === true) return 'help';
   const problems: string[] = [];
   if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
-  const endpoint = values.endpoint === undefined ? undefined : withScheme(values.endpoint);
-  if (endpoint === undefined) problems.push('--endpoint is required');
+  const endpoint = requiredEndpoint(values.endpoint, problems);
   const port = values.port === undefined ? DEFAULT_PROXY_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!(port >= 0 && port <= 65_535)) problems.push(`--port must be a port number, or 0 for any free one (got "${values.port ?? ''}")`);
   const region = signingRegion(values.region, endpoint, env);
   if (region === undefined) problems.push('the proxy signs with SigV4 and needs a region: pass --region, or set AWS_REGION');
   if (problems.length > 0 || endpoint === undefined || region === undefined) throw new ConfigurationError(problems);
   return { endpoint, port, region };
+}
+
+/** The --endpoint URL, or undefined with the problem noted when it is missing. */
+function requiredEndpoint(text: string | undefined, problems: string[]): string | undefined {
+  if (text === undefined) problems.push('--endpoint is required');
+  return text === undefined ? undefined : withScheme(text);
 }
 
 /** An endpoint as CloudFormation prints it (`DomainEndpoint` has no scheme) becomes an https URL. */

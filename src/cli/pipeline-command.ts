@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
 import { createInventorySources, InventoryError, loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
 import { GeoDatabaseError, loadMmdbGeoLocator } from '../adapters/mmdb-geo-locator.js';
@@ -11,7 +10,7 @@ import { runLocalPipeline, type LocalEnrichmentSources } from '../local-pipeline
 import { LOCAL_PIPELINE_SETTINGS } from '../local-pipeline/local-pipeline-settings.js';
 import { EventsDirectoryError, readSubscriptionEventsDirectory } from '../local-pipeline/subscription-events-directory.js';
 import { systemClock } from '../ports.js';
-import { ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
 
 /** The bundled sample, found from this file so it works from src/ (tsx) and dist/ alike. */
 const SAMPLE = {
@@ -58,24 +57,19 @@ export interface PipelineOptions {
  * @example parsePipelineArguments(['--events', 'captured/', '--out', '/tmp/run']) // { events: 'captured/', sample: false, out: '/tmp/run' }
  */
 export function parsePipelineArguments(args: readonly string[]): PipelineOptions | 'help' {
-  let values: { sample?: boolean | undefined; events?: string | undefined; out?: string | undefined; inventory?: string | undefined; geo?: string | undefined; help?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        sample: { type: 'boolean' },
-        events: { type: 'string' },
-        out: { type: 'string' },
-        inventory: { type: 'string' },
-        geo: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), PIPELINE_USAGE, { cause: error });
-  }
+  const { values } = parseCommandArguments(
+    args,
+    {
+      sample: { type: 'boolean' },
+      events: { type: 'string' },
+      out: { type: 'string' },
+      inventory: { type: 'string' },
+      geo: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    PIPELINE_USAGE,
+    false,
+  );
   if (values.help === true) return 'help';
   if (values.sample === true && values.events !== undefined) throw new UsageError('--sample and --events exclude each other', PIPELINE_USAGE);
   const sample = values.events === undefined;

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
 import { createInventorySources, InventoryError, loadInventoryDirectory, type Inventory } from '../adapters/inventory-directory-source.js';
@@ -17,7 +16,7 @@ import {
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
-import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { createBufferedWriter, ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
 import { batchLookupOf } from './enrich-command.js';
 import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
 import { takeEc2Snapshot } from './snapshot-command.js';
@@ -92,26 +91,19 @@ const REPORT_CHUNK_DOCUMENTS = 2_000;
  * @example parseReportArguments(['--live', '--vpc-id', 'vpc-0a1b2c3d']) // { inputs: ['-'], inventory: { live: true, vpcIds: ['vpc-0a1b2c3d'] }, format: 'md' }
  */
 export function parseReportArguments(args: readonly string[]): ReportOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        inventory: { type: 'string' },
-        live: { type: 'boolean' },
-        'vpc-id': { type: 'string', multiple: true },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'log-format': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), REPORT_USAGE, { cause: error });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArguments(
+    args,
+    {
+      inventory: { type: 'string' },
+      live: { type: 'boolean' },
+      'vpc-id': { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'log-format': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    REPORT_USAGE,
+  );
   if (values.help === true) return 'help';
   const live = values.live === true;
   if (values.inventory === undefined && !live) throw new UsageError('--inventory DIR or --live is required: unused rules are found in the full rule list', REPORT_USAGE);

@@ -1,6 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   EC2Client,
   paginateDescribeNetworkInterfaces,
@@ -12,7 +11,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { MAX_EC2_PAGE_SIZE, toFilterValueBatches } from '../adapters/ec2-client.js';
-import { ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
 
 export const SNAPSHOT_USAGE = `Usage: vpc-flow-log-appender snapshot --out DIR [--vpc-id VPC...]
 
@@ -68,17 +67,12 @@ export const SNAPSHOT_FILES = {
  * @example parseSnapshotArguments(['--out', 'inventory', '--vpc-id', 'vpc-0a1b2c3d4e5f60000']) // { outDirectory: 'inventory', vpcIds: ['vpc-0a1b2c3d4e5f60000'] }
  */
 export function parseSnapshotArguments(args: readonly string[]): SnapshotOptions | 'help' {
-  let values: { out?: string | undefined; 'vpc-id'?: string[] | undefined; help?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      strict: true,
-      options: { out: { type: 'string' }, 'vpc-id': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), SNAPSHOT_USAGE, { cause: error });
-  }
+  const { values } = parseCommandArguments(
+    args,
+    { out: { type: 'string' }, 'vpc-id': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    SNAPSHOT_USAGE,
+    false,
+  );
   if (values.help === true) return 'help';
   if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required', SNAPSHOT_USAGE);
   const vpcIds = values['vpc-id'] ?? [];
