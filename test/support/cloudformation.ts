@@ -45,6 +45,7 @@ export interface CfnTemplate {
   readonly Description?: string;
   readonly Metadata?: CfnObject;
   readonly Parameters: Readonly<Record<string, CfnParameter>>;
+  readonly Rules?: Readonly<Record<string, CfnValue>>;
   readonly Mappings?: CfnObject;
   readonly Conditions: Readonly<Record<string, CfnValue>>;
   readonly Resources: Readonly<Record<string, CfnResource>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isObject, type CfnParameter } from '../support/cloudformation.js';
+import { describeValue, evaluateConditions, intrinsicName, isObject, parameterValues, walkValues, type CfnParameter, type CfnValue, type ParameterValues } from '../support/cloudformation.js';
 import { SAMPLE_PARAMETER_VALUES, template } from './template-fixtures.js';
 
 /** Why CloudFormation would refuse a parameter value, or [] if it accepts it. */
@@ -67,5 +67,59 @@ describe('template.yaml parameters', () => {
 
     // Assess
     expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
+  });
+});
+
+/** Intrinsic functions CloudFormation accepts in Rules. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html */
+const RULE_FUNCTIONS = ['Fn::And', 'Fn::Contains', 'Fn::EachMemberEquals', 'Fn::EachMemberIn', 'Fn::Equals', 'Fn::Not', 'Fn::Or', 'Fn::RefAll', 'Fn::ValueOf', 'Fn::ValueOfAll', 'Ref'];
+
+const rules = Object.entries(template.Rules ?? {});
+
+/**
+ * The AssertDescription of every rule assertion that fails for these parameter values, as
+ * CloudFormation would report it when creating the change set.
+ */
+function failedRuleAssertions(values: ParameterValues): string[] {
+  return rules.flatMap(([, rule]) => {
+    const { RuleCondition, Assertions } = isObject(rule) ? rule : {};
+    const assertions = (Array.isArray(Assertions) ? Assertions : []).filter(isObject);
+    // Rule conditions and assertions use the conditions' functions: evaluate them as conditions.
+    const conditions: Record<string, CfnValue> = { applies: RuleCondition ?? { 'Fn::Equals': ['x', 'x'] } };
+    assertions.forEach((assertion, index) => (conditions[`holds${String(index)}`] = assertion['Assert'] ?? null));
+    const results = evaluateConditions({ ...template, Conditions: conditions }, values);
+    return results['applies'] === true ? assertions.filter((_assertion, index) => results[`holds${String(index)}`] !== true).map((assertion) => describeValue(assertion['AssertDescription'] ?? null)) : [];
+  });
+}
+
+describe('template.yaml rules', () => {
+  it('gives every rule assertions with a description, in the functions Rules allow', () => {
+    expect(rules.length).toBeGreaterThan(0);
+    for (const [name, rule] of rules) {
+      const assertions = isObject(rule) && Array.isArray(rule['Assertions']) ? rule['Assertions'] : [];
+      expect(assertions.length, name).toBeGreaterThan(0);
+      for (const assertion of assertions) expect(isObject(assertion) && typeof assertion['AssertDescription'] === 'string' ? assertion['AssertDescription'].length : 0, name).toBeGreaterThan(20);
+      const used: string[] = [];
+      walkValues(rule, (value) => {
+        const intrinsic = intrinsicName(value);
+        if (intrinsic !== undefined) used.push(intrinsic);
+      });
+      expect(used.filter((intrinsic) => !RULE_FUNCTIONS.includes(intrinsic)), name).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['the defaults (no log group named)', {}, ['ExistingLogGroupName']],
+    ['an existing log group', { ExistingLogGroupName: '/vpc/flow-logs' }, []],
+    ['a flow log into a new log group without a VPC', { FlowLogSource: 'VpcToLogGroup' }, ['VpcId']],
+    ['a flow log straight to Firehose for a VPC', { FlowLogSource: 'VpcToFirehose', VpcId: 'vpc-0123456789abcdef0' }, []],
+    ['mmdb geolocation without a layer', { ExistingLogGroupName: '/vpc/flow-logs', GeoProvider: 'mmdb' }, ['GeoDatabaseLayerArn']],
+    ['mmdb geolocation with a layer', { ExistingLogGroupName: '/vpc/flow-logs', GeoProvider: 'mmdb', GeoDatabaseLayerArn: SAMPLE_PARAMETER_VALUES['GeoDatabaseLayerArn'] ?? '' }, []],
+  ] as const)('with %s (%j), fails the rules naming exactly %j', (_case, overrides, named) => {
+    // Act
+    const failures = failedRuleAssertions(parameterValues(template, overrides));
+
+    // Assess
+    expect(failures).toHaveLength(named.length);
+    named.forEach((parameter, index) => expect(failures[index]).toContain(parameter));
   });
 });
