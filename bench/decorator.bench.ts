@@ -111,7 +111,7 @@ function splitEvent(event: FirehoseTransformationEvent, size: number): FirehoseT
 }
 
 /** Rounds after warm-up; each runs the baseline once and the handler over every small batch once. */
-const ROUNDS = 11;
+const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;
 
 /** Per-round ratios and timings: the median ratio decides, the spread says how steady the machine was. */
