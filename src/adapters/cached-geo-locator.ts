@@ -9,7 +9,17 @@ export interface CachedGeoLocatorOptions {
   readonly negativeTtlMs?: number;
   /** Addresses remembered at most, oldest evicted first. Default 50,000. */
   readonly maxEntries?: number;
+  /**
+   * How long one `locate` may take. Absent: as long as the provider needs. When set, misses are
+   * asked for in chunks, each kept as it arrives; addresses still unanswered when the time is up
+   * are answered `failed` (the records go out without geolocation), and their look-ups go on in
+   * the background to fill the cache for later batches.
+   */
+  readonly timeBudgetMs?: number;
 }
+
+/** Misses asked for at once under a time budget: small enough that answers arrive (and are kept) steadily. */
+export const GEO_CHUNK_ADDRESSES = 100;
 
 export interface CachedGeoLocator extends GeoLocator {
   /** Counters since creation (hits, misses, calls to the inner locator); take differences per invocation. */
@@ -44,8 +54,40 @@ export function createCachedGeoLocator(inner: GeoLocator, options: CachedGeoLoca
       reason: `geolocation failed: ${error instanceof Error ? error.name : 'unknown error'}`,
     }),
   });
+  const { timeBudgetMs } = options;
   return {
-    locate: (addresses) => lookup.lookup(addresses),
+    locate: (addresses) => (timeBudgetMs === undefined ? lookup.lookup(addresses) : locateWithin(timeBudgetMs, addresses, (chunk) => lookup.lookup(chunk))),
     stats: () => lookup.stats(),
   };
+}
+
+/**
+ * Looks addresses up chunk after chunk until `timeBudgetMs` has passed, then answers what arrived
+ * and `failed` for the rest, leaving the remaining chunks to finish on their own.
+ */
+async function locateWithin(
+  timeBudgetMs: number,
+  addresses: readonly string[],
+  lookUp: (chunk: readonly string[]) => Promise<ReadonlyMap<string, GeoOutcome>>,
+): Promise<ReadonlyMap<string, GeoOutcome>> {
+  const answers = new Map<string, GeoOutcome>();
+  const unique = [...new Set(addresses)];
+  const work = (async () => {
+    for (let start = 0; start < unique.length; start += GEO_CHUNK_ADDRESSES) {
+      for (const [address, outcome] of await lookUp(unique.slice(start, start + GEO_CHUNK_ADDRESSES))) answers.set(address, outcome);
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<'time_up'>((resolve) => {
+    timer = setTimeout(() => resolve('time_up'), timeBudgetMs);
+  });
+  try {
+    // The cached look-up answers failures as outcomes; a rejection here would be a bug, reported as one.
+    if ((await Promise.race([work, timeUp])) !== 'time_up') return answers;
+  } finally {
+    clearTimeout(timer);
+  }
+  work.catch(() => undefined);
+  const late: GeoOutcome = { status: 'failed', reason: `geolocation took longer than its time budget of ${timeBudgetMs} ms` };
+  return new Map(unique.map((address) => [address, answers.get(address) ?? late]));
 }

@@ -188,7 +188,11 @@ export async function createDecoratorEnrichment(
   const cachedGeo =
     geo === undefined
       ? undefined
-      : createCachedGeoLocator(geo.locator, { clock, ttlMs: geo.cacheTtlSeconds * 1000 });
+      : createCachedGeoLocator(geo.locator, {
+          clock,
+          ttlMs: geo.cacheTtlSeconds * 1000,
+          ...(settings.geolocation.provider === 'ipstack' && settings.geolocation.timeBudgetMs !== undefined ? { timeBudgetMs: settings.geolocation.timeBudgetMs } : {}),
+        });
   const readRules = settings.securityGroupRules || settings.ruleAttribution === true;
   const attribute = readRules && settings.ruleAttribution !== false;
   return createCachedEnrichment(

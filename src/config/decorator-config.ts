@@ -22,6 +22,11 @@ export type GeolocationConfig =
       readonly bulk: boolean;
       readonly concurrency: number;
       readonly cacheTtlSeconds: number;
+      /**
+       * How long a batch waits for its look-ups; the rest go out without geolocation (`geo_failed`).
+       * Absent (the CLI): every answer is awaited.
+       */
+      readonly timeBudgetMs?: number;
     }
   | { readonly provider: 'mmdb'; readonly databasePath: string; readonly cacheTtlSeconds: number };
 
@@ -76,6 +81,9 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       bulk: env.boolean('IPSTACK_BULK', false),
       concurrency: env.integer('GEO_CONCURRENCY', { defaultValue: 4, min: 1, max: 64 }),
       cacheTtlSeconds: geoCacheTtlSeconds,
+      // Firehose gives a transformation 5 minutes at most; a cold cache meeting thousands of new
+      // addresses must not take the whole batch past the function's timeout.
+      timeBudgetMs: env.integer('GEO_TIME_BUDGET_MS', { defaultValue: 20_000, min: 100, max: 300_000 }),
     };
   } else if (provider === GeoProvider.Mmdb) {
     const databasePath = env.optionalString('GEO_DATABASE_PATH');

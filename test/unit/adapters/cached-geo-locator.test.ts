@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCachedGeoLocator } from '../../../src/adapters/cached-geo-locator.js';
+import { createCachedGeoLocator, GEO_CHUNK_ADDRESSES } from '../../../src/adapters/cached-geo-locator.js';
 import type { GeoLocator, GeoOutcome } from '../../../src/ports.js';
 import { geoLocation, manualClock } from '../../support/geo-builders.js';
 
@@ -147,5 +147,63 @@ describe('createCachedGeoLocator', () => {
 
     // Assess
     expect(inner.calls).toEqual([['192.0.2.1', '192.0.2.2', '192.0.2.3'], ['192.0.2.1']]);
+  });
+
+  describe('with a time budget', () => {
+    /** A locator that answers found at once, except for the addresses in `stalled`, which it never answers. */
+    function stallingLocator(stalled: ReadonlySet<string>): GeoLocator & { readonly calls: string[][] } {
+      const calls: string[][] = [];
+      return {
+        calls,
+        locate(addresses) {
+          calls.push([...addresses]);
+          if (addresses.some((address) => stalled.has(address))) return new Promise(() => undefined);
+          return Promise.resolve(new Map(addresses.map((address) => [address, found])));
+        },
+      };
+    }
+    const addresses = (count: number, third: number) => Array.from({ length: count }, (_, index) => `198.51.${third}.${index}`);
+
+    it('answers what arrived in time and failed for the rest, naming the budget, once the time is up', async () => {
+      // Prepare: the first chunk answers, the second never does.
+      const first = addresses(GEO_CHUNK_ADDRESSES, 100);
+      const second = addresses(10, 101);
+      const geo = createCachedGeoLocator(stallingLocator(new Set(second)), { clock: manualClock(), timeBudgetMs: 30 });
+
+      // Act
+      const outcomes = await geo.locate([...first, ...second]);
+
+      // Assess
+      expect(outcomes.size).toBe(first.length + second.length);
+      expect(first.every((address) => outcomes.get(address)?.status === 'found')).toBe(true);
+      expect(second.map((address) => outcomes.get(address))).toEqual(second.map(() => ({ status: 'failed', reason: 'geolocation took longer than its time budget of 30 ms' })));
+    });
+
+    it('keeps the answers of every chunk, so the next batch finds them in the cache', async () => {
+      // Prepare
+      const inner = stallingLocator(new Set(['203.0.113.250']));
+      const geo = createCachedGeoLocator(inner, { clock: manualClock(), timeBudgetMs: 30 });
+      const answered = addresses(GEO_CHUNK_ADDRESSES * 2, 100);
+      await geo.locate([...answered, '203.0.113.250']);
+
+      // Act
+      const again = await geo.locate(answered);
+
+      // Assess: three chunks asked once; the second look-up came from the cache.
+      expect(inner.calls.map((call) => call.length)).toEqual([GEO_CHUNK_ADDRESSES, GEO_CHUNK_ADDRESSES, 1]);
+      expect([...again.values()].every((outcome) => outcome.status === 'found')).toBe(true);
+    });
+
+    it('answers everything when the provider is in time, with no failed outcome', async () => {
+      // Prepare
+      const geo = createCachedGeoLocator(stallingLocator(new Set()), { clock: manualClock(), timeBudgetMs: 10_000 });
+
+      // Act
+      const outcomes = await geo.locate([...addresses(250, 100), '198.51.100.1']);
+
+      // Assess
+      expect(outcomes.size).toBe(250);
+      expect([...outcomes.values()].filter((outcome) => outcome.status !== 'found')).toEqual([]);
+    });
   });
 });

@@ -52,6 +52,7 @@ describe('loadDecoratorConfig', () => {
       IPSTACK_BASE_URL: 'https://api.ipstack.example',
       IPSTACK_BULK: 'on',
       GEO_CONCURRENCY: '8',
+      GEO_TIME_BUDGET_MS: '5000',
       POWERTOOLS_SERVICE_NAME: 'decorate',
       POWERTOOLS_METRICS_NAMESPACE: 'Flows',
       POWERTOOLS_LOG_LEVEL: 'warn',
@@ -76,6 +77,7 @@ describe('loadDecoratorConfig', () => {
         bulk: true,
         concurrency: 8,
         cacheTtlSeconds: 3600,
+        timeBudgetMs: 5000,
       },
       serviceName: 'decorate',
       metricsNamespace: 'Flows',
@@ -83,7 +85,7 @@ describe('loadDecoratorConfig', () => {
     });
   });
 
-  it('defaults ipstack to HTTPS, the standard parameter name, standard lookups and a day of cache', () => {
+  it('defaults ipstack to HTTPS, the standard parameter name, standard lookups, a day of cache and 20 s a batch', () => {
     const config = loadDecoratorConfig({ GEO_PROVIDER: 'ipstack' });
 
     expect(config.geolocation).toEqual({
@@ -94,6 +96,7 @@ describe('loadDecoratorConfig', () => {
       bulk: false,
       concurrency: 4,
       cacheTtlSeconds: 86_400,
+      timeBudgetMs: 20_000,
     });
   });
 
@@ -168,12 +171,13 @@ describe('loadDecoratorConfig', () => {
   });
 
   it('lists the ipstack problems with the others', () => {
-    const environment = { GEO_PROVIDER: 'ipstack', IPSTACK_BASE_URL: 'http://api.ipstack.com', IPSTACK_BULK: 'maybe', GEO_CONCURRENCY: '0', APPEND_NEWLINE: '2' };
+    const environment = { GEO_PROVIDER: 'ipstack', IPSTACK_BASE_URL: 'http://api.ipstack.com', IPSTACK_BULK: 'maybe', GEO_CONCURRENCY: '0', GEO_TIME_BUDGET_MS: '900000', APPEND_NEWLINE: '2' };
 
     expect(problemsOf(environment)).toEqual([
       'IPSTACK_BASE_URL uses plain HTTP; set IPSTACK_ALLOW_PLAIN_HTTP=true to allow it',
       'IPSTACK_BULK must be true or false, got "maybe"',
       'GEO_CONCURRENCY must be between 1 and 64, got 0',
+      'GEO_TIME_BUDGET_MS must be between 100 and 300000, got 900000',
       'APPEND_NEWLINE must be true or false, got "2"',
     ]);
   });
