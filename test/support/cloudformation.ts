@@ -390,7 +390,20 @@ export function toRuntimeString(value: CfnValue, values: ParameterValues): strin
   if (name === 'Fn::Join' && Array.isArray(operand) && typeof operand[0] === 'string' && Array.isArray(operand[1])) {
     return operand[1].map((item) => toRuntimeString(item, values)).join(operand[0]);
   }
+  if (name === 'Fn::Select' && Array.isArray(operand) && operand[1] !== undefined) {
+    const item = toRuntimeList(operand[1], values)[Number(toRuntimeString(operand[0] ?? '', values))];
+    if (item === undefined) throw new Error(`Fn::Select out of range in ${JSON.stringify(value)}`);
+    return item;
+  }
   throw new Error(`no run-time stand-in for ${JSON.stringify(value)}`);
+}
+
+/** The list an intrinsic (a literal list or Fn::Split) would become at run time. */
+function toRuntimeList(value: CfnValue, values: ParameterValues): string[] {
+  if (Array.isArray(value)) return value.map((item) => toRuntimeString(item, values));
+  const operand = isObject(value) ? value['Fn::Split'] : undefined;
+  if (Array.isArray(operand) && typeof operand[0] === 'string' && operand[1] !== undefined) return toRuntimeString(operand[1], values).split(operand[0]);
+  throw new Error(`no run-time list for ${JSON.stringify(value)}`);
 }
 
 /** An IAM policy statement with Action, Resource and Principal kept as written. */

@@ -233,7 +233,8 @@ describe('template.yaml outputs', () => {
       // Prepare
       const expected = ['DecoratorFunctionArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
       if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
-      if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint', 'OpenSearchSetupCommand');
+      if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint');
+      if (stack.values['DestinationType'] === 'OpenSearch') expected.push('OpenSearchSetupCommand');
       if (stack.resources['FlowLogLogGroup'] !== undefined) expected.push('FlowLogLogGroupName');
       if (stack.resources['SshRejectsTopic'] !== undefined) expected.push('SshRejectsTopicArn');
       if (stack.resources['AthenaWorkGroup'] !== undefined) expected.push('AthenaWorkGroupName', 'AthenaTable');
@@ -253,6 +254,19 @@ describe('template.yaml outputs', () => {
     expect(value).toContain('opensearch setup --endpoint https://${OpenSearchDomain.DomainEndpoint}');
     expect(value).toContain('NoIndexRotation');
     expect(value).toContain('${OpenSearchIndexName}-*');
+  });
+
+  it('prints, for an existing domain, a setup command that asks the AWS CLI for the endpoint of the domain its ARN names', () => {
+    const existing = stacks.filter((stack) => stack.values['DestinationType'] === 'OpenSearch' && stack.resources['OpenSearchDomain'] === undefined);
+    expect(existing.length).toBeGreaterThan(0);
+    for (const stack of existing) {
+      // Act
+      const command = toRuntimeString(stack.outputs['OpenSearchSetupCommand']?.Value ?? '', stack.values);
+      // Assess
+      const domainName = String(stack.values['ExistingOpenSearchDomainArn']).split('domain/')[1];
+      expect(command, describeStack(stack)).toContain(`aws opensearch describe-domain --domain-name ${domainName} `);
+      expect(command, describeStack(stack)).toMatch(/^npm run cli -- opensearch setup --endpoint "\$\(aws opensearch describe-domain .* --query DomainStatus\.Endpoint --output text\)" --region \S+ --index-pattern '\S+'$/);
+    }
   });
 
   it('points the dashboards output at the domain over HTTPS', () => {
