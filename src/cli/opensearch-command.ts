@@ -175,13 +175,13 @@ export function parseOpenSearchSetupArguments(args: readonly string[], env: Read
   const { values, positionals } = parseCommandArguments(
     args,
     {
-    endpoint: { type: 'string' },
-    'dashboards-url': { type: 'string' },
-    'index-pattern': { type: 'string' },
-    'retention-days': { type: 'string' },
-    auth: { type: 'string' },
-    region: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
+      endpoint: { type: 'string' },
+      'dashboards-url': { type: 'string' },
+      'index-pattern': { type: 'string' },
+      'retention-days': { type: 'string' },
+      auth: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     OPENSEARCH_USAGE,
   );
@@ -205,10 +205,10 @@ export function parseOpenSearchExportArguments(args: readonly string[]): OpenSea
   const { values, positionals } = parseCommandArguments(
     args,
     {
-    out: { type: 'string' },
-    'index-pattern': { type: 'string' },
-    'retention-days': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
+      'index-pattern': { type: 'string' },
+      'retention-days': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     OPENSEARCH_USAGE,
   );
@@ -233,10 +233,10 @@ export function parseOpenSearchProxyArguments(args: readonly string[], env: Read
   const { values, positionals } = parseCommandArguments(
     args,
     {
-    endpoint: { type: 'string' },
-    port: { type: 'string' },
-    region: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
+      endpoint: { type: 'string' },
+      port: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     OPENSEARCH_USAGE,
   );
