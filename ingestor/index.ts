@@ -1,5 +1,5 @@
 // The ingestor Lambda: CloudWatch Logs subscription (VPC flow logs) -> Firehose, one record per
-// line. Wiring only; the behaviour is in src/firehose/deliver-subscription-payload.ts.
+// line (or packed lines, for S3 delivery). Wiring only; the behaviour is in src/firehose/deliver-subscription-payload.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
@@ -32,6 +32,7 @@ export const handler = async (event: CloudWatchLogsEvent, context: Context): Pro
       metrics: observability.metrics,
       concurrency: config.concurrency,
       maxAttempts: config.maxAttempts,
+      recordPackingBytes: config.recordPackingBytes,
       deadline: systemClock.now() + context.getRemainingTimeInMillis() - config.timeMarginMs,
       clock: systemClock,
       sleep: (milliseconds) => sleep(milliseconds),

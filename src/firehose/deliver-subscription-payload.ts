@@ -2,11 +2,13 @@ import { decodeSubscriptionPayload, SubscriptionMessageType } from '../cloudwatc
 import { MetricUnit, type Logger, type Metrics } from '../ports.js';
 import { deliverRecords, type DeliverRecordsOptions, type DeliveryReport } from './deliver-records.js';
 import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
-import { toDeliveryRecord } from './delivery-record.js';
+import { toDeliveryRecords } from './delivery-record.js';
 
 export interface DeliverSubscriptionPayloadDependencies extends Omit<DeliverRecordsOptions, 'logger'> {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Lines packed into one record up to this many bytes (S3 destinations only); absent or 0: one line a record. */
+  readonly recordPackingBytes?: number;
   /** Added to the summary log so it can be found from a Lambda request id. */
   readonly requestId?: string;
 }
@@ -46,8 +48,8 @@ export const IngestMetric = {
 
 /**
  * The ingestor's use case: decodes a CloudWatch Logs subscription payload (`awslogs.data`) and puts
- * each log event into Firehose as one record, the line plus a newline. A `CONTROL_MESSAGE` puts
- * nothing. Whatever happens, it writes one summary log line and one set of metrics.
+ * each log event into Firehose as one record, the line plus a newline, or, with `recordPackingBytes`,
+ * consecutive lines packed into records of up to that size. A `CONTROL_MESSAGE` puts nothing. Whatever happens, it writes one summary log line and one set of metrics.
  *
  * Delivery is at least once: this throws when any record is still undelivered after the retries
  * `deliverRecords` allows, so that Lambda retries the event (and finally hands it to the
@@ -84,7 +86,7 @@ export async function deliverSubscriptionPayload(data: unknown, dependencies: De
       outcome = IngestOutcome.ControlMessage;
     } else {
       logEventsIn = payload.logEvents.length;
-      report = await deliverRecords(payload.logEvents.map(toDeliveryRecord), dependencies);
+      report = await deliverRecords(toDeliveryRecords(payload.logEvents, dependencies.recordPackingBytes ?? 0), dependencies);
       outcome = IngestOutcome.Delivered;
     }
   } catch (error) {

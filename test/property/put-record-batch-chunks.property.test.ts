@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CloudWatchLogEvent } from '../../src/cloudwatch/decode-subscription-payload.js';
-import { toDeliveryRecord } from '../../src/firehose/delivery-record.js';
+import { toDeliveryRecord, toDeliveryRecords } from '../../src/firehose/delivery-record.js';
 import { chunkForPutRecordBatch } from '../../src/firehose/put-record-batch-chunks.js';
 import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../src/firehose/put-record-batch-limits.js';
 import { logEventId } from '../support/cloudwatch-builders.js';
@@ -71,6 +71,34 @@ describe('chunkForPutRecordBatch (property)', () => {
         });
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('toDeliveryRecords (property)', () => {
+  it('keeps every line once and in order, never splits one, and fills no record past the packing size unless one line does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 300 }), { maxLength: 300 }), fc.integer({ min: 0, max: 4_000 }), (messages, packingBytes) => {
+        // Prepare
+        const logEvents: CloudWatchLogEvent[] = messages.map((text, sequence) => ({ id: logEventId(sequence), timestamp: sequence, message: text }));
+        const lines = logEvents.map((logEvent) => Buffer.from(`${logEvent.message}\n`));
+
+        // Act
+        const records = toDeliveryRecords(logEvents, packingBytes);
+
+        // Assess: the bytes are the lines in order, and each record is whole lines.
+        expect(Buffer.concat(records.map((record) => record.data))).toEqual(Buffer.concat(lines));
+        let next = 0;
+        for (const record of records) {
+          let bytes = 0;
+          const first = next;
+          while (bytes < record.data.length) bytes += (lines[next++] as Buffer).length;
+          expect(bytes).toBe(record.data.length);
+          if (next - first > 1) expect(record.data.length).toBeLessThanOrEqual(packingBytes);
+        }
+        if (packingBytes === 0) expect(records).toHaveLength(logEvents.length);
+      }),
+      { numRuns: 300 },
     );
   });
 });

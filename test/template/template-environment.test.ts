@@ -70,6 +70,13 @@ describe('template.yaml function environment', () => {
     }
   });
 
+  it('packs lines into 5 KB records exactly when documents go to S3, never for OpenSearch', () => {
+    for (const stack of withIngestor) {
+      const environment = runtimeEnvironment(stack, 'IngestorFunction');
+      expect(environment['RECORD_PACKING_BYTES'], describeStack(stack)).toBe(stack.values['DestinationType'] === 'S3' ? '5120' : '0');
+    }
+  });
+
   it('sends the ingestor to the stack\'s own stream and the decorator the flow-log format of the flow log', () => {
     const [stack] = withIngestor;
     if (stack === undefined) throw new Error('no deployment has an ingestor');

@@ -13,6 +13,7 @@ describe('loadIngestorConfig', () => {
       concurrency: 4,
       maxAttempts: 8,
       timeMarginMs: 3000,
+      recordPackingBytes: 0,
       serviceName: 'vpc-flow-log-ingestor',
       metricsNamespace: 'VpcFlowLogAppender',
     });
@@ -24,6 +25,7 @@ describe('loadIngestorConfig', () => {
       PUT_RECORD_BATCH_CONCURRENCY: '2',
       RETRY_MAX_ATTEMPTS: '3',
       RETRY_TIME_MARGIN_MS: '500',
+      RECORD_PACKING_BYTES: '5120',
       POWERTOOLS_SERVICE_NAME: 'ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'Flows',
       POWERTOOLS_LOG_LEVEL: 'debug',
@@ -34,6 +36,7 @@ describe('loadIngestorConfig', () => {
       concurrency: 2,
       maxAttempts: 3,
       timeMarginMs: 500,
+      recordPackingBytes: 5120,
       serviceName: 'ingest',
       metricsNamespace: 'Flows',
       logLevel: 'DEBUG',
@@ -49,6 +52,7 @@ describe('loadIngestorConfig', () => {
       DELIVERY_STREAM_NAME: 'not a stream name',
       PUT_RECORD_BATCH_CONCURRENCY: '0',
       RETRY_MAX_ATTEMPTS: 'many',
+      RECORD_PACKING_BYTES: '2000000',
       POWERTOOLS_LOG_LEVEL: 'loud',
     };
 
@@ -63,6 +67,7 @@ describe('loadIngestorConfig', () => {
       `DELIVERY_STREAM_NAME must be 1 to 64 letters, digits, '_', '.' or '-', got "not a stream name"`,
       'POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "LOUD"',
       'PUT_RECORD_BATCH_CONCURRENCY must be between 1 and 20, got 0',
+      'RECORD_PACKING_BYTES must be between 0 and 1024000, got 2000000',
       'RETRY_MAX_ATTEMPTS must be an integer, got "many"',
     ]);
   });

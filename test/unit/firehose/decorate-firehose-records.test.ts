@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decorateFirehoseRecords, type DecorationOptions } from '../../../src/firehose/decorate-firehose-records.js';
+import { toDeliveryRecords } from '../../../src/firehose/delivery-record.js';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
 import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
 import type { NetworkInterfaceInfo } from '../../../src/ports.js';
@@ -266,6 +267,22 @@ describe('decorateFirehoseRecords', () => {
     const { records } = await decorateFirehoseRecords([transformationRecord({ data: gzipEnvelope(payload) })], NO_SOURCES, { ...OPTIONS, trailingNewline: true });
 
     expect(Buffer.from(records[0]?.data ?? '', 'base64').toString('utf8')).toMatch(/^\{[^\n]*\}\n\{[^\n]*\}\n$/);
+  });
+
+  it('turns a record of lines the ingestor packed for S3 into one newline-ended document per line, in order', async () => {
+    // Prepare: twelve lines packed as the ingestor packs them for S3.
+    const events = Array.from({ length: 12 }, (_, sequence) => logEvent({ sequence, message: defaultFormatLine({ srcport: 1000 + sequence }) }));
+    const [packed] = toDeliveryRecords(events, 5_120);
+    if (packed === undefined) throw new Error('nothing packed');
+
+    // Act
+    const { records } = await decorateFirehoseRecords([transformationRecord({ data: Buffer.from(packed.data).toString('base64') })], NO_SOURCES, { ...OPTIONS, trailingNewline: true });
+
+    // Assess
+    const text = Buffer.from(records[0]?.data ?? '', 'base64').toString('utf8');
+    expect(records[0]?.result).toBe('Ok');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { srcport: number }).srcport)).toEqual(events.map((_, sequence) => 1000 + sequence));
   });
 
   it('fails only flow records for size: Dropped and ProcessingFailed records keep their result', async () => {

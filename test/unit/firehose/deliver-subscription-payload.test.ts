@@ -95,6 +95,21 @@ describe('deliverSubscriptionPayload', () => {
     expect(sentBatches().flat()).toEqual(lines(count));
   });
 
+  it('packs consecutive lines into records of at most recordPackingBytes, in order, none split', async () => {
+    // Prepare: 100-byte lines (newline included), 5,120 bytes a record holds 51 of them.
+    answerWith();
+    const { dependencies, logs } = setUp({ recordPackingBytes: 5_120 });
+
+    // Act
+    await deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: logEvents(120, { messageBytes: 99 }) })), dependencies);
+
+    // Assess
+    const records = sentBatches().flat();
+    expect(records.map((record) => Buffer.byteLength(record))).toEqual([5_100, 5_100, 1_800]);
+    expect(records.join('')).toBe(lines(120, { messageBytes: 99 }).join(''));
+    expect(logs.lines.at(-1)?.attributes).toMatchObject({ logEventsIn: 120, recordsPut: 3 });
+  });
+
   it('names the delivery stream in every call', async () => {
     answerWith();
     const { dependencies } = setUp();
