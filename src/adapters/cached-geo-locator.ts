@@ -12,8 +12,8 @@ export interface CachedGeoLocatorOptions {
   /**
    * How long one `locate` may take. Absent: as long as the provider needs. When set, misses are
    * asked for in chunks, each kept as it arrives; addresses still unanswered when the time is up
-   * are answered `failed` (the records go out without geolocation), and their look-ups go on in
-   * the background to fill the cache for later batches.
+   * are answered `failed` (the records go out without geolocation). The chunk in flight then
+   * finishes and is kept; later batches ask for the rest.
    */
   readonly timeBudgetMs?: number;
 }
@@ -63,7 +63,7 @@ export function createCachedGeoLocator(inner: GeoLocator, options: CachedGeoLoca
 
 /**
  * Looks addresses up chunk after chunk until `timeBudgetMs` has passed, then answers what arrived
- * and `failed` for the rest, leaving the remaining chunks to finish on their own.
+ * and `failed` for the rest; the chunk in flight still lands in the cache.
  */
 async function locateWithin(
   timeBudgetMs: number,
@@ -72,8 +72,11 @@ async function locateWithin(
 ): Promise<ReadonlyMap<string, GeoOutcome>> {
   const answers = new Map<string, GeoOutcome>();
   const unique = [...new Set(addresses)];
+  let timeIsUp = false;
   const work = (async () => {
-    for (let start = 0; start < unique.length; start += GEO_CHUNK_ADDRESSES) {
+    // No new chunk once the time is up: the chunk in flight finishes and is kept, the rest waits
+    // for a later batch, so overrunning batches never pile up requests against the provider.
+    for (let start = 0; start < unique.length && !timeIsUp; start += GEO_CHUNK_ADDRESSES) {
       for (const [address, outcome] of await lookUp(unique.slice(start, start + GEO_CHUNK_ADDRESSES))) answers.set(address, outcome);
     }
   })();
@@ -87,6 +90,7 @@ async function locateWithin(
   } finally {
     clearTimeout(timer);
   }
+  timeIsUp = true;
   work.catch(() => undefined);
   const late: GeoOutcome = { status: 'failed', reason: `geolocation took longer than its time budget of ${timeBudgetMs} ms` };
   return new Map(unique.map((address) => [address, answers.get(address) ?? late]));

@@ -73,6 +73,8 @@ const NEVER: CompiledPeer = { kind: 'never' };
  * lives across warm invocations small, and starting afresh past it is as good as any eviction.
  */
 const MAX_REMEMBERED_PEERS = 4_096;
+/** Protocol and port answers a matcher keeps per peer: a client uses a few, a scanner thousands. */
+const MAX_REMEMBERED_PORTS_PER_PEER = 256;
 const UNRESOLVED: CompiledPeer = { kind: 'unresolved' };
 
 // Prefix-list entries and group members come from caches that hand out the same array until it
@@ -175,11 +177,13 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
     return shared(ruleIds, complete);
   };
 
-  // Equal answers are one object, their ids one array: whoever keeps something per answer (the
-  // decorator serializes each distinct id list once a batch) then finds it again, flow after flow.
+  // Equal answers are one object, their ids one array (complete answers; an incomplete single-rule
+  // answer shares the array only): whoever keeps something per answer (the decorator serializes
+  // each distinct id list once a batch) then finds it again, flow after flow.
   const answers = new Map<string, RuleMatchResult>();
   const shared = (ruleIds: readonly string[], complete: boolean): RuleMatchResult => {
-    const key = `${complete ? '+' : '?'}${ruleIds.join(' ')}`;
+    // NUL cannot occur in a rule id, whatever an inventory file holds: no two id lists share a key.
+    const key = `${complete ? '+' : '?'}${ruleIds.join('\u0000')}`;
     let answer = answers.get(key);
     if (answer === undefined) {
       answer = Object.freeze({ ruleIds: Object.freeze(ruleIds), complete });
@@ -208,6 +212,8 @@ export function compileSecurityGroupMatcher(direction: FlowDirection, rules: rea
         return byPort.get(protocolAndPort);
       }
       const result = evaluate(protocol, port, peerText);
+      // A port scan sends one peer to thousands of ports: its answers are bounded too.
+      if (byPort.size >= MAX_REMEMBERED_PORTS_PER_PEER) byPort.clear();
       byPort.set(protocolAndPort, result);
       return result;
     },

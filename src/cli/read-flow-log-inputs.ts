@@ -53,7 +53,9 @@ export interface FlowLogInputHandlers {
  * Reads every input line by line into flow-log records, as `enrich` and `report` do: a fresh
  * parser per input (a header line sets the format for the rest of its input), `{"message"}`
  * wrappers and records split, each bad line reported through `errors` as `INPUT:LINE: reason`,
- * an input that cannot be read as `INPUT: reason`, and the rest carries on. When stderr is a
+ * an input that cannot be read as `INPUT: reason`, and the rest carries on. A handler or the
+ * error writer failing (a closed pipe, a full disk) is no input's fault: it stops the run and is
+ * thrown as it is. When stderr is a
  * terminal, every S3 prefix is listed first (for the total) and a progress bar shows the bytes read.
  *
  * @example
@@ -82,23 +84,37 @@ export async function readFlowLogInputs(
     try {
       for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
         lineNumber += 1;
-        if (handlers.line !== undefined && (await handlers.line(rawLine))) continue;
-        for (const line of splitRecordText(rawLine)) {
-          const outcome = parser.parse(line);
-          if (outcome.kind === 'flow') await handlers.record(outcome.document);
-          else if (outcome.kind === 'invalid') {
-            badLines += 1;
-            await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
+        try {
+          if (handlers.line !== undefined && (await handlers.line(rawLine))) continue;
+          for (const line of splitRecordText(rawLine)) {
+            const outcome = parser.parse(line);
+            if (outcome.kind === 'flow') await handlers.record(outcome.document);
+            else if (outcome.kind === 'invalid') {
+              badLines += 1;
+              await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
+            }
           }
+        } catch (error) {
+          throw new OutputFailure(error);
         }
       }
     } catch (error) {
+      // A failing handler or writer (a closed pipe, a full disk) stops the run: it is not this input's fault.
+      if (error instanceof OutputFailure) throw error.cause;
       badLines += 1;
       await errors.write(`${source.name}: ${describeReadError(error)}\n`);
     }
   }
   progress.finish();
   return { badLines };
+}
+
+/** Carries an error of the handlers or the error writer out of the read loop, told apart from a read error. */
+class OutputFailure extends Error {
+  constructor(cause: unknown) {
+    super('a flow-log input handler or the message writer failed', { cause });
+    this.name = 'OutputFailure';
+  }
 }
 
 /** Every item of an async iterable, in order. */

@@ -299,7 +299,9 @@ function createOutputBuffer(options: InProcessDeliveryStreamOptions, prefix: str
     entries = [];
     bytes = 0;
     objects += 1;
-    const oldest = Math.min(...batch.map((entry) => entry.arrivalMs));
+    // A loop, not Math.min(...): an object can hold hundreds of thousands of records, past the argument limit.
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const entry of batch) if (entry.arrivalMs < oldest) oldest = entry.arrivalMs;
     const body = Buffer.concat(batch.map((entry) => (typeof entry.body === 'string' ? Buffer.from(entry.body, 'utf8') : entry.body)));
     await options.objectStore.putObject(firehoseObjectKey(prefix, options.deliveryStreamName, oldest, objects), body);
     written(batch.length);

@@ -194,6 +194,29 @@ describe('createCachedGeoLocator', () => {
       expect([...again.values()].every((outcome) => outcome.status === 'found')).toBe(true);
     });
 
+    it('asks for no further chunk once the time is up, so overrunning batches do not pile up requests', async () => {
+      // Prepare: the first chunk answers, but only after the budget has run out.
+      const calls: number[] = [];
+      const slow: GeoLocator = {
+        async locate(chunk) {
+          calls.push(chunk.length);
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          return new Map(chunk.map((address) => [address, found]));
+        },
+      };
+      const geo = createCachedGeoLocator(slow, { clock: manualClock(), timeBudgetMs: 20 });
+      const late = addresses(GEO_CHUNK_ADDRESSES + 10, 100);
+
+      // Act: wait past the first chunk's answer.
+      const outcomes = await geo.locate(late);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+
+      // Assess: the first chunk landed in the cache, the second was never asked for.
+      expect([...outcomes.values()].every((outcome) => outcome.status === 'failed')).toBe(true);
+      expect(calls).toEqual([GEO_CHUNK_ADDRESSES]);
+      expect((await geo.locate(late.slice(0, 3))).get(late[0] ?? '')).toEqual(found);
+    });
+
     it('answers everything when the provider is in time, with no failed outcome', async () => {
       // Prepare
       const geo = createCachedGeoLocator(stallingLocator(new Set()), { clock: manualClock(), timeBudgetMs: 10_000 });

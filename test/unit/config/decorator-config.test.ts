@@ -177,7 +177,7 @@ describe('loadDecoratorConfig', () => {
       'IPSTACK_BASE_URL uses plain HTTP; set IPSTACK_ALLOW_PLAIN_HTTP=true to allow it',
       'IPSTACK_BULK must be true or false, got "maybe"',
       'GEO_CONCURRENCY must be between 1 and 64, got 0',
-      'GEO_TIME_BUDGET_MS must be between 100 and 300000, got 900000',
+      'GEO_TIME_BUDGET_MS must be between 100 and 240000, got 900000',
       'APPEND_NEWLINE must be true or false, got "2"',
     ]);
   });
