@@ -79,6 +79,24 @@ describe('decodeTransformationRecord', () => {
     expect(decodeTransformationRecord(data)).toEqual({ kind: 'undecodable', reason: 'logEvents must be an array, got string' });
   });
 
+  it('decodes records one after another whatever their sizes: a large one, then gzip, then a short one', () => {
+    // Prepare: more lines than the first decoding buffer holds, then records that reuse it.
+    const many = Array.from({ length: 2_000 }, (_, index) => defaultFormatLine({ srcport: index }));
+    const envelope = encodeSubscriptionData(subscriptionPayload({ logEvents: [logEvent({ sequence: 1, message: defaultFormatLine({ srcport: 7 }) })] }));
+    const short = defaultFormatLine({ srcport: 9 });
+
+    // Act
+    const decoded = [decodeTransformationRecord(base64(`${many.join('\n')}\n`)), decodeTransformationRecord(envelope), decodeTransformationRecord(base64(`${short}\n`))];
+
+    // Assess
+    expect(Buffer.byteLength(many.join('\n'))).toBeGreaterThan(64 * 1024);
+    expect(decoded).toEqual([
+      { kind: 'lines', lines: many },
+      { kind: 'lines', lines: [defaultFormatLine({ srcport: 7 })] },
+      { kind: 'lines', lines: [short] },
+    ]);
+  });
+
   it('takes a lone 0x1f byte for text, not gzip', () => {
     expect(decodeTransformationRecord(base64(Buffer.from([0x1f])))).toEqual({ kind: 'lines', lines: ['\u001f'] });
   });
