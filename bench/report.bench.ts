@@ -116,7 +116,12 @@ async function generateFiles(large: string, small: string): Promise<Generated> {
         lines = [];
       }
     }
-    if (lines.length > 0) await write(largeStream, `${lines.join('\n')}\n`);
+    if (lines.length > 0) {
+      const text = `${lines.join('\n')}\n`;
+      await write(largeStream, text);
+      // Lines left at a chunk's end belong to the small file too while it is not full.
+      if (written <= SMALL_RECORDS) await write(smallStream, text);
+    }
   }
   await Promise.all([close(largeStream), close(smallStream)]);
   return { truth: first as AttributionGroundTruth, expectedFlows, expectedFlowsSmall };
