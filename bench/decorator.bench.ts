@@ -18,8 +18,8 @@ import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../src/adapters/ec2-client.js';
 import { isObject, loadTemplate } from '../test/support/cloudformation.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../test/support/ec2-builders.js';
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
-import { performance } from 'node:perf_hooks';
-import { builtBundle, quietly, report, seededRandom } from './measure.js';
+import { seededRandom } from '../src/seeded-random.js';
+import { builtBundle, measureInterleaved, quietly, report, type Interleaved } from './measure.js';
 import type { Benchmark } from './run.js';
 
 const INTERFACES = 200;
@@ -82,6 +82,8 @@ function deployedNodeOptions(): string[] {
   return typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter((option) => option !== '') : [];
 }
 
+const DEPLOYED_NODE_OPTIONS = deployedNodeOptions();
+
 /** What a team would write with no validation or enrichment: the floor for this work. */
 function baseline(event: FirehoseTransformationEvent, interfaces: ReadonlyMap<string, string>): number {
   let bytes = 0;
@@ -114,49 +116,6 @@ function splitEvent(event: FirehoseTransformationEvent, size: number): FirehoseT
 const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;
 
-/** Per-round ratios and timings: the median ratio decides, the spread says how steady the machine was. */
-interface Alternated {
-  readonly baselineMs: number;
-  readonly warmMs: number;
-  readonly ratio: number;
-  readonly ratioMin: number;
-  readonly ratioMax: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-/**
- * Alternates the baseline and the handler round by round, so a neighbour that loads the machine
- * for a while slows both sides of a ratio rather than one.
- */
-async function alternate(baselineRound: () => unknown, handlerRound: () => Promise<unknown>): Promise<Alternated> {
-  const baselineSamples: number[] = [];
-  const warmSamples: number[] = [];
-  for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round += 1) {
-    let started = performance.now();
-    baselineRound();
-    const baselineMs = performance.now() - started;
-    started = performance.now();
-    await handlerRound();
-    const warmMs = performance.now() - started;
-    if (round >= WARM_UP_ROUNDS) {
-      baselineSamples.push(baselineMs);
-      warmSamples.push(warmMs);
-    }
-  }
-  const ratios = warmSamples.map((warm, index) => warm / (baselineSamples[index] as number));
-  return {
-    baselineMs: median(baselineSamples),
-    warmMs: median(warmSamples),
-    ratio: median(ratios),
-    ratioMin: Math.min(...ratios),
-    ratioMax: Math.max(...ratios),
-  };
-}
-
 async function runConfiguration(
   label: string,
   bundle: string,
@@ -174,9 +133,13 @@ async function runConfiguration(
   const firstCalls = ec2Calls() - before;
   const beforeRepeat = ec2Calls();
   const { result: warm } = await quietly(() =>
-    alternate(baselineRound, async () => {
-      for (const part of small) await handler(part);
-    }),
+    measureInterleaved(
+      baselineRound,
+      async () => {
+        for (const part of small) await handler(part);
+      },
+      { warmUp: WARM_UP_ROUNDS, rounds: ROUNDS },
+    ),
   );
   const repeatCalls = (ec2Calls() - beforeRepeat) / (WARM_UP_ROUNDS + ROUNDS);
   const { result: whole } = await quietly(() => handler(event));
@@ -198,7 +161,7 @@ async function runConfiguration(
 
 const benchmark: Benchmark = {
   name: 'decorator (built), EC2 on a loopback endpoint',
-  nodeOptions: deployedNodeOptions(),
+  nodeOptions: DEPLOYED_NODE_OPTIONS,
   async run() {
     const bundle = builtBundle('dist/decorator/index.js');
     const event = transformationEvent();
@@ -226,15 +189,15 @@ const benchmark: Benchmark = {
         baselineRound,
       );
       const dataBytes = event.records.reduce((sum, record) => sum + Buffer.from(record.data, 'base64').length, 0);
-      const spread = (run: Alternated) => `${run.ratioMin.toFixed(2)} .. ${run.ratioMax.toFixed(2)} over ${ROUNDS} rounds`;
+      const spread = (run: Interleaved) => `${run.ratioMin.toFixed(2)} .. ${run.ratioMax.toFixed(2)} over ${ROUNDS} rounds`;
       report({
         'records': RECORDS,
         'distinct interfaces': INTERFACES,
         'flow-log data bytes': dataBytes,
         'baseline ms (decode, split, Map, stringify, encode)': plain.warm.baselineMs,
-        [`default: warm ms for all records, ${RECORDS_PER_SMALL_BATCH} a batch`]: plain.warm.warmMs,
-        [`default: warm ms per ${RECORDS_PER_SMALL_BATCH}-record batch (mean)`]: (plain.warm.warmMs * RECORDS_PER_SMALL_BATCH) / RECORDS,
-        'default: records/s': Math.round(RECORDS / (plain.warm.warmMs / 1000)),
+        [`default: warm ms for all records, ${RECORDS_PER_SMALL_BATCH} a batch`]: plain.warm.subjectMs,
+        [`default: warm ms per ${RECORDS_PER_SMALL_BATCH}-record batch (mean)`]: (plain.warm.subjectMs * RECORDS_PER_SMALL_BATCH) / RECORDS,
+        'default: records/s': Math.round(RECORDS / (plain.warm.subjectMs / 1000)),
         'default: ratio warm/baseline (median of rounds)': plain.warm.ratio,
         'default: ratio spread': spread(plain.warm),
         'target ratio': '<= 2.0',
@@ -245,14 +208,14 @@ const benchmark: Benchmark = {
         'default: largest small-batch response bytes': plain.largestSmallResponseBytes,
         'default: results, one 22,000-record batch': plain.wholeResults,
         'default: response bytes, one 22,000-record batch': plain.wholeResponseBytes,
-        'rules + mmdb geo: warm ms for all records': full.warm.warmMs,
+        'rules + mmdb geo: warm ms for all records': full.warm.subjectMs,
         'rules + mmdb geo: ratio warm/baseline (median of rounds)': full.warm.ratio,
         'rules + mmdb geo: ratio spread': spread(full.warm),
         'rules + mmdb geo: EC2 calls, first pass': full.firstCalls,
         'rules + mmdb geo: EC2 calls per warm repeat': full.repeatCalls,
         'rules + mmdb geo: results, small batches': full.smallResults,
         'rules + mmdb geo: largest small-batch response bytes': full.largestSmallResponseBytes,
-        'node options (template.yaml NODE_OPTIONS)': deployedNodeOptions().join(' ') || 'none',
+        'node options (template.yaml NODE_OPTIONS)': DEPLOYED_NODE_OPTIONS.join(' ') || 'none',
         'bundle bytes (dist/decorator/index.js)': statSync(bundle).size,
         'cold import ms (fresh process, median of 5)': importMilliseconds(bundle, { ...process.env, ...environment }),
       });

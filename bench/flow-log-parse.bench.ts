@@ -1,8 +1,7 @@
 // Issue: parse a generated input of >= 100,000 lines in mixed formats; report lines/s and the
 // ratio against a same-run baseline that only splits on whitespace and JSON.stringifies the tokens.
 import { createFlowLogLineParser, parseFormatString, type FlowLogFormat } from '../src/flow-log/index.js';
-import { performance } from 'node:perf_hooks';
-import { report } from './measure.js';
+import { measureInterleaved, report } from './measure.js';
 import type { Benchmark } from './run.js';
 
 const LINE_COUNT = 120_000;
@@ -98,39 +97,12 @@ function parseAll(sources: readonly Source[]): number {
   return size;
 }
 
-/**
- * Times the baseline and the parser in alternation, so a change in machine load between two
- * phases cannot tilt the ratio; reports the median of each and the median of per-round ratios.
- */
-function measureInterleaved(base: () => unknown, ours: () => unknown, { warmUp = 3, rounds = 11 } = {}): { baseMs: number; oursMs: number; ratio: number } {
-  for (let round = 0; round < warmUp; round += 1) {
-    base();
-    ours();
-  }
-  const baseSamples: number[] = [];
-  const ourSamples: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    let started = performance.now();
-    base();
-    const baseMs = performance.now() - started;
-    started = performance.now();
-    ours();
-    const oursMs = performance.now() - started;
-    baseSamples.push(baseMs);
-    ourSamples.push(oursMs);
-    ratios.push(oursMs / baseMs);
-  }
-  const median = (samples: number[]): number => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN;
-  return { baseMs: median(baseSamples), oursMs: median(ourSamples), ratio: median(ratios) };
-}
-
 const benchmark: Benchmark = {
   name: 'flow-log parser',
-  run() {
+  async run() {
     const sources = generate();
     const lines = sources.reduce((sum, source) => sum + source.lines.length, 0);
-    const { baseMs, oursMs, ratio } = measureInterleaved(() => baseline(sources), () => parseAll(sources));
+    const { baselineMs: baseMs, subjectMs: oursMs, ratio } = await measureInterleaved(() => baseline(sources), () => parseAll(sources), { warmUp: 3, rounds: 11 });
     report({
       'lines (mixed formats)': lines,
       'baseline ms (split + stringify)': baseMs,
@@ -139,7 +111,6 @@ const benchmark: Benchmark = {
       'ratio parser/baseline (median of rounds)': ratio,
       'target ratio': '<= 2.0',
     });
-    return Promise.resolve();
   },
 };
 export default benchmark;

@@ -20,8 +20,56 @@ export async function measure(work: () => unknown, { warmUp = 3, runs = 9 }: { w
     await work();
     samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)] ?? Number.NaN, runs };
+  return { medianMs: median(samples), runs };
+}
+
+/** The middle value (the upper one of an even count), NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Medians of a baseline and a subject timed in alternation, and of their per-round ratio with its spread. */
+export interface Interleaved {
+  readonly baselineMs: number;
+  readonly subjectMs: number;
+  /** Median of subject / baseline over the rounds: what a benchmark's target is checked against. */
+  readonly ratio: number;
+  readonly ratioMin: number;
+  readonly ratioMax: number;
+}
+
+/**
+ * Times the baseline and the subject in alternation, round by round after `warmUp` rounds, so a
+ * neighbour that loads the machine for a while slows both sides of a ratio rather than one.
+ */
+export async function measureInterleaved(
+  baseline: () => unknown,
+  subject: () => unknown,
+  { warmUp, rounds }: { warmUp: number; rounds: number },
+): Promise<Interleaved> {
+  const baselineSamples: number[] = [];
+  const subjectSamples: number[] = [];
+  for (let round = 0; round < warmUp + rounds; round += 1) {
+    let started = performance.now();
+    await baseline();
+    const baselineMs = performance.now() - started;
+    started = performance.now();
+    await subject();
+    const subjectMs = performance.now() - started;
+    if (round >= warmUp) {
+      baselineSamples.push(baselineMs);
+      subjectSamples.push(subjectMs);
+    }
+  }
+  const ratios = subjectSamples.map((subjectMs, index) => subjectMs / (baselineSamples[index] as number));
+  return {
+    baselineMs: median(baselineSamples),
+    subjectMs: median(subjectSamples),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+  };
 }
 
 /** `name: value` lines, aligned, for the closing notes. */
@@ -34,15 +82,6 @@ export function report(rows: Readonly<Record<string, string | number>>): void {
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
-/** Deterministic pseudo-random numbers in [0, 1), so every run measures the same input. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
 }
 
 /** Runs `work` with stdout and stderr (a handler's logs and EMF) counted in lines, not printed. */
