@@ -12,6 +12,7 @@ import { createEnrichedFlowLogSerializer, createUtf8Output } from '../enrich/ser
 import { createFlowLogLineParser } from '../flow-log/flow-log-line-parser.js';
 import type { FlowLogFormat } from '../flow-log/flow-log-format.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
+import { isPlainJsonString } from '../flow-log/json-string.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
 
 /** A record of the Firehose transformation event: only what the transformation reads. */
@@ -169,12 +170,9 @@ function countIssues(documents: readonly FlowLogDocument[], enrichments: readonl
   return issues;
 }
 
-/** Printable ASCII but the quote and the backslash: what JSON writes as it is. Anchored: one linear match. */
-const NEEDS_NO_JSON_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
 /** Length of a string as a JSON string literal; record ids are plain ASCII, so rarely escaped. */
 function jsonStringLength(text: string): number {
-  return NEEDS_NO_JSON_ESCAPE.test(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
+  return isPlainJsonString(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
 }
 
 /** Bytes one record takes in the response JSON, comma included, with its id's JSON length known. */

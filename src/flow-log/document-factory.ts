@@ -1,4 +1,5 @@
 import type { FlowLogDocument } from './flow-log-document.js';
+import { quoteJsonString } from './json-string.js';
 
 /**
  * Builds the documents of one format. A document built by adding its properties one at a time
@@ -33,13 +34,6 @@ const JSON_TEXT = Symbol('flow-log document JSON text');
 
 interface WithJsonText {
   [JSON_TEXT]?: (this: FlowLogDocument) => string;
-}
-
-/** Strings that go between quotes as they are in JSON: printable ASCII without `"` or `\`. */
-const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-function quoteJson(text: string): string {
-  return PLAIN_JSON_STRING.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /**
@@ -115,7 +109,7 @@ export function createDocumentFactory(keys: readonly string[], protocolIndex: nu
         segments.push(JSON.stringify(`${literal}"`), read);
         literal = '"';
       } else {
-        segments.push(JSON.stringify(literal), `quoteJson(${read})`);
+        segments.push(JSON.stringify(literal), `quoteJsonString(${read})`);
         literal = '';
       }
     });
@@ -124,10 +118,10 @@ export function createDocumentFactory(keys: readonly string[], protocolIndex: nu
       // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are SAFE_KEY words or our own two, written as JSON strings; values are never code
       const Shape = new Function('values', assignments.join('\n')) as unknown as new (values: readonly unknown[]) => FlowLogDocument;
       // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same keys, as JSON strings; values are only read
-      const makeJsonText = new Function('quoteJson', `return function () { return ${segments.filter((segment) => segment !== '""').join(' + ')}; };`) as (
-        quote: typeof quoteJson,
+      const makeJsonText = new Function('quoteJsonString', `return function () { return ${segments.filter((segment) => segment !== '""').join(' + ')}; };`) as (
+        quote: typeof quoteJsonString,
       ) => (this: FlowLogDocument) => string;
-      const jsonText = makeJsonText(quoteJson);
+      const jsonText = makeJsonText(quoteJsonString);
       // No `constructor` of its own: documents still answer `constructor === Object` like literals.
       const prototype: WithJsonText = Object.create(Object.prototype) as WithJsonText;
       prototype[JSON_TEXT] = jsonText;
