@@ -18,8 +18,7 @@ import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../src/adapters/ec2-client.js';
 import { isObject, loadTemplate } from '../test/support/cloudformation.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../test/support/ec2-builders.js';
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
-import { seededRandom } from '../src/seeded-random.js';
-import { builtBundle, measureInterleaved, quietly, report, type Interleaved } from './measure.js';
+import { builtBundle, measureInterleaved, quietly, report, seededRandom, type Interleaved } from './measure.js';
 import type { Benchmark } from './run.js';
 
 const INTERFACES = 200;

@@ -8,8 +8,7 @@ import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { MAX_PUT_RECORD_BATCH_RECORDS } from '../src/firehose/put-record-batch-limits.js';
 import { lambdaContext, subscriptionEvent } from '../test/support/cloudwatch-builders.js';
 import { startFirehoseLoopbackServer } from '../test/support/firehose-loopback-server.js';
-import { seededRandom } from '../src/seeded-random.js';
-import { builtBundle, measure, quietly, report } from './measure.js';
+import { builtBundle, measure, quietly, report, seededRandom } from './measure.js';
 import type { Benchmark } from './run.js';
 
 const LOG_EVENTS = 10_000;
