@@ -1,7 +1,6 @@
 // Security-group analysis: which rule allowed each flow. Pure; the look-ups it needs (rules,
 // prefix-list entries, group members) are done by the caller through ports.
 export { attributeFlow, RuleMatch, type FlowToAttribute, type RuleAttribution } from './attribute-flow.js';
-export { cidrContains, compileCidr, createCidrMatcher, parseIpAddress, type CidrMatcher, type CompiledCidr, type IpAddress } from './cidr-matcher.js';
 export {
   classifyFlowInitiation,
   FlowInitiation,

@@ -1,7 +1,9 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { FlowDirection } from '../enrich/direction.js';
 import type { SecurityGroupRule } from '../ports.js';
-import { cidrContains, compileCidr, createCidrMatcher, parseIpAddress, type CidrMatcher, type CompiledCidr, type IpAddress } from './cidr-matcher.js';
+import { createAddressSet, type AddressSet } from '../net/address-set.js';
+import { cidrContains, parseCidr, type Cidr } from '../net/cidr.js';
+import { parseIpAddress, type IpAddress } from '../net/ip-address.js';
 import { ALL_PROTOCOLS, destinationPortRange, ruleProtocolNumber } from './rule-protocol.js';
 
 /**
@@ -47,8 +49,8 @@ export interface SecurityGroupMatcher {
 export type FlowToMatch = Pick<FlowLogDocument, 'protocol' | 'srcaddr' | 'dstaddr' | 'dstport' | 'pkt_srcaddr' | 'pkt_dstaddr'>;
 
 type CompiledPeer =
-  | { readonly kind: 'cidr'; readonly cidr: CompiledCidr }
-  | { readonly kind: 'set'; readonly set: CidrMatcher }
+  | { readonly kind: 'cidr'; readonly cidr: Cidr }
+  | { readonly kind: 'set'; readonly set: AddressSet }
   | { readonly kind: 'unresolved' }
   | { readonly kind: 'never' };
 
@@ -79,7 +81,7 @@ const UNRESOLVED: CompiledPeer = { kind: 'unresolved' };
 
 // Prefix-list entries and group members come from caches that hand out the same array until it
 // expires, so each is compiled once and dropped with the array.
-const compiledSets = new WeakMap<readonly string[], CidrMatcher>();
+const compiledSets = new WeakMap<readonly string[], AddressSet>();
 
 /**
  * The remote address of a flow, which a rule's peer must hold: the source of an ingress flow,
@@ -242,7 +244,7 @@ function compilePeer(rule: SecurityGroupRule, resolvers: PeerResolvers): Compile
   switch (peer.kind) {
     case 'ipv4_cidr':
     case 'ipv6_cidr': {
-      const cidr = compileCidr(peer.cidr);
+      const cidr = parseCidr(peer.cidr);
       return cidr === undefined ? NEVER : { kind: 'cidr', cidr };
     }
     case 'prefix_list':
@@ -256,7 +258,7 @@ function compileSet(entries: readonly string[] | undefined): CompiledPeer {
   if (entries === undefined) return UNRESOLVED;
   let set = compiledSets.get(entries);
   if (set === undefined) {
-    set = createCidrMatcher(entries);
+    set = createAddressSet(entries);
     compiledSets.set(entries, set);
   }
   return set.empty ? NEVER : { kind: 'set', set };

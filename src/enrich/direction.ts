@@ -1,6 +1,6 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { NetworkInterfaceInfo } from '../ports.js';
-import { createAddressSet, type AddressSet } from './address-set.js';
+import { createAddressSet, type AddressSet } from '../net/address-set.js';
 
 /** Which way a flow crosses the network interface that logged it. */
 export const FlowDirection = {

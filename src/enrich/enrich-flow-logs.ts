@@ -15,7 +15,7 @@ import {
 } from './enriched-flow-log.js';
 import { toGeoDocument } from './geo-fields.js';
 import { networkInterfaceFields, type NetworkInterfaceFields } from './network-interface-fields.js';
-import { isPublicAddress } from './public-address.js';
+import { isPublicAddress } from '../net/special-networks.js';
 import { securityGroupRulesForFlow } from './security-group-rules-for-flow.js';
 
 /** A batched look-up, typically a CachedBatchLookup in front of EC2. */

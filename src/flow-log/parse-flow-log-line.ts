@@ -2,7 +2,7 @@ import { FieldType, type FlowLogFieldDefinition } from './field-catalogue.js';
 import { createDocumentFactory, PROTOCOL_NAME_BIT, type DocumentFactory } from './document-factory.js';
 import type { FlowLogDocument } from './flow-log-document.js';
 import type { FlowLogFormat } from './flow-log-format.js';
-import { isIPv4Address, isIPv6Address } from './ip-address-syntax.js';
+import { isIPv4Address, isIPv6Address } from '../net/ip-address.js';
 import { protocolName } from './protocol-names.js';
 import { countFieldTokens, hasSeparatorOtherThanSpace, SEPARATORS_OTHER_THAN_SPACE } from './field-separator.js';
 import { isoTimestampFromUnixSeconds } from './unix-time.js';

@@ -1,7 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAddressSet, parseIPv4, parseIPv6 } from '../../src/enrich/address-set.js';
+import { createAddressSet } from '../../src/net/address-set.js';
+import { parseIPv4, parseIPv6Groups } from '../../src/net/ip-address.js';
 
 // BlockList checks an IPv4 address against IPv6 rules too, through its IPv4-mapped form
 // (::/0 then contains 0.0.0.0). Security-group rules keep the families apart, and so does the
@@ -75,7 +76,7 @@ describe('parseIPv6', () => {
       fc.property(fc.oneof(ipv6, addressLikeText), (text) => {
         const expected = isIP(text) === 6 && !text.includes('%');
 
-        expect(parseIPv6(text) !== undefined).toBe(expected);
+        expect(parseIPv6Groups(text) !== undefined).toBe(expected);
       }),
       { numRuns: 2000 },
     );

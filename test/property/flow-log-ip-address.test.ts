@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isIPv4Address, isIPv6Address } from '../../src/flow-log/ip-address-syntax.js';
+import { isIPv4Address, isIPv6Address } from '../../src/net/ip-address.js';
 
 /** Strings over the characters of addresses, so most inputs come close to being one. */
 const addressLike = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg:.%'), maxLength: 48 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, compileCidr, createCidrMatcher, parseIpAddress, type IpAddress } from '../../../src/analysis/cidr-matcher.js';
+import { createAddressSet } from '../../../src/net/address-set.js';
+import { cidrContains, parseCidr } from '../../../src/net/cidr.js';
+import { parseIpAddress, type IpAddress } from '../../../src/net/ip-address.js';
 
 function address(text: string): IpAddress {
   const parsed = parseIpAddress(text);
@@ -24,24 +26,24 @@ describe('parseIpAddress', () => {
   });
 });
 
-describe('compileCidr', () => {
+describe('parseCidr', () => {
   it('ignores host bits as EC2 does when it canonicalises a CIDR', () => {
-    const cidr = compileCidr('100.68.0.18/18');
+    const cidr = parseCidr('100.68.0.18/18');
 
     expect(cidr !== undefined && cidrContains(cidr, address('100.68.63.255'))).toBe(true);
     expect(cidr !== undefined && cidrContains(cidr, address('100.68.64.0'))).toBe(false);
   });
 
   it('refuses a prefix length beyond the family or written oddly', () => {
-    expect(compileCidr('10.0.0.0/33')).toBeUndefined();
-    expect(compileCidr('10.0.0.0/08')).toBeUndefined();
-    expect(compileCidr('2001:db8::/129')).toBeUndefined();
-    expect(compileCidr('10.0.0.0/')).toBeUndefined();
+    expect(parseCidr('10.0.0.0/33')).toBeUndefined();
+    expect(parseCidr('10.0.0.0/08')).toBeUndefined();
+    expect(parseCidr('2001:db8::/129')).toBeUndefined();
+    expect(parseCidr('10.0.0.0/')).toBeUndefined();
   });
 
   it('keeps the families apart: 0.0.0.0/0 holds no IPv6 address and ::/0 no IPv4 one', () => {
-    const anyIpv4 = compileCidr('0.0.0.0/0');
-    const anyIpv6 = compileCidr('::/0');
+    const anyIpv4 = parseCidr('0.0.0.0/0');
+    const anyIpv6 = parseCidr('::/0');
 
     expect(anyIpv4 !== undefined && cidrContains(anyIpv4, address('2001:db8::1'))).toBe(false);
     expect(anyIpv6 !== undefined && cidrContains(anyIpv6, address('192.0.2.1'))).toBe(false);
@@ -49,16 +51,16 @@ describe('compileCidr', () => {
   });
 
   it('compares IPv6 prefixes that end inside a word', () => {
-    const cidr = compileCidr('2001:db8:abcd:12::/63');
+    const cidr = parseCidr('2001:db8:abcd:12::/63');
 
     expect(cidr !== undefined && cidrContains(cidr, address('2001:db8:abcd:13:ffff::1'))).toBe(true);
     expect(cidr !== undefined && cidrContains(cidr, address('2001:db8:abcd:14::1'))).toBe(false);
   });
 });
 
-describe('createCidrMatcher', () => {
+describe('createAddressSet', () => {
   it('holds single addresses and blocks of both families', () => {
-    const matcher = createCidrMatcher(['10.0.1.17', '10.0.2.0/28', '2001:db8::5', '2001:db8:1::/48']);
+    const matcher = createAddressSet(['10.0.1.17', '10.0.2.0/28', '2001:db8::5', '2001:db8:1::/48']);
 
     expect(matcher.contains(address('10.0.1.17'))).toBe(true);
     expect(matcher.contains(address('10.0.2.15'))).toBe(true);
@@ -69,7 +71,7 @@ describe('createCidrMatcher', () => {
   });
 
   it('says it is empty when it understood no entry', () => {
-    expect(createCidrMatcher(['not-a-cidr', '']).empty).toBe(true);
-    expect(createCidrMatcher(['10.0.0.0/8']).empty).toBe(false);
+    expect(createAddressSet(['not-a-cidr', '']).empty).toBe(true);
+    expect(createAddressSet(['10.0.0.0/8']).empty).toBe(false);
   });
 });

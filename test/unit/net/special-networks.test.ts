@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../../../src/enrich/public-address.js';
+import { isPublicAddress } from '../../../src/net/special-networks.js';
 
 describe('isPublicAddress', () => {
   it.each([

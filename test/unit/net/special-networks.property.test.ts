@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../../../src/enrich/public-address.js';
+import { isPublicAddress } from '../../../src/net/special-networks.js';
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ipv4 = fc.tuple(octet, octet, octet, octet).map((octets) => octets.join('.'));

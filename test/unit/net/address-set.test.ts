@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressSet, parseIPv4, parseIPv6 } from '../../../src/enrich/address-set.js';
+import { createAddressSet } from '../../../src/net/address-set.js';
+import { parseIPv4, parseIPv6Groups } from '../../../src/net/ip-address.js';
 
 describe('createAddressSet', () => {
   it('contains each IPv4 address it was given and no other', () => {
@@ -89,22 +90,22 @@ describe('parseIPv4', () => {
   });
 });
 
-describe('parseIPv6', () => {
+describe('parseIPv6Groups', () => {
   it('expands :: to the missing zero groups', () => {
-    expect(parseIPv6('2001:db8::1')).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
-    expect(parseIPv6('::')).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(parseIPv6('fe80::')).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 0]);
+    expect(parseIPv6Groups('2001:db8::1')).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+    expect(parseIPv6Groups('::')).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(parseIPv6Groups('fe80::')).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('reads a trailing dotted quad as the last two groups', () => {
-    expect(parseIPv6('::ffff:192.0.2.1')).toEqual([0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201]);
+    expect(parseIPv6Groups('::ffff:192.0.2.1')).toEqual([0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201]);
   });
 
   it('refuses two ::, too many groups, long groups and zone indexes', () => {
-    expect(parseIPv6('2001::db8::1')).toBeUndefined();
-    expect(parseIPv6('1:2:3:4:5:6:7:8:9')).toBeUndefined();
-    expect(parseIPv6('1:2:3:4:5:6:7::8')).toBeUndefined();
-    expect(parseIPv6('2001:db8::12345')).toBeUndefined();
-    expect(parseIPv6('fe80::1%eth0')).toBeUndefined();
+    expect(parseIPv6Groups('2001::db8::1')).toBeUndefined();
+    expect(parseIPv6Groups('1:2:3:4:5:6:7:8:9')).toBeUndefined();
+    expect(parseIPv6Groups('1:2:3:4:5:6:7::8')).toBeUndefined();
+    expect(parseIPv6Groups('2001:db8::12345')).toBeUndefined();
+    expect(parseIPv6Groups('fe80::1%eth0')).toBeUndefined();
   });
 });

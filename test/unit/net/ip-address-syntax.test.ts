@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIPv4Address, isIPv6Address } from '../../../src/flow-log/ip-address-syntax.js';
+import { isIPv4Address, isIPv6Address } from '../../../src/net/ip-address.js';
 
 describe('isIPv4Address', () => {
   it.each(['0.0.0.0', '10.0.1.5', '198.51.100.255', '255.255.255.255'])('accepts %s', (text) => {
