@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createAddressSet } from '../../../src/net/address-set.js';
-import { cidrContains, parseCidr } from '../../../src/net/cidr.js';
+import { cidrContains, cidrFamily, cidrHostBits, commonPrefixLength, commonSupernet, formatCidr, parseCidr, type Cidr } from '../../../src/net/cidr.js';
 import { parseIpAddress, type IpAddress } from '../../../src/net/ip-address.js';
 
 function address(text: string): IpAddress {
   const parsed = parseIpAddress(text);
   if (parsed === undefined) throw new Error(`not an address: ${text}`);
+  return parsed;
+}
+
+function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (parsed === undefined) throw new Error(`not a CIDR: ${text}`);
   return parsed;
 }
 
@@ -73,5 +79,45 @@ describe('createAddressSet', () => {
   it('says it is empty when it understood no entry', () => {
     expect(createAddressSet(['not-a-cidr', '']).empty).toBe(true);
     expect(createAddressSet(['10.0.0.0/8']).empty).toBe(false);
+  });
+});
+
+describe('commonSupernet', () => {
+  it('gives the smallest block holding two blocks of one family', () => {
+    const supernet = commonSupernet(cidr('10.0.1.0/24'), cidr('10.0.2.0/24'));
+
+    expect(supernet && formatCidr(supernet)).toBe('10.0.0.0/22');
+  });
+
+  it('never widens past the shorter of the two prefixes', () => {
+    const supernet = commonSupernet(cidr('2001:db8::/32'), cidr('2001:db8:1::/48'));
+
+    expect(supernet && formatCidr(supernet)).toBe('2001:db8::/32');
+  });
+
+  it('has none across families', () => {
+    expect(commonSupernet(cidr('0.0.0.0/0'), cidr('::/0'))).toBeUndefined();
+  });
+});
+
+describe('formatCidr', () => {
+  it('writes IPv6 blocks in RFC 5952 form and IPv4-mapped ones with their dotted quad', () => {
+    expect(formatCidr(cidr('2001:DB8:0:0::/32'))).toBe('2001:db8::/32');
+    expect(formatCidr(cidr('::ffff:c000:201'))).toBe('::ffff:192.0.2.1/128');
+    expect(formatCidr(cidr('10.1.2.3/8'))).toBe('10.0.0.0/8');
+  });
+
+  it('tells the family and the host bits of a block', () => {
+    expect(cidrFamily(cidr('10.0.0.0/8'))).toBe(4);
+    expect(cidrHostBits(cidr('10.0.0.0/8'))).toBe(24);
+    expect(cidrHostBits(cidr('2001:db8::/32'))).toBe(96);
+  });
+});
+
+describe('commonPrefixLength', () => {
+  it('counts the leading bits two addresses share', () => {
+    expect(commonPrefixLength(address('10.0.0.1'), address('10.0.0.3'))).toBe(30);
+    expect(commonPrefixLength(address('2001:db8::1'), address('2001:db8::1'))).toBe(128);
+    expect(commonPrefixLength(address('10.0.0.1'), address('::1'))).toBeUndefined();
   });
 });
