@@ -2,6 +2,7 @@
  * The collaborators the core needs, as interfaces. Adapters in src/adapters implement them with
  * AWS SDK clients, HTTP or files; tests pass plain fakes. Nothing here imports an SDK.
  */
+import type { FlowDirection } from './domain/flow-direction.js';
 
 /** Milliseconds since the Unix epoch; injected so caches and retries are testable. */
 export interface Clock {
@@ -110,7 +111,7 @@ export type SecurityGroupRulePeer =
 export interface SecurityGroupRule {
   readonly rule_id: string;
   readonly group_id: string;
-  readonly direction: 'ingress' | 'egress';
+  readonly direction: FlowDirection;
   /** `-1` for all protocols, a name (`tcp`, `udp`, `icmp`, `icmpv6`) or a protocol number as text. */
   readonly protocol: string;
   /** For TCP/UDP the port range; for ICMP the type (from) and code (to); -1 means all. */

@@ -6,6 +6,7 @@ import type {
   SecurityGroup,
   SecurityGroupRule as Ec2SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import type { FlowDirection } from '../domain/flow-direction.js';
 import { AppenderError } from '../errors.js';
 import type {
   LookupOutcome,
@@ -179,7 +180,7 @@ function groupMembers(interfaces: Iterable<NetworkInterfaceInfo>): Map<string, s
 /** A DescribeSecurityGroups group's permissions as flat rules, one per peer, as DescribeSecurityGroupRules would list them. */
 function toSecurityGroupRules(groupId: string, group: SecurityGroup): SecurityGroupRule[] {
   const rules: SecurityGroupRule[] = [];
-  const add = (direction: 'ingress' | 'egress', permissions: readonly IpPermission[] | undefined): void => {
+  const add = (direction: FlowDirection, permissions: readonly IpPermission[] | undefined): void => {
     for (const permission of permissions ?? []) {
       if (permission.IpProtocol === undefined) continue;
       const peers: { peer: SecurityGroupRulePeer; description: string | undefined }[] = [];

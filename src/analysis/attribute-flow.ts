@@ -1,21 +1,7 @@
+import { RuleMatch } from '../domain/rule-match.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import { classifyFlowInitiation, FlowInitiation } from './flow-initiation.js';
 import type { FlowToMatch, RuleMatchResult, SecurityGroupMatcher } from './security-group-matcher.js';
-
-/** What the current security-group rules say about a record. */
-export const RuleMatch = {
-  /** Accepted, and these rules allow it (`security_group_rule_ids`). */
-  Matched: 'matched',
-  /** Accepted answer to a connection the other side opened: security groups allow it without a rule. */
-  ReturnTraffic: 'return_traffic',
-  /** Accepted, yet no current rule allows it: the rules changed since, or the heuristic took return traffic for initiating. */
-  Unmatched: 'unmatched',
-  /** Rejected, although some current rule allows it: the network ACL or `reject_reason` (not the security group) blocked it, or the rules changed since. */
-  WouldAllow: 'would_allow',
-  /** Rejected, and no current rule allows it. */
-  NoRule: 'no_rule',
-} as const;
-export type RuleMatch = (typeof RuleMatch)[keyof typeof RuleMatch];
 
 /** The attribution of one record. */
 export interface RuleAttribution {

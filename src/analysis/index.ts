@@ -1,6 +1,7 @@
 // Security-group analysis: which rule allowed each flow. Pure; the look-ups it needs (rules,
 // prefix-list entries, group members) are done by the caller through ports.
-export { attributeFlow, RuleMatch, type FlowToAttribute, type RuleAttribution } from './attribute-flow.js';
+export { attributeFlow, type FlowToAttribute, type RuleAttribution } from './attribute-flow.js';
+export { RuleMatch } from '../domain/rule-match.js';
 export {
   classifyFlowInitiation,
   FlowInitiation,

@@ -1,4 +1,4 @@
-import type { FlowDirection } from '../enrich/direction.js';
+import type { FlowDirection } from '../domain/flow-direction.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
 import { compileSecurityGroupMatcher, type PeerResolvers, type SecurityGroupMatcher } from './security-group-matcher.js';
 

@@ -1,5 +1,5 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
-import type { FlowDirection } from '../enrich/direction.js';
+import type { FlowDirection } from '../domain/flow-direction.js';
 import type { SecurityGroupRule } from '../ports.js';
 import { createAddressSet, type AddressSet } from '../net/address-set.js';
 import { cidrContains, parseCidr, type Cidr } from '../net/cidr.js';

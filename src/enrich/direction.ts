@@ -1,13 +1,7 @@
+import { FlowDirection, isFlowDirection } from '../domain/flow-direction.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { NetworkInterfaceInfo } from '../ports.js';
 import { createAddressSet, type AddressSet } from '../net/address-set.js';
-
-/** Which way a flow crosses the network interface that logged it. */
-export const FlowDirection = {
-  Ingress: 'ingress',
-  Egress: 'egress',
-} as const;
-export type FlowDirection = (typeof FlowDirection)[keyof typeof FlowDirection];
 
 // Interface infos come from a cache and are reused across records and invocations, so the
 // address set of each is built once; a WeakMap lets it go when the cache drops the info.
@@ -41,7 +35,7 @@ export function interfaceAddressSet(info: NetworkInterfaceInfo): AddressSet {
  */
 export function inferDirection(document: FlowLogDocument, info: NetworkInterfaceInfo): FlowDirection | undefined {
   const recorded = document.flow_direction;
-  if (recorded === FlowDirection.Ingress || recorded === FlowDirection.Egress) return recorded;
+  if (isFlowDirection(recorded)) return recorded;
   const addresses = interfaceAddressSet(info);
   const toInterface = document.dstaddr !== undefined && addresses.has(document.dstaddr);
   const fromInterface = document.srcaddr !== undefined && addresses.has(document.srcaddr);

@@ -1,6 +1,8 @@
 import { attributeFlow } from '../analysis/attribute-flow.js';
 import { createInterfaceRuleMatchers, peerResolversFrom, type InterfaceRuleMatcher, type InterfaceRuleMatchers } from '../analysis/interface-rule-matchers.js';
 import { rulePeerReferences } from '../analysis/rule-peer-references.js';
+import { isFlowDirection, type FlowDirection } from '../domain/flow-direction.js';
+import { RuleMatch } from '../domain/rule-match.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { GeoLocation, GeoLocator, GeoOutcome, LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
 import { inferDirection } from './direction.js';
@@ -104,7 +106,7 @@ export async function computeFlowEnrichments(documents: readonly FlowLogDocument
       addFlowEnrichmentIssue(enrichment, EnrichmentIssue.EniLookupFailed, EnrichmentSlot.InterfaceFields);
     }
     // The record's own flow-direction needs no inventory: keep it when the interface is unknown or EC2 failed.
-    if (enrichment.direction === undefined && document.direction === undefined && isDirection(document.flow_direction)) {
+    if (enrichment.direction === undefined && document.direction === undefined && isFlowDirection(document.flow_direction)) {
       enrichment.direction = document.flow_direction;
     }
     if (geoByAddress !== undefined) {
@@ -138,10 +140,6 @@ function interfaceFieldsOf(
     byShape[shape] = fields;
   }
   return fields;
-}
-
-function isDirection(value: unknown): value is 'ingress' | 'egress' {
-  return value === 'ingress' || value === 'egress';
 }
 
 async function lookUpInterfaces(
@@ -199,7 +197,7 @@ function addAttribution(enrichment: FlowEnrichment, document: FlowLogDocument, {
   if (!attribution.complete) addFlowEnrichmentIssue(enrichment, EnrichmentIssue.RulePeerLookupFailed, EnrichmentSlot.RuleIds);
   if (attribution.ruleIds.length > 0) enrichment.ruleIds = attribution.ruleIds;
   // With a group's rules missing, "no rule allows it" cannot be said; a rule that allows it still can.
-  if (attribution.ruleMatch !== undefined && (rulesComplete || attribution.ruleIds.length > 0 || attribution.ruleMatch === 'return_traffic')) {
+  if (attribution.ruleMatch !== undefined && (rulesComplete || attribution.ruleIds.length > 0 || attribution.ruleMatch === RuleMatch.ReturnTraffic)) {
     enrichment.ruleMatch = attribution.ruleMatch;
   }
 }
@@ -228,7 +226,7 @@ interface ApplicableRules {
 function addRules(
   enrichment: FlowEnrichment,
   info: NetworkInterfaceInfo,
-  direction: 'ingress' | 'egress',
+  direction: FlowDirection,
   rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
   memo: WeakMap<NetworkInterfaceInfo, { ingress?: ApplicableRules; egress?: ApplicableRules }>,
 ): void {

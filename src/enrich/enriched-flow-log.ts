@@ -1,5 +1,6 @@
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
-import type { RuleMatch } from '../analysis/attribute-flow.js';
+import type { FlowDirection } from '../domain/flow-direction.js';
+import type { RuleMatch } from '../domain/rule-match.js';
 import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 import type { NetworkInterfaceFields } from './network-interface-fields.js';
 
@@ -28,7 +29,7 @@ export interface EnrichmentFields {
   security_group_names?: readonly string[];
   interface_type?: string;
   /** `ingress` or `egress` relative to the record's network interface. */
-  direction?: 'ingress' | 'egress';
+  direction?: FlowDirection;
   /** The rules of the interface's groups that apply to the record's direction (opt-in). */
   security_group_rules?: readonly SecurityGroupRule[];
   /** Every current rule that allows the flow (ACCEPT) or would allow it (REJECT); see src/analysis/attribute-flow.ts. */
@@ -82,7 +83,7 @@ export type EnrichmentSlot = (typeof EnrichmentSlot)[keyof typeof EnrichmentSlot
  */
 export interface FlowEnrichment {
   interfaceFields: NetworkInterfaceFields | undefined;
-  direction: 'ingress' | 'egress' | undefined;
+  direction: FlowDirection | undefined;
   securityGroupRules: readonly SecurityGroupRule[] | undefined;
   ruleIds: readonly string[] | undefined;
   ruleMatch: RuleMatch | undefined;

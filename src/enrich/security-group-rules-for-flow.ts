@@ -1,5 +1,5 @@
 import type { SecurityGroupRule } from '../ports.js';
-import type { FlowDirection } from './direction.js';
+import type { FlowDirection } from '../domain/flow-direction.js';
 
 /**
  * The rules, among those of the interface's security groups, that apply to a flow's direction:

@@ -18,6 +18,7 @@
  * /16 for traffic from a /24 and a /26).
  */
 import { BlockList, isIPv4 } from 'node:net';
+import type { FlowDirection } from '../../src/domain/flow-direction.js';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule, SecurityGroupRulePeer } from '../../src/ports.js';
 import type { FlowLogEnrichmentSources } from '../../src/enrich/enrich-flow-logs.js';
@@ -64,7 +65,7 @@ export interface RuleTruth {
 export interface GroundTruthFlow {
   readonly scenario: Scenario;
   readonly document: FlowLogDocument;
-  readonly direction: 'ingress' | 'egress';
+  readonly direction: FlowDirection;
   readonly expected: {
     readonly ruleMatch: ExpectedRuleMatch;
     /** Sorted. */
@@ -102,7 +103,7 @@ const PREFIX_LISTS: ReadonlyMap<string, readonly string[]> = new Map([
 interface RuleDesign {
   readonly id: string;
   readonly group: string;
-  readonly direction: 'ingress' | 'egress';
+  readonly direction: FlowDirection;
   readonly protocol: string;
   readonly from?: number;
   readonly to?: number;
@@ -286,7 +287,7 @@ interface FlowBuilder {
 
 interface Connection {
   readonly info: NetworkInterfaceInfo;
-  readonly direction: 'ingress' | 'egress';
+  readonly direction: FlowDirection;
   readonly local: string;
   readonly peer: string;
   readonly protocol: number;
@@ -300,7 +301,7 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
   const clientPort = (): number => between(49_152, 65_535);
 
   /** Rules an interface can use in a direction (not the unused ones), with a local address of the needed family. */
-  const usableRules = (info: NetworkInterfaceInfo, direction: 'ingress' | 'egress', accept: (design: RuleDesign) => boolean): RuleDesign[] =>
+  const usableRules = (info: NetworkInterfaceInfo, direction: FlowDirection, accept: (design: RuleDesign) => boolean): RuleDesign[] =>
     info.securityGroups.flatMap(({ groupId }) =>
       (environment.rulesByGroup.get(groupId) ?? [])
         .map((rule) => designs.get(rule.rule_id) as RuleDesign)
@@ -382,7 +383,7 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
   };
 
   /** The answer, logged on the same interface in the other direction. */
-  const returnDocument = (connection: Connection, extra: Partial<FlowLogDocument>): { document: FlowLogDocument; direction: 'ingress' | 'egress' } => {
+  const returnDocument = (connection: Connection, extra: Partial<FlowLogDocument>): { document: FlowLogDocument; direction: FlowDirection } => {
     const { local, peer, serverPort, clientPort: client } = connection;
     return connection.direction === 'ingress'
       ? { direction: 'egress', document: document(connection, { srcaddr: local, dstaddr: peer, srcport: serverPort, dstport: client, ...extra }) }
@@ -409,13 +410,13 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
     return v5 && base.srcaddr !== undefined && base.dstaddr !== undefined ? { ...base, pkt_srcaddr: base.srcaddr, pkt_dstaddr: base.dstaddr } : base;
   };
 
-  const flow = (scenario: Scenario, made: FlowLogDocument, direction: 'ingress' | 'egress', ruleMatch: ExpectedRuleMatch): GroundTruthFlow => {
+  const flow = (scenario: Scenario, made: FlowLogDocument, direction: FlowDirection, ruleMatch: ExpectedRuleMatch): GroundTruthFlow => {
     const info = environment.interfaces.find((candidate) => candidate.interfaceId === made.interface_id) as NetworkInterfaceInfo;
     const allowing = ruleMatch === 'return_traffic' ? [] : referenceAllowingRules(environment, info, direction, made);
     return { scenario, document: made, direction, expected: { ruleMatch, ruleIds: allowing } };
   };
 
-  const stranger = (info: NetworkInterfaceInfo, direction: 'ingress' | 'egress', action: 'ACCEPT' | 'REJECT', scenario: Scenario): GroundTruthFlow | undefined => {
+  const stranger = (info: NetworkInterfaceInfo, direction: FlowDirection, action: 'ACCEPT' | 'REJECT', scenario: Scenario): GroundTruthFlow | undefined => {
     const ranges = info.ipv6Addresses.length > 0 && random() < 0.25 ? STRANGER_RANGES_V6 : STRANGER_RANGES_V4;
     const peer = sampleIn(pick(ranges), random);
     const local = localAddress(info, familyOf(peer));
@@ -503,7 +504,7 @@ function createFlowBuilder(environment: Environment, designs: ReadonlyMap<string
 export function referenceAllowingRules(
   environment: Pick<Environment, 'rulesByGroup' | 'prefixLists' | 'groupMembers'>,
   info: NetworkInterfaceInfo,
-  direction: 'ingress' | 'egress',
+  direction: FlowDirection,
   flow: FlowLogDocument,
 ): string[] {
   const peer = direction === 'ingress' ? (flow.pkt_srcaddr ?? flow.srcaddr) : (flow.pkt_dstaddr ?? flow.dstaddr);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlowDirection, inferDirection, interfaceAddressSet } from '../../../src/enrich/direction.js';
+import { FlowDirection } from '../../../src/domain/flow-direction.js';
+import { inferDirection, interfaceAddressSet } from '../../../src/enrich/direction.js';
 import { flowDocument, networkInterfaceInfo, without } from '../../support/ec2-builders.js';
 
 describe('inferDirection', () => {
