@@ -1,3 +1,4 @@
+import { EXPOSED_SERVICE_PORTS, EXPOSURE_FLOWS, NON_PUBLIC_SOURCE_CIDRS, TOP_REJECTED_SOURCES } from '../domain/security-concepts.js';
 import { flowLogMappingProperties } from './field-mappings.js';
 import { indexPatternFields } from './index-pattern-fields.js';
 
@@ -58,46 +59,18 @@ export const SAVED_OBJECT_IDS = {
   securityDashboard: 'vpc-flow-logs-security-dashboard',
 } as const;
 
-/** Administration ports people rarely mean to open to the internet: remote shells and data stores. */
-export const SENSITIVE_PORTS: readonly { readonly port: number; readonly service: string }[] = [
-  { port: 22, service: 'SSH' },
-  { port: 3389, service: 'RDP' },
-  { port: 1433, service: 'Microsoft SQL Server' },
-  { port: 1521, service: 'Oracle' },
-  { port: 3306, service: 'MySQL / Aurora MySQL' },
-  { port: 5432, service: 'PostgreSQL' },
-  { port: 6379, service: 'Redis' },
-  { port: 9042, service: 'Cassandra' },
-  { port: 9200, service: 'OpenSearch / Elasticsearch' },
-  { port: 11211, service: 'Memcached' },
-  { port: 27017, service: 'MongoDB' },
-];
-
 /**
- * Sources that are not "the internet": private (RFC 1918, unique local), shared (carrier-grade
- * NAT), loopback and link-local networks. A query cannot call isPublicAddress, so the networks are
- * spelled out as CIDR terms, which OpenSearch matches against `ip` fields.
+ * DQL (`kuery`) queries of the views, written from the definitions in src/domain/security-concepts.ts.
+ * A query cannot call isPublicAddress, so the non-public networks are spelled out as CIDR terms,
+ * which OpenSearch matches against `ip` fields.
  */
-export const INTERNAL_SOURCE_NETWORKS: readonly string[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  'fc00::/7',
-  'fe80::/10',
-  '::1/128',
-];
-
-/** DQL (`kuery`) queries of the views. */
 export const VIEW_QUERIES = {
-  rejected: 'action:REJECT',
+  rejected: `action:${TOP_REJECTED_SOURCES.action}`,
   sensitivePortsFromInternet: [
-    'action:ACCEPT',
-    'direction:ingress',
-    `dstport:(${SENSITIVE_PORTS.map(({ port }) => port).join(' or ')})`,
-    `not srcaddr:(${INTERNAL_SOURCE_NETWORKS.map((network) => `"${network}"`).join(' or ')})`,
+    `action:${EXPOSURE_FLOWS.action}`,
+    `direction:${EXPOSURE_FLOWS.direction}`,
+    `dstport:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`,
+    `not srcaddr:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`,
   ].join(' and '),
 } as const;
 
@@ -388,9 +361,9 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     title: 'Rejected flows by source and port',
     description: 'Sources of rejected flows and the destination ports they tried.',
     query: VIEW_QUERIES.rejected,
-    aggs: [count('1'), terms('2', 'bucket', 'srcaddr', 20, 'Source address'), terms('3', 'bucket', 'dstport', 5, 'Destination port')],
+    aggs: [count('1'), terms('2', 'bucket', TOP_REJECTED_SOURCES.groupBy, TOP_REJECTED_SOURCES.limit, 'Source address'), terms('3', 'bucket', 'dstport', 5, 'Destination port')],
   });
-  const sensitivePortsDescription = `Accepted inbound flows from outside private networks to ${SENSITIVE_PORTS.map(({ port, service }) => `${port} (${service})`).join(', ')}.`;
+  const sensitivePortsDescription = `Accepted inbound flows from outside private networks to ${EXPOSED_SERVICE_PORTS.map(({ port, service }) => `${port} (${service})`).join(', ')}.`;
   const sensitivePortsFromInternet = table({
     id: SAVED_OBJECT_IDS.sensitivePortsFromInternet,
     title: 'SSH, RDP and database ports reached from the internet',
@@ -399,7 +372,7 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     aggs: [
       count('1'),
       sum('2', 'bytes', 'Bytes'),
-      terms('3', 'bucket', 'dstport', 11, 'Destination port'),
+      terms('3', 'bucket', 'dstport', EXPOSED_SERVICE_PORTS.length, 'Destination port'),
       terms('4', 'bucket', 'interface_id', 10, 'Network interface'),
       terms('5', 'bucket', 'srcaddr', 10, 'Source address'),
     ],

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EnrichmentFields } from '../../src/enrich/enriched-flow-log.js';
 import { flowLogMappingProperties, isObjectMapping, type FieldMapping } from '../../src/opensearch/field-mappings.js';
-import { INTERNAL_SOURCE_NETWORKS, SENSITIVE_PORTS } from '../../src/opensearch/saved-objects.js';
+import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../../src/domain/security-concepts.js';
+import { generatedTemplate } from '../../scripts/generate-athena-named-queries.js';
 import { asList, describeValue, isObject, subParts, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
 
@@ -265,6 +267,12 @@ describe('template.yaml Athena named queries', () => {
     expect(sql).toMatch(/\bday_of_week\(from_iso8601_timestamp\(event_time\)\)/);
   });
 
+  it('holds exactly the SQL src/athena/named-queries.ts generates, nothing else changed (npm run generate:athena rewrites it)', () => {
+    const text = readFileSync(new URL('../../template.yaml', import.meta.url), 'utf8');
+
+    expect(generatedTemplate(text)).toBe(text);
+  });
+
   it('looks for the ports and networks of the OpenSearch view of the same name', () => {
     // Prepare
     const [, query] = queries.find(([, candidate]) => candidate['Name'] === 'SSH, RDP and database ports reached from the internet') ?? [];
@@ -275,8 +283,8 @@ describe('template.yaml Athena named queries', () => {
     const networks = /ARRAY\[([^\]]*)\]/.exec(sql)?.[1]?.split(',').map((network) => network.trim().replace(/^'|'$/g, ''));
 
     // Assess
-    expect(ports).toEqual(SENSITIVE_PORTS.map(({ port }) => port));
-    expect(networks).toEqual(INTERNAL_SOURCE_NETWORKS);
+    expect(ports).toEqual(EXPOSED_SERVICE_PORTS.map(({ port }) => port));
+    expect(networks).toEqual(NON_PUBLIC_SOURCE_CIDRS);
     expect(sql).toMatch(/\baction = 'ACCEPT' AND direction = 'ingress'/);
   });
 });

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../../../src/domain/security-concepts.js';
 import { flowLogMappingProperties, mappedLeafFields } from '../../../src/opensearch/field-mappings.js';
 import {
   buildSavedObjects,
   dashboardUrl,
-  INTERNAL_SOURCE_NETWORKS,
   MIGRATION_VERSIONS,
   SAVED_OBJECT_IDS,
-  SENSITIVE_PORTS,
   toSavedObjectsNdjson,
   type SavedObject,
 } from '../../../src/opensearch/saved-objects.js';
@@ -165,9 +164,9 @@ describe('buildSavedObjects', () => {
   it('queries accepted inbound flows to SSH, RDP and database ports from sources outside private networks', () => {
     const query = searchSource(byId(SAVED_OBJECT_IDS.sensitivePortsFromInternet)).query.query;
 
-    expect(query).toMatch(/^action:ACCEPT and direction:ingress and dstport:\(22 or 3389 or .*\) and not srcaddr:\(.*\)$/);
-    expect(SENSITIVE_PORTS.filter(({ port }) => !new RegExp(`[(\\s]${port}[\\s)]`).test(query))).toEqual([]);
-    expect(INTERNAL_SOURCE_NETWORKS.filter((network) => !query.includes(`"${network}"`))).toEqual([]);
+    expect(query).toMatch(/^action:ACCEPT and direction:ingress and dstport:\((\d+ or )*\d+\) and not srcaddr:\(.*\)$/);
+    expect(EXPOSED_SERVICE_PORTS.filter(({ port }) => !new RegExp(`[(\\s]${port}[\\s)]`).test(query))).toEqual([]);
+    expect(NON_PUBLIC_SOURCE_CIDRS.filter((network) => !query.includes(`"${network}"`))).toEqual([]);
     expect(searchSource(byId(SAVED_OBJECT_IDS.sensitivePortsFromInternetSearch)).query.query).toBe(query);
   });
 

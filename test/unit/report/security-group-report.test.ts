@@ -171,7 +171,8 @@ describe('exposedPortsOf', () => {
   it.each([
     [reportRule({ from_port: 22, to_port: 22 }), [22]],
     [reportRule({ protocol: 'udp', from_port: 3389, to_port: 3389 }), [3389]],
-    [reportRule({ protocol: '-1', from_port: -1, to_port: -1, peer: { kind: 'ipv6_cidr', cidr: '::/0' } }), [22, 3389, 1433, 1521, 3306, 5432, 5439, 6379, 9042, 9200, 11211, 27017]],
+    [reportRule({ protocol: '-1', from_port: -1, to_port: -1, peer: { kind: 'ipv6_cidr', cidr: '::/0' } }), [21, 22, 23, 3389, 1433, 1521, 3306, 5432, 5439, 6379, 9042, 9200, 11211, 27017]],
+    [reportRule({ from_port: 20, to_port: 23 }), [21, 22, 23]],
     [reportRule({ from_port: 3000, to_port: 6000 }), [3389, 3306, 5432, 5439]],
     [reportRule({ protocol: 'udp', from_port: 22, to_port: 22 }), []],
     [reportRule({ from_port: 22, to_port: 22, peer: { kind: 'ipv4_cidr', cidr: '10.0.0.0/8' } }), []],

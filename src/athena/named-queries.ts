@@ -1,0 +1,83 @@
+import { EXPOSED_SERVICE_PORTS, EXPOSURE_FLOWS, NON_PUBLIC_SOURCE_CIDRS, TOP_REJECTED_SOURCES } from '../domain/security-concepts.js';
+
+/**
+ * The SQL of the stack's Athena named queries (template.yaml, `AWS::Athena::NamedQuery`), written
+ * from the definitions in src/domain/security-concepts.ts so that Athena asks the questions the
+ * dashboards and the report ask. `${FlowLogDatabase}` is left for CloudFormation's `Fn::Sub`.
+ * The template holds this text verbatim: `npx tsx scripts/generate-athena-named-queries.ts`
+ * rewrites it, and a test fails when the two differ.
+ */
+
+/** The table, as `Fn::Sub` text. */
+const TABLE = '"${FlowLogDatabase}"."flow_logs"';
+/** Every query reads this month's partitions only, so Athena lists one month of prefixes. */
+const THIS_MONTH = 'year = year(current_date) AND month = month(current_date)';
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The lab's query: rejected TCP flows of this month, with the day of the week. */
+function rejectedTcpByDay(): string {
+  return [
+    'SELECT day, day_of_week(from_iso8601_timestamp(event_time)) AS weekday, interface_id, srcaddr, dstport, action, protocol',
+    `FROM ${TABLE}`,
+    "WHERE action = 'REJECT' AND protocol = 6",
+    `  AND ${THIS_MONTH}`,
+    'ORDER BY day, srcaddr',
+    'LIMIT 100;',
+  ].join('\n');
+}
+
+/** TOP_REJECTED_SOURCES, with the ports each source tried and its country. */
+function topRejectedSources(): string {
+  const source = TOP_REJECTED_SOURCES.groupBy;
+  return [
+    `SELECT ${source}, count(*) AS rejected_flows, sum(packets) AS packets, count(DISTINCT dstport) AS distinct_ports,`,
+    '  arbitrary(src_geo.country_name) AS country_name',
+    `FROM ${TABLE}`,
+    `WHERE action = ${sqlString(TOP_REJECTED_SOURCES.action)}`,
+    `  AND ${THIS_MONTH}`,
+    `GROUP BY ${source}`,
+    'ORDER BY rejected_flows DESC',
+    `LIMIT ${TOP_REJECTED_SOURCES.limit};`,
+  ].join('\n');
+}
+
+function trafficBySecurityGroup(): string {
+  return [
+    'SELECT security_group_id, direction, action, count(*) AS flows, sum(packets) AS packets, sum(bytes) AS bytes',
+    `FROM ${TABLE}`,
+    'CROSS JOIN UNNEST(security_group_ids) AS sg (security_group_id)',
+    `WHERE ${THIS_MONTH}`,
+    'GROUP BY security_group_id, direction, action',
+    'ORDER BY bytes DESC;',
+  ].join('\n');
+}
+
+/** EXPOSURE_FLOWS to EXPOSED_SERVICE_PORTS from outside NON_PUBLIC_SOURCE_CIDRS. */
+function sensitivePortsFromInternet(): string {
+  const ports = EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(', ');
+  const networks = NON_PUBLIC_SOURCE_CIDRS.map(sqlString).join(', ');
+  return [
+    'SELECT dstport, srcaddr, dstaddr, interface_id, count(*) AS flows, sum(bytes) AS bytes',
+    `FROM ${TABLE}`,
+    `WHERE action = ${sqlString(EXPOSURE_FLOWS.action)} AND direction = ${sqlString(EXPOSURE_FLOWS.direction)}`,
+    `  AND dstport IN (${ports})`,
+    `  AND NOT any_match(ARRAY[${networks}], network -> contains(network, try_cast(srcaddr AS IPADDRESS)))`,
+    `  AND ${THIS_MONTH}`,
+    'GROUP BY dstport, srcaddr, dstaddr, interface_id',
+    'ORDER BY flows DESC',
+    'LIMIT 100;',
+  ].join('\n');
+}
+
+/** The `QueryString` (`Fn::Sub` text) of each named query, by the template's logical id. */
+export function athenaNamedQuerySql(): Readonly<Record<string, string>> {
+  return {
+    RejectedTcpByDayNamedQuery: rejectedTcpByDay(),
+    TopRejectedSourcesNamedQuery: topRejectedSources(),
+    TrafficBySecurityGroupNamedQuery: trafficBySecurityGroup(),
+    SensitivePortsFromInternetNamedQuery: sensitivePortsFromInternet(),
+  };
+}
