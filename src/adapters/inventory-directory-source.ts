@@ -7,7 +7,6 @@ import type {
   SecurityGroupRule as Ec2SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { FlowDirection } from '../domain/flow-direction.js';
-import { AppenderError } from '../errors.js';
 import type {
   LookupOutcome,
   NetworkInterfaceInfo,
@@ -19,14 +18,8 @@ import type {
 } from '../ports.js';
 import { toNetworkInterfaceInfo } from './ec2-network-interface-source.js';
 import { toSecurityGroupRule } from './ec2-security-group-rule-source.js';
-
-/** An inventory directory or one of its files cannot be read or is not JSON. */
-export class InventoryError extends AppenderError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InventoryError';
-  }
-}
+import { InventoryError } from './errors.js';
+export { InventoryError } from './errors.js';
 
 /** How much an inventory holds, for a one-line summary. */
 export interface InventorySummary {

@@ -2,16 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { Reader, type CityResponse } from 'mmdb-lib';
 import { geoFields } from '../enrich/geo-fields.js';
-import { AppenderError } from '../errors.js';
 import type { GeoLocator, GeoOutcome } from '../ports.js';
-
-/** A geolocation database file is missing or is not a MaxMind DB. */
-export class GeoDatabaseError extends AppenderError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'GeoDatabaseError';
-  }
-}
+import { GeoDatabaseError } from './errors.js';
+export { GeoDatabaseError } from './errors.js';
 
 export interface MmdbGeoLocatorOptions {
   /** The whole database file (GeoLite2-City, GeoIP2-City, DB-IP City Lite or the bundled sample). */

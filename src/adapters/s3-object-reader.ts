@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { AppenderError } from '../errors.js';
+import { S3ReadError } from './errors.js';
+export { S3ReadError } from './errors.js';
 
 /** One object found under a prefix. */
 export interface S3ObjectSummary {
@@ -15,18 +16,6 @@ export interface S3ObjectReader {
   listObjects(bucket: string, prefix: string): AsyncIterable<S3ObjectSummary>;
   /** The object's bytes as a stream; rejects with an S3ReadError. */
   openObject(bucket: string, key: string): Promise<Readable>;
-}
-
-/** A list or get failed. The message names the bucket and key (or prefix), and the S3 error. */
-export class S3ReadError extends AppenderError {
-  /** `s3://bucket/key` (or `s3://bucket/prefix` for a listing). */
-  readonly location: string;
-
-  constructor(location: string, detail: string, options?: { cause?: unknown }) {
-    super(`${location}: ${detail}`, options);
-    this.name = 'S3ReadError';
-    this.location = location;
-  }
 }
 
 /** ListObjectsV2 `MaxKeys` upper bound: S3 never returns more than 1,000 keys a page (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html). */

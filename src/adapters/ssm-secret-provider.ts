@@ -1,17 +1,7 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AppenderError } from '../errors.js';
 import { silentLogger, type Clock, type Logger, type SecretProvider } from '../ports.js';
-
-/** The secret could not be read. The message names the parameter; it never holds a value. */
-export class SecretUnavailableError extends AppenderError {
-  readonly parameterName: string;
-
-  constructor(parameterName: string, detail: string, options?: { cause?: unknown }) {
-    super(`cannot read SSM parameter "${parameterName}": ${detail}`, options);
-    this.name = 'SecretUnavailableError';
-    this.parameterName = parameterName;
-  }
-}
+import { SecretUnavailableError } from './errors.js';
+export { SecretUnavailableError } from './errors.js';
 
 export interface SsmSecretProviderOptions {
   /** Built once per container by the composition root; its endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_SSM). */

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppenderError } from '../errors.js';
+import { UsageError } from './errors.js';
+export { UsageError } from './errors.js';
 
 /** The process streams a command uses, injected so tests run commands in-process. */
 export interface CliIo {
@@ -16,18 +17,6 @@ export const ExitCode = {
   Usage: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** A command-line mistake: reported with the usage text of the command and exit status 2. */
-export class UsageError extends AppenderError {
-  /** The usage text to show with the message; the main usage when absent. */
-  readonly usage: string | undefined;
-
-  constructor(message: string, usage?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'UsageError';
-    this.usage = usage;
-  }
-}
 
 const FLUSH_THRESHOLD_CHARS = 64 * 1024;
 

@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectReader, type S3ObjectReader } from '../adapters/s3-object-reader.js';
-import { AppenderError } from '../errors.js';
 import { readLines } from './read-lines.js';
+import { InputSourceError } from './errors.js';
+export { InputSourceError } from './errors.js';
 
 /**
  * One input of a command, read as lines: a local file, standard input, or one S3 object.
@@ -21,14 +22,6 @@ export interface LineSource {
    * (still compressed) bytes read, for a progress display. Stopping early closes the input.
    */
   lines(options?: { readonly onBytes?: (byteCount: number) => void }): AsyncIterable<string>;
-}
-
-/** An input argument that is not a usable path or `s3://bucket/prefix` URL. */
-export class InputSourceError extends AppenderError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InputSourceError';
-  }
 }
 
 export interface InputSourceOptions {

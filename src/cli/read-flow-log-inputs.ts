@@ -3,6 +3,7 @@ import { createFlowLogLineParser, splitRecordText, type FlowLogDocument, type Fl
 import { createBufferedWriter } from './cli-io.js';
 import { openInputSources, type InputSourceOptions, type LineSource } from './input-sources.js';
 import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
+import { OutputFailure } from './errors.js';
 
 /** A buffered text sink for messages: write as they come, flush once at the end. */
 export interface MessageWriter {
@@ -107,14 +108,6 @@ export async function readFlowLogInputs(
   }
   progress.finish();
   return { badLines };
-}
-
-/** Carries an error of the handlers or the error writer out of the read loop, told apart from a read error. */
-class OutputFailure extends Error {
-  constructor(cause: unknown) {
-    super('a flow-log input handler or the message writer failed', { cause });
-    this.name = 'OutputFailure';
-  }
 }
 
 /** Every item of an async iterable, in order. */

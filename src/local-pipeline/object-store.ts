@@ -1,18 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { AppenderError } from '../errors.js';
+import { ObjectKeyError } from './errors.js';
+export { ObjectKeyError } from './errors.js';
 
 /** Where the in-process delivery stream writes its objects: a folder here, S3 in AWS. */
 export interface ObjectStore {
   putObject(key: string, body: string | Uint8Array): Promise<void>;
-}
-
-/** An object key would leave the store's folder. */
-export class ObjectKeyError extends AppenderError {
-  constructor(key: string) {
-    super(`object key "${key}" leaves the output folder`);
-    this.name = 'ObjectKeyError';
-  }
 }
 
 /**

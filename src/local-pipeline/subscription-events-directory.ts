@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppenderError } from '../errors.js';
+import { EventsDirectoryError } from './errors.js';
+export { EventsDirectoryError } from './errors.js';
 
 /** The file of an events directory that maps log groups to delivery streams and formats. */
 export const LOG_GROUPS_FILE = 'log-groups.json';
@@ -22,14 +23,6 @@ export interface SubscriptionEventsDirectory {
   readonly logGroups: ReadonlyMap<string, LogGroupRoute>;
   /** In file-name order: the order of delivery. */
   readonly events: readonly SubscriptionEventFile[];
-}
-
-/** An events directory cannot be read, or a file in it is not what it should be. */
-export class EventsDirectoryError extends AppenderError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EventsDirectoryError';
-  }
 }
 
 /**

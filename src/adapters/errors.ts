@@ -1,0 +1,43 @@
+import { AppenderError } from '../errors.js';
+
+// The adapters' errors: what failed outside, said without secrets. Each sets `name`, since minified
+// bundles rename classes.
+
+/** A list or get failed. The message names the bucket and key (or prefix), and the S3 error. */
+export class S3ReadError extends AppenderError {
+  /** `s3://bucket/key` (or `s3://bucket/prefix` for a listing). */
+  readonly location: string;
+
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(`${location}: ${detail}`, options);
+    this.name = 'S3ReadError';
+    this.location = location;
+  }
+}
+
+/** An inventory directory or one of its files cannot be read or is not JSON. */
+export class InventoryError extends AppenderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InventoryError';
+  }
+}
+
+/** The secret could not be read. The message names the parameter; it never holds a value. */
+export class SecretUnavailableError extends AppenderError {
+  readonly parameterName: string;
+
+  constructor(parameterName: string, detail: string, options?: { cause?: unknown }) {
+    super(`cannot read SSM parameter "${parameterName}": ${detail}`, options);
+    this.name = 'SecretUnavailableError';
+    this.parameterName = parameterName;
+  }
+}
+
+/** A geolocation database file is missing or is not a MaxMind DB. */
+export class GeoDatabaseError extends AppenderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GeoDatabaseError';
+  }
+}
