@@ -2,8 +2,59 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, and what each folder may import of ours (besides the shared files at src/'s
+ * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
+ * layer or beside it; README.md (Development) draws the picture. Lowest first:
+ *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose, opensearch,
+ *   athena -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
+ */
+const MAY_IMPORT = {
+  net: [],
+  domain: ['net'],
+  'flow-log': ['net', 'domain'],
+  cloudwatch: ['net', 'domain'],
+  analysis: ['net', 'domain', 'flow-log'],
+  enrich: ['net', 'domain', 'flow-log', 'analysis'],
+  report: ['net', 'domain', 'flow-log', 'analysis', 'enrich'],
+  firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
+  opensearch: ['net', 'domain', 'flow-log', 'enrich'],
+  athena: ['net', 'domain'],
+  config: ['net', 'domain', 'flow-log', 'firehose'],
+  // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
+  // until that composition leaves adapters/ (issue 18, item 5).
+  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
+  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config'],
+};
+const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
+
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['src/flow-log/**', 'src/enrich/**', 'src/firehose/**', 'src/cloudwatch/**', 'src/analysis/**', 'src/report/**'];
+const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
+
+const PURE_CORE_IMPORTS = [
+  { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },
+  { group: ['node:http', 'node:https', 'node:fs', 'node:fs/*', 'node:child_process', 'node:dgram', 'node:net', 'http', 'https', 'fs', 'fs/*'], message: 'The core does no I/O; adapters do.' },
+  { group: ['**/adapters/**', '**/cli/**'], message: 'The core never depends on adapters or the CLI.' },
+];
+
+/** A pattern refusing relative imports of the given folders of src/. */
+function folderImports(folders, message) {
+  return { regex: `^(\\.\\.?/)+(${folders.join('|')})(/|$)`, message };
+}
+
+/** One config object per folder: its layer's import rule, plus the pure core's when it is pure. */
+const layerConfigs = Object.entries(MAY_IMPORT).map(([folder, allowed]) => {
+  const above = FOLDERS.filter((other) => other !== folder && !allowed.includes(other));
+  const message =
+    allowed.length === 0
+      ? `src/${folder} is the lowest layer: it imports no other folder of ours (see "Layers" in README.md).`
+      : `src/${folder} may import only ${allowed.map((name) => `src/${name}`).join(', ')} of ours, and src/'s root files (see "Layers" in README.md).`;
+  const layer = folderImports(above, message);
+  return {
+    files: [`src/${folder}/**`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...(PURE_CORE.includes(folder) ? PURE_CORE_IMPORTS : []), layer] }] },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/'] },
@@ -28,23 +79,19 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerConfigs,
   {
-    files: PURE_CORE,
+    // The root files are below every folder but domain, whose vocabulary ports.ts uses.
+    files: ['src/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [folderImports(FOLDERS.filter((folder) => folder !== 'domain'), "src/'s root files sit below every folder but src/domain.")] }] },
+  },
+  {
+    files: PURE_CORE.map((folder) => `src/${folder}/**`),
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },
-            { group: ['node:http', 'node:https', 'node:fs', 'node:fs/*', 'node:child_process', 'node:dgram', 'http', 'https', 'fs', 'fs/*'], message: 'The core does no I/O; adapters do.' },
-            { group: ['**/adapters/**', '**/cli/**'], message: 'The core never depends on adapters or the CLI.' },
-          ],
-        },
-      ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Configuration is read once in src/config.ts.' },
+        { object: 'process', property: 'env', message: 'Configuration is read once, in src/config/, and handed in.' },
       ],
     },
   },
