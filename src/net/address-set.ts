@@ -1,4 +1,4 @@
-import { ipv6WordMasks, parseCidr, wordMask } from './cidr.js';
+import { ipv6WordMasks, ipv6WordsKey, parseCidr, wordMask } from './cidr.js';
 import { parseIPv4, parseIpAddress, type IpAddress, type Ipv6Words } from './ip-address.js';
 
 /**
@@ -57,7 +57,7 @@ export function createAddressSet(entries: Iterable<string>): AddressSet {
       if (cidr.prefixLength === 32) ipv4Addresses.add(network.value);
       else ipv4Blocks.push({ network: network.value, mask: wordMask(cidr.prefixLength) });
     } else if (cidr.prefixLength === 128) {
-      ipv6Addresses.add(ipv6Key(network.words));
+      ipv6Addresses.add(ipv6WordsKey(network.words));
     } else {
       ipv6Blocks.push({ words: network.words, masks: ipv6WordMasks(cidr.prefixLength) });
     }
@@ -72,7 +72,7 @@ export function createAddressSet(entries: Iterable<string>): AddressSet {
     return false;
   };
   const containsIPv6 = (words: Ipv6Words): boolean => {
-    if (ipv6Addresses.size > 0 && ipv6Addresses.has(ipv6Key(words))) return true;
+    if (ipv6Addresses.size > 0 && ipv6Addresses.has(ipv6WordsKey(words))) return true;
     for (const block of ipv6Blocks) {
       if (ipv6InBlock(words, block)) return true;
     }
@@ -95,10 +95,6 @@ export function createAddressSet(entries: Iterable<string>): AddressSet {
       return address.family === 4 ? containsIPv4(address.value) : hasIPv6 && containsIPv6(address.words);
     },
   };
-}
-
-function ipv6Key(words: Ipv6Words): string {
-  return `${words[0]},${words[1]},${words[2]},${words[3]}`;
 }
 
 function ipv6InBlock(words: Ipv6Words, block: Ipv6Block): boolean {

@@ -105,6 +105,42 @@ export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
   return outer.prefixLength <= inner.prefixLength && cidrContains(outer, inner.network);
 }
 
+/**
+ * The number of addresses in a block, as a float: a power of two, exact up to 2^1023, so
+ * comparing and summing block sizes needs no bigint (a sum is exact while below 2^53).
+ *
+ * @example cidrSize(parseCidr('10.0.0.0/24')!) // 256
+ */
+export function cidrSize(cidr: Cidr): number {
+  return 2 ** cidrHostBits(cidr);
+}
+
+/**
+ * Address order: IPv4 before IPv6, then by value. For sorting blocks by network.
+ *
+ * @example [b, a].sort(compareAddresses)
+ */
+export function compareAddresses(a: IpAddress, b: IpAddress): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.family === 4) return b.family === 4 ? a.value - b.value : 0;
+  if (b.family !== 6) return 0;
+  for (let index = 0; index < 4; index += 1) {
+    const difference = (a.words[index] ?? 0) - (b.words[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** A primitive that two addresses share exactly when they are the same address: a `Set` or `Map` key. */
+export function addressKey(address: IpAddress): number | string {
+  return address.family === 4 ? address.value : ipv6WordsKey(address.words);
+}
+
+/** The key of an IPv6 address's words (see `addressKey`). */
+export function ipv6WordsKey(words: Ipv6Words): string {
+  return `${words[0]},${words[1]},${words[2]},${words[3]}`;
+}
+
 /** Whether two addresses are the same address (same family, same value). */
 export function sameAddress(a: IpAddress, b: IpAddress): boolean {
   if (a.family === 4) return b.family === 4 && a.value === b.value;

@@ -2,14 +2,18 @@
 // that are not the internet. Pure, and imports nothing else of ours: every layer may use it.
 export { ADDRESS_BITS, formatIpAddress, isIPv4Address, isIPv6Address, parseIPv4, parseIPv6Groups, parseIPv6Words, parseIpAddress, unmapIPv4, type AddressFamily, type IpAddress, type Ipv6Words } from './ip-address.js';
 export {
+  addressKey,
   cidrContains,
   cidrContainsCidr,
   cidrFamily,
   cidrHostBits,
+  cidrSize,
+  compareAddresses,
   commonPrefixLength,
   commonSupernet,
   formatCidr,
   ipv6WordMasks,
+  ipv6WordsKey,
   parseCidr,
   parsePrefixLength,
   sameAddress,

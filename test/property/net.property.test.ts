@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { BlockList, isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createAddressSet } from '../../src/net/address-set.js';
-import { cidrContains, cidrContainsCidr, commonSupernet, formatCidr, parseCidr, type Cidr } from '../../src/net/cidr.js';
+import { addressKey, cidrContains, cidrContainsCidr, cidrSize, commonSupernet, compareAddresses, formatCidr, parseCidr, sameAddress, type Cidr } from '../../src/net/cidr.js';
 import { ADDRESS_BITS, formatIpAddress, parseIpAddress, unmapIPv4, type IpAddress } from '../../src/net/ip-address.js';
 import { isPublicAddress, NON_PUBLIC_IPV4_NETWORKS, NON_PUBLIC_IPV6_NETWORKS } from '../../src/net/special-networks.js';
 
@@ -141,6 +141,33 @@ describe('src/net (properties)', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('address order and keys (properties)', () => {
+  it('orders addresses as their bits read left to right, IPv4 first, and keys them equal exactly when they are the same', () => {
+    fc.assert(
+      fc.property(addressText, addressText, (first, second) => {
+        const a = parsed(first);
+        const b = parsed(second);
+        const bitOrder = a.family !== b.family ? a.family - b.family : bitsOf(a).join('').localeCompare(bitsOf(b).join(''));
+
+        expect(Math.sign(compareAddresses(a, b))).toBe(Math.sign(bitOrder));
+        expect(addressKey(a) === addressKey(b)).toBe(sameAddress(a, b));
+        expect(sameAddress(a, b)).toBe(bitOrder === 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sizes a block as two to the power of its host bits', () => {
+    fc.assert(
+      fc.property(cidrText, (text) => {
+        const cidr = parseCidr(text);
+        if (cidr === undefined) throw new Error('unparsable');
+        expect(cidrSize(cidr)).toBe(2 ** ((cidr.network.family === 4 ? 32 : 128) - cidr.prefixLength));
+      }),
     );
   });
 });
