@@ -1,11 +1,11 @@
 // The decorator Lambda: Kinesis Data Firehose's data transformation. Wiring only; the behaviour is
-// in src/firehose/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
+// in src/firehose/transformation/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { createDecoratorEnrichment } from '../src/adapters/decorator-enrichment.js';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
 import { loadDecoratorConfig } from '../src/config/decorator-config.js';
-import { transformFirehoseEvent } from '../src/firehose/transform-firehose-event.js';
+import { transformFirehoseEvent } from '../src/firehose/transformation/transform-firehose-event.js';
 import { systemClock } from '../src/ports.js';
 
 // Cold start: a bad environment fails here, listing every problem.

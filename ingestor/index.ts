@@ -1,12 +1,12 @@
 // The ingestor Lambda: CloudWatch Logs subscription (VPC flow logs) -> Firehose, one record per
-// line (or packed lines, for S3 delivery). Wiring only; the behaviour is in src/firehose/deliver-subscription-payload.ts.
+// line (or packed lines, for S3 delivery). Wiring only; the behaviour is in src/firehose/delivery/deliver-subscription-payload.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { createFirehoseDeliveryStream } from '../src/adapters/firehose-delivery-stream.js';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
 import { loadIngestorConfig } from '../src/config/ingestor-config.js';
-import { deliverSubscriptionPayload } from '../src/firehose/deliver-subscription-payload.js';
+import { deliverSubscriptionPayload } from '../src/firehose/delivery/deliver-subscription-payload.js';
 import { systemClock } from '../src/ports.js';
 
 // Cold start: a bad environment fails here, listing every problem.

@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { createCachedBatchLookup, type CachedBatchLookup } from '../enrich/cached-batch-lookup.js';
 import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import type { DecorationActivity, LookupActivity } from '../firehose/report-decoration.js';
+import type { DecorationActivity, LookupActivity } from '../firehose/transformation/report-decoration.js';
 import type {
   Clock,
   GeoLocator,

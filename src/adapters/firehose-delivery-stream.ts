@@ -1,5 +1,5 @@
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { DeliveryCallError } from '../firehose/delivery-errors.js';
+import { DeliveryCallError } from '../firehose/delivery/delivery-errors.js';
 import type { DeliveryStream, PutRecordOutcome } from '../ports.js';
 
 export interface FirehoseDeliveryStreamOptions {

@@ -1,5 +1,5 @@
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
-import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/firehose-limits.js';
+import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decorateFirehoseRecords, TransformationResult, type DecorationOptions } from '../../src/firehose/decorate-firehose-records.js';
+import { decorateFirehoseRecords, TransformationResult, type DecorationOptions } from '../../src/firehose/transformation/decorate-firehose-records.js';
 import { DEFAULT_FORMAT_TEXT } from '../../src/flow-log/flow-log-format.js';
 import type { NetworkInterfaceInfo } from '../../src/ports.js';
 import { CORPUS, readCorpusJson } from '../support/cloudwatch-builders.js';

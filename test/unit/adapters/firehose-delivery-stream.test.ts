@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFirehoseDeliveryStream } from '../../../src/adapters/firehose-delivery-stream.js';
-import { DeliveryCallError } from '../../../src/firehose/delivery-errors.js';
+import { DeliveryCallError } from '../../../src/firehose/delivery/delivery-errors.js';
 
 const client = new FirehoseClient({});
 const firehose = mockClient(client);

@@ -3,7 +3,7 @@ import { loadDecoratorConfig } from '../../../src/config/decorator-config.js';
 import type { Environment } from '../../../src/config/env-reader.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../../../src/config/observability-config.js';
 import { ConfigurationError } from '../../../src/errors.js';
-import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../../src/firehose/firehose-limits.js';
+import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../../src/firehose/transformation/firehose-limits.js';
 
 /** The problems `loadDecoratorConfig` lists for an environment, or [] when it loads. */
 function problemsOf(environment: Environment): readonly string[] {

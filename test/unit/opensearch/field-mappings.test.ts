@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
-import { decorateFirehoseRecords } from '../../../src/firehose/decorate-firehose-records.js';
+import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
 import { FieldType, FLOW_LOG_FIELDS, type FlowLogFieldDefinition } from '../../../src/flow-log/field-catalogue.js';
 import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
 import {

@@ -4,11 +4,11 @@ import { FirehoseClient, PutRecordBatchCommand, ServiceUnavailableException, typ
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeSubscriptionPayload } from '../../../src/cloudwatch/decode-subscription-payload.js';
-import { createFirehoseDeliveryStream } from '../../../src/adapters/firehose-delivery-stream.js';
-import { deliverSubscriptionPayload, type DeliverSubscriptionPayloadDependencies } from '../../../src/firehose/deliver-subscription-payload.js';
-import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../../../src/firehose/delivery-errors.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../src/firehose/put-record-batch-limits.js';
+import { decodeSubscriptionPayload } from '../../../../src/cloudwatch/decode-subscription-payload.js';
+import { createFirehoseDeliveryStream } from '../../../../src/adapters/firehose-delivery-stream.js';
+import { deliverSubscriptionPayload, type DeliverSubscriptionPayloadDependencies } from '../../../../src/firehose/delivery/deliver-subscription-payload.js';
+import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../../../../src/firehose/delivery/delivery-errors.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../../src/firehose/delivery/put-record-batch-limits.js';
 import {
   controlPayload,
   corpusCloudWatchLogsEvents,
@@ -16,8 +16,8 @@ import {
   logEvent,
   logEvents,
   subscriptionPayload,
-} from '../../support/cloudwatch-builders.js';
-import { fakeTime, recordingLogger, recordingMetrics } from '../../support/firehose-delivery-fakes.js';
+} from '../../../support/cloudwatch-builders.js';
+import { fakeTime, recordingLogger, recordingMetrics } from '../../../support/firehose-delivery-fakes.js';
 
 const client = new FirehoseClient({});
 const firehose = mockClient(client);

@@ -1,4 +1,4 @@
-import { MetricUnit, type Logger, type Metrics } from '../ports.js';
+import { MetricUnit, type Logger, type Metrics } from '../../ports.js';
 import type { DecorationSummary } from './decorate-firehose-records.js';
 
 /** Look-up counters of one invocation (differences of the caches' cumulative counters). */

@@ -1,6 +1,6 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import type { Logger, Metrics } from '../ports.js';
+import type { FlowLogEnrichmentSources } from '../../enrich/enrich-flow-logs.js';
+import type { Logger, Metrics } from '../../ports.js';
 import { decorateFirehoseRecords, type DecorationOptions } from './decorate-firehose-records.js';
 import { reportDecoration, type DecorationActivity } from './report-decoration.js';
 

@@ -1,4 +1,4 @@
-import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../../enrich/enrich-flow-logs.js';
 import {
   addEnrichmentIssue,
   EnrichmentIssue,
@@ -7,12 +7,12 @@ import {
   SHEDDABLE_FIELDS,
   type EnrichedFlowLog,
   type FlowEnrichment,
-} from '../enrich/enriched-flow-log.js';
-import { createEnrichedFlowLogSerializer, createUtf8Output } from '../enrich/serialize-enriched-flow-log.js';
-import { createFlowLogLineParser } from '../flow-log/flow-log-line-parser.js';
-import type { FlowLogFormat } from '../flow-log/flow-log-format.js';
-import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
-import { isPlainJsonString } from '../flow-log/json-string.js';
+} from '../../enrich/enriched-flow-log.js';
+import { createEnrichedFlowLogSerializer, createUtf8Output } from '../../enrich/serialize-enriched-flow-log.js';
+import { createFlowLogLineParser } from '../../flow-log/flow-log-line-parser.js';
+import type { FlowLogFormat } from '../../flow-log/flow-log-format.js';
+import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
+import { isPlainJsonString } from '../../flow-log/json-string.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
 
 /** A record of the Firehose transformation event: only what the transformation reads. */

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeTransformationRecord } from '../../../src/firehose/decode-transformation-record.js';
-import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
-import { base64, defaultFormatLine } from '../../support/firehose-builders.js';
+import { decodeTransformationRecord } from '../../../../src/firehose/transformation/decode-transformation-record.js';
+import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../../../support/cloudwatch-builders.js';
+import { base64, defaultFormatLine } from '../../../support/firehose-builders.js';
 
 describe('decodeTransformationRecord', () => {
   it('gives a bare line, as the ingestor writes it, without its newline', () => {

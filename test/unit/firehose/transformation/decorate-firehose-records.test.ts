@@ -1,14 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decorateFirehoseRecords, type DecorationOptions } from '../../../src/firehose/decorate-firehose-records.js';
-import { toDeliveryRecords } from '../../../src/firehose/delivery-record.js';
-import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
-import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
-import type { NetworkInterfaceInfo } from '../../../src/ports.js';
-import { controlPayload, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
-import { networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
-import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../support/firehose-builders.js';
-import { geoLocation, fixedGeoLocator } from '../../support/geo-builders.js';
+import { decorateFirehoseRecords, type DecorationOptions } from '../../../../src/firehose/transformation/decorate-firehose-records.js';
+import { toDeliveryRecords } from '../../../../src/firehose/delivery/delivery-record.js';
+import type { FlowLogEnrichmentSources } from '../../../../src/enrich/enrich-flow-logs.js';
+import { parseFormatString } from '../../../../src/flow-log/flow-log-format.js';
+import type { NetworkInterfaceInfo } from '../../../../src/ports.js';
+import { controlPayload, logEvent, subscriptionPayload } from '../../../support/cloudwatch-builders.js';
+import { networkInterfaceInfo, securityGroupRule } from '../../../support/ec2-builders.js';
+import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../../support/firehose-builders.js';
+import { geoLocation, fixedGeoLocator } from '../../../support/geo-builders.js';
 
 const OPTIONS: DecorationOptions = { trailingNewline: false, responseBudgetBytes: 5_000_000 };
 const NO_SOURCES: FlowLogEnrichmentSources = {};

@@ -1,4 +1,4 @@
-import { silentLogger, type Clock, type DeliveryStream, type Logger, type Sleep } from '../ports.js';
+import { silentLogger, type Clock, type DeliveryStream, type Logger, type Sleep } from '../../ports.js';
 import { DeliveryCallError, DeliveryError, OversizedRecordError } from './delivery-errors.js';
 import type { DeliveryRecord } from './delivery-record.js';
 import { chunkForPutRecordBatch } from './put-record-batch-chunks.js';

@@ -1,5 +1,5 @@
-import { decodeSubscriptionPayload } from '../cloudwatch/decode-subscription-payload.js';
-import { splitRecordText } from '../flow-log/split-record-text.js';
+import { decodeSubscriptionPayload } from '../../cloudwatch/decode-subscription-payload.js';
+import { splitRecordText } from '../../flow-log/split-record-text.js';
 
 /** What one Firehose record carries, before parsing. */
 export type TransformationRecordPayload =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecorationSummary } from '../../../src/firehose/decorate-firehose-records.js';
-import { reportDecoration, type DecorationActivity } from '../../../src/firehose/report-decoration.js';
-import { recordingLogger, recordingMetrics } from '../../support/firehose-delivery-fakes.js';
+import type { DecorationSummary } from '../../../../src/firehose/transformation/decorate-firehose-records.js';
+import { reportDecoration, type DecorationActivity } from '../../../../src/firehose/transformation/report-decoration.js';
+import { recordingLogger, recordingMetrics } from '../../../support/firehose-delivery-fakes.js';
 
 function decorationSummary(overrides: Partial<DecorationSummary> = {}): DecorationSummary {
   return {

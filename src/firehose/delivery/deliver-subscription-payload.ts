@@ -1,5 +1,5 @@
-import { decodeSubscriptionPayload, SubscriptionMessageType } from '../cloudwatch/decode-subscription-payload.js';
-import { MetricUnit, type Logger, type Metrics } from '../ports.js';
+import { decodeSubscriptionPayload, SubscriptionMessageType } from '../../cloudwatch/decode-subscription-payload.js';
+import { MetricUnit, type Logger, type Metrics } from '../../ports.js';
 import { deliverRecords, type DeliverRecordsOptions, type DeliveryReport } from './deliver-records.js';
 import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
 import { toDeliveryRecords } from './delivery-record.js';
