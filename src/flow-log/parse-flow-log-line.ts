@@ -20,6 +20,12 @@ export const ParseErrorCode = {
   InvalidAddress: 'invalid_address',
   /** `start` or `end` is past what a date can represent. */
   InvalidTime: 'invalid_time',
+  /** A header line names a field whose document key the caller reserves (a field enrichment adds). */
+  ReservedField: 'reserved_field',
+  /** A field with a documented syntax (`action`, `log-status`, `interface-id`) holds something else. */
+  InvalidValue: 'invalid_value',
+  /** A control character (NUL, ESC, DEL, ...) or U+FFFD (bytes that were not UTF-8) in a field. */
+  ControlCharacter: 'control_character',
   /** A JSON object that is not a `{"message":"..."}` wrapper. */
   NotAFlowLogRecord: 'not_a_flow_log_record',
 } as const;

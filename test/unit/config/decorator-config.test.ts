@@ -141,6 +141,10 @@ describe('loadDecoratorConfig', () => {
     expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${srcaddr}' })).toEqual(['FLOW_LOG_FORMAT: the field "srcaddr" appears twice']);
   });
 
+  it('refuses a FLOW_LOG_FORMAT naming a field the decorator adds', () => {
+    expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${enrichment-issues}' })).toEqual(['FLOW_LOG_FORMAT: enrichment-issues is a field the decorator adds; a record cannot carry it']);
+  });
+
   it('lists every problem at once in one ConfigurationError', () => {
     const environment = {
       FLOW_LOG_FORMAT: 'srcaddr dstaddr',

@@ -40,7 +40,7 @@ describe('reportDecoration', () => {
     const { metrics, values } = recordingMetrics();
 
     // Act
-    reportDecoration(decorationSummary({ shedRecords: 2 }), decorationActivity(), { logger, metrics });
+    reportDecoration(decorationSummary({ shedRecords: 2, overBudgetRecords: 1 }), decorationActivity(), { logger, metrics });
 
     // Assess
     expect(metricTable(values)).toEqual({
@@ -51,6 +51,7 @@ describe('reportDecoration', () => {
       InvalidLines: ['Count', 1],
       ResponseBytes: ['Bytes', 2345],
       RecordsShedForSize: ['Count', 2],
+      RecordsOverBudget: ['Count', 1],
       InterfaceCacheHits: ['Count', 4],
       InterfaceCacheMisses: ['Count', 2],
       Ec2DescribeNetworkInterfacesCalls: ['Count', 1],
