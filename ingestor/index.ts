@@ -25,6 +25,9 @@ const deliveryStream = createFirehoseDeliveryStream({ client, deliveryStreamName
 
 /** Puts every log event of the subscription batch into Firehose, or throws so Lambda retries the event. */
 export const handler = async (event: CloudWatchLogsEvent, context: Context): Promise<void> => {
+  // Every PutRecordBatch call is bounded by what is left, less the margin, so the DeliveryError,
+  // the summary log and the metrics come out before Lambda's deadline (the timer does not keep the process alive).
+  const deliveryTimeMs = Math.max(0, context.getRemainingTimeInMillis() - config.timeMarginMs);
   try {
     await deliverSubscriptionPayload(event?.awslogs?.data, {
       deliveryStream,
@@ -33,7 +36,8 @@ export const handler = async (event: CloudWatchLogsEvent, context: Context): Pro
       concurrency: config.concurrency,
       maxAttempts: config.maxAttempts,
       recordPackingBytes: config.recordPackingBytes,
-      deadline: systemClock.now() + context.getRemainingTimeInMillis() - config.timeMarginMs,
+      deadline: systemClock.now() + deliveryTimeMs,
+      callsUntil: AbortSignal.timeout(deliveryTimeMs),
       clock: systemClock,
       sleep: (milliseconds) => sleep(milliseconds),
       random: Math.random,

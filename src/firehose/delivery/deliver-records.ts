@@ -32,6 +32,12 @@ export interface DeliverRecordsOptions {
   readonly maxAttempts: number;
   /** Time (on `clock`) after which no retry is started: the invocation's remaining time less a margin. */
   readonly deadline: number;
+  /**
+   * Aborts at `deadline` (AbortSignal.timeout in the Lambda): a call still unanswered then counts
+   * as failed (`DeadlineExceeded`) and nothing more is sent, so the DeliveryError, the summary log
+   * and the metrics come out before Lambda's own deadline, however long Firehose hangs.
+   */
+  readonly callsUntil?: AbortSignal;
   readonly clock: Clock;
   readonly sleep: Sleep;
   /** Uniform in [0, 1), for jitter. */
@@ -102,10 +108,19 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
 
   /** One call: the records that failed, each with its code. */
   const putOnce = async (pending: readonly DeliveryRecord[]): Promise<RecordFailure[]> => {
+    const until = options.callsUntil;
+    if (until?.aborted === true) {
+      stoppedBy.add(DeliveryStop.Deadline);
+      return pending.map((record) => ({ record, errorCode: DEADLINE_EXCEEDED, retryable: false }));
+    }
     calls += 1;
     let outcomes;
     try {
-      outcomes = await options.deliveryStream.putRecordBatch(pending.map((record) => record.data));
+      outcomes = await answeredBefore(until, options.deliveryStream.putRecordBatch(pending.map((record) => record.data)));
+      if (outcomes === undefined) {
+        stoppedBy.add(DeliveryStop.Deadline);
+        return pending.map((record) => ({ record, errorCode: DEADLINE_EXCEEDED, retryable: false }));
+      }
     } catch (error) {
       firstCallError ??= error;
       const code = error instanceof DeliveryCallError ? error.code : error instanceof Error ? error.name : 'UnknownError';
@@ -165,6 +180,24 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
   };
   if (report.recordsFailed > 0) throw new DeliveryError(report);
   return report;
+}
+
+/** The code of records whose call was still unanswered at the deadline: written or not, unknown. */
+export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
+
+/** The call's answer, or undefined when `until` aborts first. */
+async function answeredBefore<T>(until: AbortSignal | undefined, call: Promise<T>): Promise<T | undefined> {
+  if (until === undefined) return call;
+  let stop = (): void => {};
+  const deadline = new Promise<undefined>((resolve) => {
+    stop = () => resolve(undefined);
+    until.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([call, deadline]);
+  } finally {
+    until.removeEventListener('abort', stop);
+  }
 }
 
 /**
