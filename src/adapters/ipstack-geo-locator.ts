@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { createConcurrencyLimit } from '../concurrency-limit.js';
 import { geoFields } from '../enrich/geo-fields.js';
 import { ConfigurationError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type GeoLocator, type GeoOutcome, type Logger, type SecretProvider } from '../ports.js';
@@ -98,7 +99,7 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
   const fetchFunction: FetchFunction = options.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? 3000;
   const pauseMs = options.pauseAfterAccountErrorMs ?? 60_000;
-  const limit = createLimiter(options.concurrency ?? 4);
+  const limit = createConcurrencyLimit(options.concurrency ?? 4);
   let bulk = options.bulk ?? false;
   let requests = 0;
   let pause: { readonly until: number; readonly outcome: GeoOutcome } | undefined;
@@ -283,26 +284,4 @@ function retryAfterMs(header: string | null): number | undefined {
 
 function fill(addresses: readonly string[], outcome: GeoOutcome): Map<string, GeoOutcome> {
   return new Map(addresses.map((address) => [address, outcome]));
-}
-
-/**
- * Runs at most `concurrency` tasks at once; the rest wait in order. Unlike runWithConcurrency it is
- * shared by every call to `locate`, and it wraps single requests only, so a bulk chunk that falls
- * back to single requests has released its slot before they queue.
- */
-function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
-  const max = Math.max(1, Math.floor(concurrency));
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next === undefined) running -= 1;
-      else next();
-    }
-  };
 }

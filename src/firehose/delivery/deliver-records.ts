@@ -1,3 +1,4 @@
+import { runWithConcurrency } from '../../concurrency-limit.js';
 import { silentLogger, type Clock, type DeliveryStream, type Logger, type Sleep } from '../../ports.js';
 import { DeliveryCallError, DeliveryError, OversizedRecordError } from './delivery-errors.js';
 import type { DeliveryRecord } from './delivery-record.js';
@@ -165,7 +166,7 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
     }
   };
 
-  await runWithConcurrency(batches.value, options.concurrency, deliverBatch);
+  await Promise.all(runWithConcurrency(batches.value, options.concurrency, deliverBatch));
 
   const report: DeliveryReport = {
     recordsIn: records.length,
@@ -216,17 +217,4 @@ function countCodes(failures: readonly RecordFailure[]): Record<string, number> 
   const counts = new Map<string, number>();
   for (const { errorCode } of failures) counts.set(errorCode, (counts.get(errorCode) ?? 0) + 1);
   return Object.fromEntries(counts);
-}
-
-/** Runs `work` on every item with at most `limit` in flight; no library needed for this much. */
-async function runWithConcurrency<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
