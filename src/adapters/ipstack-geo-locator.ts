@@ -133,7 +133,11 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
     let body: string;
     try {
       response = await fetchFunction(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-      body = await response.text();
+      const bounded = await readBoundedText(response, MAX_IPSTACK_RESPONSE_BYTES);
+      if (bounded === undefined) {
+        return fill(chunk, { status: 'failed', reason: `ipstack answered more than ${MAX_IPSTACK_RESPONSE_BYTES} bytes` });
+      }
+      body = bounded;
     } catch (error) {
       return fill(chunk, { status: 'failed', reason: redact(describeRequestError(error, timeoutMs)) });
     }
@@ -271,10 +275,44 @@ function describeRequestError(error: unknown, timeoutMs: number): string {
   return `ipstack request failed: ${message}${code}`;
 }
 
-/** Removes the key and anything that looks like a query string carrying it. */
+/**
+ * The most of an ipstack answer we read: a Bulk Lookup of 50 addresses is about 50 KB; a body
+ * past this is not an answer (a 300 MB one took the function to 1.4 GB), and is cut off.
+ */
+export const MAX_IPSTACK_RESPONSE_BYTES = 1024 * 1024;
+
+/** The body as text, or undefined (and the rest left unread) once it passes `maxBytes`. */
+export async function readBoundedText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Leaving the loop early cancels the stream: the rest of the body is never read.
+  for await (const value of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += value.byteLength;
+    if (total > maxBytes) return undefined;
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/**
+ * Removes the key, as it is and in the forms an answer may echo it in (URL-encoded, base64,
+ * base64url, with or without padding), and anything that looks like a query string carrying it.
+ */
 export function redactSecret(text: string, secret: string): string {
-  const withoutKey = secret === '' ? text : text.split(secret).join('[redacted]');
-  return withoutKey.replace(/access_key=[^&\s"']*/gi, 'access_key=[redacted]');
+  let redacted = text;
+  if (secret !== '') {
+    const base64 = Buffer.from(secret, 'utf8').toString('base64');
+    const forms = new Set([secret, encodeURIComponent(secret), base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')]);
+    // Longest first, so a form that contains another is removed whole.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) if (form.length >= 4) redacted = redacted.split(form).join('[redacted]');
+  }
+  return redacted.replace(/access_key=[^&\s"']*/gi, 'access_key=[redacted]');
 }
 
 function retryAfterMs(header: string | null): number | undefined {
