@@ -188,6 +188,22 @@ describe('decorator handler over the wire', () => {
     expect(documentsOf(answer.records[1_999])[0]).toMatchObject({ enrichment_issues: ['eni_lookup_failed'] });
   }, 30_000);
 
+  it('logs why EC2 failed once per invocation at WARN, with the error name, code and message', async () => {
+    const { handler } = await deployAgainst({ networkInterfaces: INVENTORY, failFirst: Number.MAX_SAFE_INTEGER }, { AWS_MAX_ATTEMPTS: '1' });
+    // Warnings may go to stderr: read both.
+    const stderr: Record<string, unknown>[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(...jsonLines(chunk));
+      return true;
+    });
+
+    await handler(flowsEvent());
+
+    const warnings = [...stdout, ...stderr].filter((line) => line.level === 'WARN' && line.message === 'look-ups failed; the records concerned are flagged');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.causes).toEqual([expect.objectContaining({ source: 'ec2', name: 'RequestLimitExceeded', message: 'Request limit exceeded.' })]);
+  });
+
   it('asks EC2 again on the next batch after a throttled one, since failures are not cached', async () => {
     const { server, handler } = await deployAgainst({ networkInterfaces: INVENTORY, failFirst: 1 }, { AWS_MAX_ATTEMPTS: '1' });
 

@@ -9,7 +9,18 @@ export interface LookupActivity {
   readonly calls: number;
 }
 
+/** Why a kind of look-up failed in an invocation: its first error, secrets removed. */
+export interface LookupFailureCause {
+  /** `ec2`, `geolocation`, ... */
+  readonly source: string;
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+}
+
 export interface DecorationActivity {
+  /** The first failure of each source in the invocation; absent or empty when none failed. */
+  readonly failureCauses?: readonly LookupFailureCause[];
   readonly networkInterfaces: LookupActivity;
   readonly securityGroupRules?: LookupActivity;
   readonly geolocation?: LookupActivity;
@@ -62,7 +73,10 @@ export function reportDecoration(summary: DecorationSummary, activity: Decoratio
     metrics.add(DecorationMetric.GeoCacheMisses, MetricUnit.Count, activity.geolocation.misses);
     metrics.add(DecorationMetric.GeolocationCalls, MetricUnit.Count, activity.geolocation.calls);
   }
-  const attributes = { ...summary, lookups: activity };
+  const { failureCauses = [], ...lookups } = activity;
+  // Once per invocation, at WARN: the records only say a look-up failed, this says why.
+  if (failureCauses.length > 0) logger.warn('look-ups failed; the records concerned are flagged', { causes: failureCauses });
+  const attributes = { ...summary, lookups };
   if (summary.results.ProcessingFailed > 0) {
     logger.warn('decorated batch with failed records', attributes);
   } else {
