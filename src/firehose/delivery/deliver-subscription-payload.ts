@@ -1,7 +1,7 @@
 import { decodeSubscriptionPayload, SubscriptionMessageType } from '../../cloudwatch/decode-subscription-payload.js';
 import { MetricUnit, type Logger, type Metrics } from '../../ports.js';
 import { deliverRecords, type DeliverRecordsOptions, type DeliveryReport } from './deliver-records.js';
-import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
+import { DeliveryCallError, DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
 import { toDeliveryRecords, type DeliveryRecord } from './delivery-record.js';
 import { MAX_RECORD_BYTES } from './put-record-batch-limits.js';
 
@@ -156,5 +156,20 @@ function logSummary(logger: Logger, summary: IngestSummary, failure: unknown, re
     return;
   }
   const error = failure instanceof Error ? { name: failure.name, message: failure.message } : { name: 'UnknownError', message: typeof failure === 'string' ? failure : 'a non-Error value was thrown' };
-  logger.error('ingest summary', { ...attributes, error });
+  // The codes alone (`Error x4`) do not say why: the first failed call's own error does.
+  const cause = failure instanceof DeliveryError ? callFailureCause(failure.report.firstCallError) : undefined;
+  logger.error('ingest summary', { ...attributes, error, ...(cause === undefined ? {} : { cause }) });
+}
+
+/** Name, code and message of a failed call and of what it wrapped (the SDK's error), secrets removed. */
+function callFailureCause(callError: unknown): Record<string, string> | undefined {
+  if (!(callError instanceof Error)) return undefined;
+  const inner = callError.cause instanceof Error ? callError.cause : undefined;
+  const code = callError instanceof DeliveryCallError ? callError.code : undefined;
+  const redact = (text: string): string => text.replace(/\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=[^&\s"']*/gi, '$1=[redacted]').slice(0, 300);
+  return {
+    name: inner?.name ?? callError.name,
+    ...(code === undefined ? {} : { code }),
+    message: redact(inner?.message ?? callError.message),
+  };
 }

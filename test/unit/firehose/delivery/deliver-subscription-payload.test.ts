@@ -242,6 +242,16 @@ describe('deliverSubscriptionPayload', () => {
     expect(JSON.stringify(errors)).not.toContain('xxxx');
   });
 
+  it('logs the cause of an unreachable Firehose, not only its code: name, code and message', async () => {
+    firehose.on(PutRecordBatchCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+    const { dependencies, logs } = setUp({ maxAttempts: 2 });
+
+    await expect(deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: logEvents(2) })), dependencies)).rejects.toThrow(DeliveryError);
+
+    const [summary] = logs.lines.filter((line) => line.level === 'error');
+    expect(summary?.attributes).toMatchObject({ cause: { name: 'Error', code: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:9' } });
+  });
+
   it('throws DeliveryError before the deadline with Firehose hanging, the summary log and metrics written', async () => {
     // Issue 12: a hung PutRecordBatch ran the handler past Lambda's limit, so nothing was logged.
     firehose.on(PutRecordBatchCommand).callsFake(() => new Promise(() => {}));
