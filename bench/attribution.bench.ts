@@ -6,7 +6,7 @@
 //   - decorateFirehoseRecords on the same records as Firehose delivers them, 4,000 a batch
 //     (decode, parse, enrich, serialize, budget: the decorator's warm path without Lambda).
 import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../src/enrich/enrich-flow-logs.js';
-import { decorateFirehoseRecords, type TransformationInputRecord } from '../src/firehose/decorate-firehose-records.js';
+import { decorateFirehoseRecords, type TransformationInputRecord } from '../src/firehose/transformation/decorate-firehose-records.js';
 import type { FlowLogDocument } from '../src/flow-log/flow-log-document.js';
 import { parseFormatString, type FlowLogFormat } from '../src/flow-log/index.js';
 import { generateAttributionGroundTruth, groundTruthSources } from '../test/support/attribution-ground-truth.js';

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { MAX_PUT_RECORD_BATCH_RECORDS } from '../src/firehose/put-record-batch-limits.js';
+import { MAX_PUT_RECORD_BATCH_RECORDS } from '../src/firehose/delivery/put-record-batch-limits.js';
 import { lambdaContext, subscriptionEvent } from '../test/support/cloudwatch-builders.js';
 import { startFirehoseLoopbackServer } from '../test/support/firehose-loopback-server.js';
 import { builtBundle, measure, quietly, report, seededRandom } from './measure.js';

@@ -1,11 +1,12 @@
 // The decorator Lambda: Kinesis Data Firehose's data transformation. Wiring only; the behaviour is
-// in src/firehose/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
+// in src/firehose/transformation/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { createDecoratorEnrichment } from '../src/adapters/decorator-enrichment.js';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
 import { loadDecoratorConfig } from '../src/config/decorator-config.js';
-import { transformFirehoseEvent } from '../src/firehose/transform-firehose-event.js';
+import { lookupTimeAllowanceMs } from '../src/firehose/transformation/lookup-deadline.js';
+import { transformFirehoseEvent } from '../src/firehose/transformation/transform-firehose-event.js';
 import { systemClock } from '../src/ports.js';
 
 // Cold start: a bad environment fails here, listing every problem.
@@ -22,9 +23,12 @@ ec2.middlewareStack.remove('loggerMiddleware');
 const enrichment = await createDecoratorEnrichment(config, { ec2, clock: systemClock, logger: observability.logger });
 
 /** Returns every record of the batch, in order, enriched (Ok), Dropped or ProcessingFailed. */
-export const handler = async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
+export const handler = async (event: FirehoseTransformationEvent, context?: Context): Promise<FirehoseTransformationResult> => {
+  // Look-ups stop in time for the answer to reach Firehose before Lambda's deadline, whatever
+  // EC2, SSM or the geolocation service do (AbortSignal.timeout does not keep the process alive).
+  const lookupsUntil = context === undefined ? undefined : AbortSignal.timeout(lookupTimeAllowanceMs(context.getRemainingTimeInMillis()));
   try {
-    return await transformFirehoseEvent(event, enrichment, config, observability);
+    return await transformFirehoseEvent(event, enrichment, config, observability, lookupsUntil);
   } finally {
     observability.publish();
   }

@@ -1,12 +1,12 @@
 // The ingestor Lambda: CloudWatch Logs subscription (VPC flow logs) -> Firehose, one record per
-// line (or packed lines, for S3 delivery). Wiring only; the behaviour is in src/firehose/deliver-subscription-payload.ts.
+// line (or packed lines, for S3 delivery). Wiring only; the behaviour is in src/firehose/delivery/deliver-subscription-payload.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { createFirehoseDeliveryStream } from '../src/adapters/firehose-delivery-stream.js';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
 import { loadIngestorConfig } from '../src/config/ingestor-config.js';
-import { deliverSubscriptionPayload } from '../src/firehose/deliver-subscription-payload.js';
+import { deliverSubscriptionPayload } from '../src/firehose/delivery/deliver-subscription-payload.js';
 import { systemClock } from '../src/ports.js';
 
 // Cold start: a bad environment fails here, listing every problem.
@@ -25,6 +25,9 @@ const deliveryStream = createFirehoseDeliveryStream({ client, deliveryStreamName
 
 /** Puts every log event of the subscription batch into Firehose, or throws so Lambda retries the event. */
 export const handler = async (event: CloudWatchLogsEvent, context: Context): Promise<void> => {
+  // Every PutRecordBatch call is bounded by what is left, less the margin, so the DeliveryError,
+  // the summary log and the metrics come out before Lambda's deadline (the timer does not keep the process alive).
+  const deliveryTimeMs = Math.max(0, context.getRemainingTimeInMillis() - config.timeMarginMs);
   try {
     await deliverSubscriptionPayload(event?.awslogs?.data, {
       deliveryStream,
@@ -33,7 +36,8 @@ export const handler = async (event: CloudWatchLogsEvent, context: Context): Pro
       concurrency: config.concurrency,
       maxAttempts: config.maxAttempts,
       recordPackingBytes: config.recordPackingBytes,
-      deadline: systemClock.now() + context.getRemainingTimeInMillis() - config.timeMarginMs,
+      deadline: systemClock.now() + deliveryTimeMs,
+      callsUntil: AbortSignal.timeout(deliveryTimeMs),
       clock: systemClock,
       sleep: (milliseconds) => sleep(milliseconds),
       random: Math.random,

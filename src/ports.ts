@@ -46,7 +46,7 @@ export interface DeliveryStream {
   /**
    * Sends one PutRecordBatch call (at most 500 records and 4 MiB; the caller chunks). Resolves
    * with one outcome per record, in request order, whenever the call itself was answered, even
-   * if some records failed. Rejects with `DeliveryCallError` (src/firehose/delivery-errors.ts)
+   * if some records failed. Rejects with `DeliveryCallError` (src/firehose/delivery/delivery-errors.ts)
    * when the call as a whole failed, saying whether trying again may help.
    */
   putRecordBatch(records: readonly Uint8Array[]): Promise<readonly PutRecordOutcome[]>;

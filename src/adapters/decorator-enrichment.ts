@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { createCachedBatchLookup, type CachedBatchLookup } from '../enrich/cached-batch-lookup.js';
 import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import type { DecorationActivity, LookupActivity } from '../firehose/report-decoration.js';
+import type { DecorationActivity, LookupActivity, LookupFailureCause } from '../firehose/transformation/report-decoration.js';
 import type {
   Clock,
   GeoLocator,
@@ -77,6 +77,10 @@ export function createCachedEnrichment(
   geoCalls: () => number = () => sources.geolocation?.stats().fetches ?? 0,
 ): CachedEnrichment {
   /** A cache of EC2 look-up outcomes: found and not-found kept for their TTLs, failures never. */
+  const causes = new Map<string, LookupFailureCause>();
+  const noteFailure = (source: string, error: unknown): void => {
+    if (!causes.has(source)) causes.set(source, failureCauseOf(source, error));
+  };
   const ec2Cache = <T>(
     fetchBatch: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>,
     { maxBatchSize, concurrency, ttlSeconds, negativeTtlSeconds, maxEntries }: { maxBatchSize: number; concurrency: number; ttlSeconds: number; negativeTtlSeconds: number; maxEntries: number },
@@ -92,7 +96,10 @@ export function createCachedEnrichment(
       positiveStatuses: ['found'],
       negativeStatuses: ['not_found'],
       missingOutcome: { status: 'not_found' },
-      failureOutcome: (error) => ({ status: 'failed', reason: error instanceof Error ? error.name : String(error) }),
+      failureOutcome: (error) => {
+        noteFailure('ec2', error);
+        return { status: 'failed', reason: error instanceof Error ? error.name : String(error) };
+      },
     });
   const rulesTtl = { ttlSeconds: settings.rulesCacheTtlSeconds, negativeTtlSeconds: settings.rulesCacheTtlSeconds };
   const networkInterfaces = ec2Cache((ids) => sources.networkInterfaces.describeNetworkInterfaces(ids), {
@@ -133,7 +140,23 @@ export function createCachedEnrichment(
           maxEntries: MAX_CACHED_GROUPS,
           ...rulesTtl,
         });
-  const geolocation = sources.geolocation;
+  const geoSource = sources.geolocation;
+  const geolocation: (GeoLocator & Counted) | undefined =
+    geoSource === undefined
+      ? undefined
+      : {
+          locate: async (addresses) => {
+            const outcomes = await geoSource.locate(addresses);
+            for (const outcome of outcomes.values()) {
+              if (outcome.status === 'failed') {
+                noteFailure('geolocation', { name: 'GeolocationFailed', message: outcome.reason });
+                break;
+              }
+            }
+            return outcomes;
+          },
+          stats: () => geoSource.stats(),
+        };
   const snapshot = (counted: Counted, calls = counted.stats().fetches): LookupActivity => {
     const { hits, misses } = counted.stats();
     return { hits, misses, calls };
@@ -159,10 +182,12 @@ export function createCachedEnrichment(
       ...(geolocation === undefined ? {} : { geolocation }),
     },
     startActivity() {
+      causes.clear();
       const before = capture();
       return () => {
         const after = capture();
         return {
+          ...(causes.size === 0 ? {} : { failureCauses: [...causes.values()] }),
           networkInterfaces: minus(after.networkInterfaces, before.networkInterfaces),
           ...(after.securityGroupRules === undefined || before.securityGroupRules === undefined
             ? {}
@@ -256,4 +281,18 @@ export async function createGeoLocator(
       return { locator, cacheTtlSeconds: config.cacheTtlSeconds, calls: () => locator.stats().requests };
     }
   }
+}
+
+/** Query parameters and headers that carry credentials or keys, wherever a message quotes a URL. */
+const SECRET_PARAMETERS = /\b(access_key|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId)=[^&\s"']*/gi;
+const MAX_CAUSE_MESSAGE_LENGTH = 300;
+
+/** The name, code and message of a failure, secrets removed and the message shortened. */
+export function failureCauseOf(source: string, error: unknown): LookupFailureCause {
+  const details = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; Code?: unknown; message?: unknown };
+  const name = typeof details.name === 'string' && details.name !== '' ? details.name : 'UnknownError';
+  const code = typeof details.code === 'string' ? details.code : typeof details.Code === 'string' ? details.Code : undefined;
+  const raw = typeof details.message === 'string' ? details.message : typeof error === 'string' ? error : 'no message';
+  const message = raw.replace(SECRET_PARAMETERS, '$1=[redacted]').slice(0, MAX_CAUSE_MESSAGE_LENGTH);
+  return { source, name, ...(code === undefined || code === name ? {} : { code }), message };
 }

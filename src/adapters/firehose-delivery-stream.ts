@@ -1,5 +1,5 @@
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { DeliveryCallError } from '../firehose/delivery-errors.js';
+import { DeliveryCallError } from '../firehose/delivery/delivery-errors.js';
 import type { DeliveryStream, PutRecordOutcome } from '../ports.js';
 
 export interface FirehoseDeliveryStreamOptions {
@@ -23,6 +23,13 @@ const NOT_RETRYABLE = new Set([
   'UnrecognizedClientException',
   'ValidationException',
 ]);
+
+const UNCONFIRMED: PutRecordOutcome = { ok: false, errorCode: 'UnconfirmedRecord', errorMessage: 'the answer does not confirm this record was written' };
+
+/** Failures no retry can mend: without credentials or a Region, every attempt fails the same way. */
+function isConfigurationFailure(error: Error): boolean {
+  return error.name === 'CredentialsProviderError' || /Region is missing|Could not load credentials/i.test(error.message);
+}
 
 /**
  * A `DeliveryStream` on the AWS SDK's Firehose client. The SDK retries throttling and 5xx a few
@@ -53,11 +60,18 @@ export function createFirehoseDeliveryStream({ client, deliveryStreamName }: Fir
           { retryable: true },
         );
       }
-      return entries.map((entry): PutRecordOutcome =>
-        entry.ErrorCode === undefined || entry.ErrorCode === ''
-          ? { ok: true }
-          : { ok: false, errorCode: entry.ErrorCode, ...(entry.ErrorMessage === undefined ? {} : { errorMessage: entry.ErrorMessage }) },
-      );
+      // Written means Firehose named the record it wrote: an entry with neither RecordId nor
+      // ErrorCode (or `{}`) proves nothing, and is tried again.
+      const outcomes = entries.map((entry): PutRecordOutcome => {
+        if (entry.ErrorCode !== undefined && entry.ErrorCode !== '') {
+          return { ok: false, errorCode: entry.ErrorCode, ...(entry.ErrorMessage === undefined ? {} : { errorMessage: entry.ErrorMessage }) };
+        }
+        return typeof entry.RecordId === 'string' && entry.RecordId !== '' ? { ok: true } : UNCONFIRMED;
+      });
+      // FailedPutCount above the failures listed: the entries cannot be trusted, so none counts as written.
+      const failed = outcomes.filter((outcome) => !outcome.ok).length;
+      if (typeof response.FailedPutCount === 'number' && response.FailedPutCount > failed) return outcomes.map(() => UNCONFIRMED);
+      return outcomes;
     },
   };
 }
@@ -70,11 +84,14 @@ function toDeliveryCallError(error: unknown): DeliveryCallError {
   const status = details.$metadata?.httpStatusCode;
   const retryable =
     !NOT_RETRYABLE.has(error.name) &&
+    !isConfigurationFailure(error) &&
     (details.$fault === 'server' ||
       /throttl|ServiceUnavailable|TooManyRequests|RequestLimitExceeded|Timeout/i.test(error.name) ||
       status === 429 ||
       (status !== undefined && status >= 500) ||
       // No HTTP status at all: the connection failed or timed out before an answer.
       status === undefined);
-  return new DeliveryCallError(error.name, `PutRecordBatch failed: ${error.message}`, { retryable, cause: error });
+  // A bare `Error` (the SDK's missing Region) says nothing by its name: name it by what failed.
+  const code = error.name === 'Error' && /Region is missing/i.test(error.message) ? 'RegionMissing' : error.name;
+  return new DeliveryCallError(code, `PutRecordBatch failed: ${error.message}`, { retryable, cause: error });
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { createConcurrencyLimit } from '../concurrency-limit.js';
 import { geoFields } from '../enrich/geo-fields.js';
 import { ConfigurationError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type GeoLocator, type GeoOutcome, type Logger, type SecretProvider } from '../ports.js';
@@ -98,7 +99,7 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
   const fetchFunction: FetchFunction = options.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? 3000;
   const pauseMs = options.pauseAfterAccountErrorMs ?? 60_000;
-  const limit = createLimiter(options.concurrency ?? 4);
+  const limit = createConcurrencyLimit(options.concurrency ?? 4);
   let bulk = options.bulk ?? false;
   let requests = 0;
   let pause: { readonly until: number; readonly outcome: GeoOutcome } | undefined;
@@ -132,7 +133,11 @@ export function createIpstackGeoLocator(options: IpstackGeoLocatorOptions): Ipst
     let body: string;
     try {
       response = await fetchFunction(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-      body = await response.text();
+      const bounded = await readBoundedText(response, MAX_IPSTACK_RESPONSE_BYTES);
+      if (bounded === undefined) {
+        return fill(chunk, { status: 'failed', reason: `ipstack answered more than ${MAX_IPSTACK_RESPONSE_BYTES} bytes` });
+      }
+      body = bounded;
     } catch (error) {
       return fill(chunk, { status: 'failed', reason: redact(describeRequestError(error, timeoutMs)) });
     }
@@ -270,10 +275,44 @@ function describeRequestError(error: unknown, timeoutMs: number): string {
   return `ipstack request failed: ${message}${code}`;
 }
 
-/** Removes the key and anything that looks like a query string carrying it. */
+/**
+ * The most of an ipstack answer we read: a Bulk Lookup of 50 addresses is about 50 KB; a body
+ * past this is not an answer (a 300 MB one took the function to 1.4 GB), and is cut off.
+ */
+export const MAX_IPSTACK_RESPONSE_BYTES = 1024 * 1024;
+
+/** The body as text, or undefined (and the rest left unread) once it passes `maxBytes`. */
+export async function readBoundedText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Leaving the loop early cancels the stream: the rest of the body is never read.
+  for await (const value of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += value.byteLength;
+    if (total > maxBytes) return undefined;
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/**
+ * Removes the key, as it is and in the forms an answer may echo it in (URL-encoded, base64,
+ * base64url, with or without padding), and anything that looks like a query string carrying it.
+ */
 export function redactSecret(text: string, secret: string): string {
-  const withoutKey = secret === '' ? text : text.split(secret).join('[redacted]');
-  return withoutKey.replace(/access_key=[^&\s"']*/gi, 'access_key=[redacted]');
+  let redacted = text;
+  if (secret !== '') {
+    const base64 = Buffer.from(secret, 'utf8').toString('base64');
+    const forms = new Set([secret, encodeURIComponent(secret), base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')]);
+    // Longest first, so a form that contains another is removed whole.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) if (form.length >= 4) redacted = redacted.split(form).join('[redacted]');
+  }
+  return redacted.replace(/access_key=[^&\s"']*/gi, 'access_key=[redacted]');
 }
 
 function retryAfterMs(header: string | null): number | undefined {
@@ -283,26 +322,4 @@ function retryAfterMs(header: string | null): number | undefined {
 
 function fill(addresses: readonly string[], outcome: GeoOutcome): Map<string, GeoOutcome> {
   return new Map(addresses.map((address) => [address, outcome]));
-}
-
-/**
- * Runs at most `concurrency` tasks at once; the rest wait in order. Unlike runWithConcurrency it is
- * shared by every call to `locate`, and it wraps single requests only, so a bulk chunk that falls
- * back to single requests has released its slot before they queue.
- */
-function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
-  const max = Math.max(1, Math.floor(concurrency));
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next === undefined) running -= 1;
-      else next();
-    }
-  };
 }

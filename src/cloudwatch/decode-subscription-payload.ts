@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { unzipSync } from 'node:zlib';
 import { err, ok, type Result } from '../result.js';
 
@@ -41,6 +42,8 @@ export const SubscriptionDecodeFailure = {
   NotCompressed: 'not_compressed',
   /** Decompressed, the payload would exceed `maxDecodedBytes`. */
   TooLarge: 'too_large',
+  /** The decompressed bytes are not valid UTF-8 (CloudWatch Logs only ever sends UTF-8). */
+  NotUtf8: 'not_utf8',
   NotJson: 'not_json',
   /** JSON, but not the subscription payload shape. */
   InvalidShape: 'invalid_shape',
@@ -94,15 +97,18 @@ export function decodeSubscriptionPayload(
   }
 
   const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_SUBSCRIPTION_BYTES;
-  let text: string;
+  let decompressed: Buffer;
   try {
-    text = unzipSync(compressed, { maxOutputLength: maxDecodedBytes }).toString('utf8');
+    decompressed = unzipSync(compressed, { maxOutputLength: maxDecodedBytes });
   } catch (error) {
     if (error instanceof RangeError) {
       return failure('too_large', `the payload decompresses to more than ${maxDecodedBytes} bytes`);
     }
     return failure('not_compressed', `the payload is neither gzip nor zlib data (${errorMessage(error)})`);
   }
+  // Decoded leniently, bad bytes would become U+FFFD and pass for data.
+  if (!isUtf8(decompressed)) return failure('not_utf8', 'the decompressed payload is not valid UTF-8');
+  const text = decompressed.toString('utf8');
 
   let parsed: unknown;
   try {

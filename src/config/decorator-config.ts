@@ -1,5 +1,6 @@
+import { ENRICHMENT_ONLY_KEYS } from '../enrich/enriched-flow-log.js';
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
-import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/firehose-limits.js';
+import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
@@ -62,8 +63,10 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
   let format: FlowLogFormat | undefined;
   if (formatText !== undefined) {
     const parsed = parseFormatString(formatText);
-    if (parsed.ok) format = parsed.value;
-    else env.problem(`FLOW_LOG_FORMAT: ${parsed.error.message}`);
+    const reserved = parsed.ok ? parsed.value.fields.find((field) => ENRICHMENT_ONLY_KEYS.has(field.key)) : undefined;
+    if (!parsed.ok) env.problem(`FLOW_LOG_FORMAT: ${parsed.error.message}`);
+    else if (reserved !== undefined) env.problem(`FLOW_LOG_FORMAT: ${reserved.name} is a field the decorator adds; a record cannot carry it`);
+    else format = parsed.value;
   }
   const provider = env.oneOf('GEO_PROVIDER', Object.values(GeoProvider), GeoProvider.None);
   const geoCacheTtlSeconds = env.integer('GEO_CACHE_TTL_SECONDS', { defaultValue: DAY_SECONDS, min: 0 });

@@ -1,4 +1,4 @@
-import { MAX_RECORD_BYTES } from '../firehose/put-record-batch-limits.js';
+import { MAX_RECORD_BYTES } from '../firehose/delivery/put-record-batch-limits.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 

@@ -1,4 +1,7 @@
+import { runWithConcurrency } from '../concurrency-limit.js';
 import type { Clock } from '../ports.js';
+
+export { runWithConcurrency };
 
 /** The outcome shapes a cached look-up understands: found and not-found are cached, the rest not. */
 export type CacheableOutcome = { readonly status: string };
@@ -157,34 +160,4 @@ export function createCachedBatchLookup<O extends CacheableOutcome>(options: Cac
     },
     stats: () => ({ hits, misses, fetches }),
   };
-}
-
-/** Starts `work` on every item with at most `concurrency` running; the promises keep item order. */
-export function runWithConcurrency<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R>[] {
-  const limit = Math.max(1, concurrency);
-  let running = 0;
-  const queue: (() => void)[] = [];
-  const acquire = (): Promise<void> => {
-    if (running < limit) {
-      running += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => queue.push(resolve));
-  };
-  const release = (): void => {
-    const next = queue.shift();
-    if (next === undefined) {
-      running -= 1;
-    } else {
-      next();
-    }
-  };
-  return items.map(async (item) => {
-    await acquire();
-    try {
-      return await work(item);
-    } finally {
-      release();
-    }
-  });
 }

@@ -43,6 +43,35 @@ export interface FlowLogEnrichmentSources {
   readonly securityGroupMembers?: BatchLookup<LookupOutcome<readonly string[]>>;
   /** Geolocation of public addresses; absent: no `src_geo` / `dst_geo`. */
   readonly geolocation?: GeoLocator;
+  /**
+   * When look-ups must stop: whatever is still unanswered when it aborts is answered `failed`
+   * (the record goes out flagged), so a hanging EC2 or geolocation service cannot hold the
+   * answer past its deadline. Absent: every answer is awaited.
+   */
+  readonly lookupsUntil?: AbortSignal;
+}
+
+/** What a look-up still unanswered at the deadline becomes: a failure, flagged on the record. */
+const UNANSWERED = { status: 'failed', reason: 'unanswered when the time for look-ups ran out' } as const;
+
+/**
+ * The answers of `lookup`, or UNANSWERED for every key once `until` aborts, whichever comes
+ * first. The look-up itself goes on; a cache keeps what it brings for the next batch.
+ */
+async function answeredBefore<O>(keys: Iterable<string>, until: AbortSignal | undefined, lookup: () => Promise<ReadonlyMap<string, O>>, unanswered: O): Promise<ReadonlyMap<string, O>> {
+  if (until === undefined) return lookup();
+  const allUnanswered = (): ReadonlyMap<string, O> => new Map([...keys].map((key) => [key, unanswered]));
+  if (until.aborted) return allUnanswered();
+  let stop = (): void => {};
+  const deadline = new Promise<ReadonlyMap<string, O>>((resolve) => {
+    stop = () => resolve(allUnanswered());
+    until.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([lookup(), deadline]);
+  } finally {
+    until.removeEventListener('abort', stop);
+  }
 }
 
 /**
@@ -73,11 +102,12 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
  * const text = serializer.serialize(documents[0], enrichments[0]);
  */
 export async function computeFlowEnrichments(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources): Promise<FlowEnrichment[]> {
-  const interfaces = await lookUpInterfaces(documents, sources.networkInterfaces);
-  const rulesByGroup = await lookUpRules(interfaces, sources.securityGroupRules);
+  const until = sources.lookupsUntil;
+  const interfaces = await lookUpInterfaces(documents, sources.networkInterfaces, until);
+  const rulesByGroup = await lookUpRules(interfaces, sources.securityGroupRules, until);
   const listRules = rulesByGroup !== undefined && sources.listSecurityGroupRules !== false;
   const ruleMatchers = rulesByGroup !== undefined && sources.attributeRules !== false ? await prepareAttribution(rulesByGroup, sources) : undefined;
-  const locations = await lookUpLocations(documents, sources.geolocation);
+  const locations = await lookUpLocations(documents, sources.geolocation, until);
   const geoByAddress = locations === undefined ? undefined : geoEnrichments(locations);
   // Records of one interface and direction share their applicable rules: filter once per batch.
   const rulesMemo = new WeakMap<NetworkInterfaceInfo, { ingress?: ApplicableRules; egress?: ApplicableRules }>();
@@ -145,6 +175,7 @@ function interfaceFieldsOf(
 async function lookUpInterfaces(
   documents: readonly FlowLogDocument[],
   source: BatchLookup<LookupOutcome<NetworkInterfaceInfo>> | undefined,
+  until: AbortSignal | undefined,
 ): Promise<ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>> {
   if (source === undefined) {
     return new Map();
@@ -153,12 +184,13 @@ async function lookUpInterfaces(
   for (const document of documents) {
     if (document.interface_id !== undefined) ids.add(document.interface_id);
   }
-  return ids.size === 0 ? new Map() : source.lookup(ids);
+  return ids.size === 0 ? new Map() : answeredBefore(ids, until, () => source.lookup(ids), UNANSWERED);
 }
 
 async function lookUpRules(
   interfaces: ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>,
   source: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>> | undefined,
+  until: AbortSignal | undefined,
 ): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>> | undefined> {
   if (source === undefined) {
     return undefined;
@@ -169,7 +201,7 @@ async function lookUpRules(
       for (const group of outcome.value.securityGroups) groupIds.add(group.groupId);
     }
   }
-  return groupIds.size === 0 ? new Map() : source.lookup(groupIds);
+  return groupIds.size === 0 ? new Map() : answeredBefore(groupIds, until, () => source.lookup(groupIds), UNANSWERED);
 }
 
 /**
@@ -182,7 +214,9 @@ async function prepareAttribution(
 ): Promise<InterfaceRuleMatchers> {
   const references = rulePeerReferences([...rulesByGroup.values()].flatMap((outcome) => (outcome.status === 'found' ? outcome.value : [])));
   const lookUp = (ids: ReadonlySet<string>, source: BatchLookup<LookupOutcome<readonly string[]>> | undefined) =>
-    source === undefined || ids.size === 0 ? Promise.resolve(new Map<string, LookupOutcome<readonly string[]>>()) : source.lookup(ids);
+    source === undefined || ids.size === 0
+      ? Promise.resolve(new Map<string, LookupOutcome<readonly string[]>>())
+      : answeredBefore<LookupOutcome<readonly string[]>>(ids, sources.lookupsUntil, () => source.lookup(ids), UNANSWERED);
   const [prefixLists, members] = await Promise.all([
     lookUp(references.prefixListIds, sources.prefixLists),
     lookUp(references.securityGroupIds, sources.securityGroupMembers),
@@ -205,6 +239,7 @@ function addAttribution(enrichment: FlowEnrichment, document: FlowLogDocument, {
 async function lookUpLocations(
   documents: readonly FlowLogDocument[],
   geolocation: GeoLocator | undefined,
+  until: AbortSignal | undefined,
 ): Promise<ReadonlyMap<string, GeoOutcome> | undefined> {
   if (geolocation === undefined) {
     return undefined;
@@ -214,7 +249,7 @@ async function lookUpLocations(
     if (document.srcaddr !== undefined && isPublicAddress(document.srcaddr)) addresses.add(document.srcaddr);
     if (document.dstaddr !== undefined && isPublicAddress(document.dstaddr)) addresses.add(document.dstaddr);
   }
-  return addresses.size === 0 ? new Map() : geolocation.locate([...addresses]);
+  return addresses.size === 0 ? new Map() : answeredBefore<GeoOutcome>(addresses, until, () => geolocation.locate([...addresses]), UNANSWERED);
 }
 
 /** The rules of an interface's groups that apply to one direction, and whether every group's rules were read. */

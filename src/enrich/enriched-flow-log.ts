@@ -1,3 +1,4 @@
+import { FLOW_LOG_FIELDS } from '../flow-log/field-catalogue.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { FlowDirection } from '../domain/flow-direction.js';
 import type { RuleMatch } from '../domain/rule-match.js';
@@ -40,6 +41,30 @@ export interface EnrichmentFields {
   dst_geo?: GeoLocation;
   enrichment_issues?: EnrichmentIssue[];
 }
+
+/** One entry per field of EnrichmentFields: the type check fails when the two drift apart. */
+const ENRICHMENT_FIELD_NAMES = {
+  security_group_ids: true,
+  security_group_names: true,
+  interface_type: true,
+  direction: true,
+  security_group_rules: true,
+  security_group_rule_ids: true,
+  rule_match: true,
+  src_geo: true,
+  dst_geo: true,
+  enrichment_issues: true,
+} as const satisfies Record<keyof EnrichmentFields, true>;
+
+/**
+ * The document keys only enrichment may write: every field of EnrichmentFields that is not also a
+ * flow-log field (`interface_type` is both, and a record's own value is kept). A header line
+ * naming one of these is refused, so no record can pass off its own `enrichment_issues` or
+ * `rule_match` as ours, nor make enrichment write into a value of the wrong type.
+ */
+export const ENRICHMENT_ONLY_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(ENRICHMENT_FIELD_NAMES).filter((key) => !FLOW_LOG_FIELDS.some((field) => field.key === key)),
+);
 
 /** A flow-log document with its enrichment: what the decorator emits, one per flow. */
 export type EnrichedFlowLog = FlowLogDocument & EnrichmentFields;

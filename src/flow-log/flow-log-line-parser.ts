@@ -2,7 +2,7 @@ import { isKnownField } from './field-catalogue.js';
 import { isBlankLine, isFieldSeparator } from './field-separator.js';
 import type { FlowLogDocument } from './flow-log-document.js';
 import { DEFAULT_FORMAT, formatFromHeaderLine, type FlowLogFormat } from './flow-log-format.js';
-import { parseFlowLogLine, type FlowLogParseError } from './parse-flow-log-line.js';
+import { ParseErrorCode, parseFlowLogLine, type FlowLogParseError } from './parse-flow-log-line.js';
 
 /** What one line of flow-log text turned out to be. */
 export type LineOutcome =
@@ -16,11 +16,18 @@ export interface FlowLogLineParser {
   parse(line: string): LineOutcome;
   /** The format the next record line is parsed with. */
   readonly format: FlowLogFormat;
+  /** Back to the configured format, as at a new source: a header governs only the lines after it in its own source. */
+  reset(): void;
 }
 
 export interface FlowLogLineParserOptions {
   /** The format of record lines until a header line says otherwise. Default: the default format. */
   readonly format?: FlowLogFormat;
+  /**
+   * Document keys no field may take (the fields the decorator adds): a header line naming one is
+   * an invalid line, so no record can pass off its own value as one we computed.
+   */
+  readonly reservedKeys?: ReadonlySet<string>;
 }
 
 /** Formats a parser remembers by their text; a source rarely switches between more than a few. */
@@ -52,7 +59,9 @@ function startsLikeHeader(line: string): boolean {
  * parser.parse('3 192.0.2.1 198.51.100.7'); // { kind: 'flow', document: { version: 3, srcaddr: ..., dstaddr: ... } }
  */
 export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}): FlowLogLineParser {
-  let format = options.format ?? DEFAULT_FORMAT;
+  const initial = options.format ?? DEFAULT_FORMAT;
+  const reserved = options.reservedKeys ?? new Set<string>();
+  let format = initial;
   // A repeated header names a format seen before: reuse that object, and with it the parser's
   // compiled form of it, instead of compiling the same format again for every header.
   const formatsByText = new Map<string, FlowLogFormat>([[format.text, format]]);
@@ -66,6 +75,9 @@ export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}):
     get format() {
       return format;
     },
+    reset() {
+      format = initial;
+    },
     parse(line) {
       if (isBlankLine(line)) {
         return { kind: 'blank' };
@@ -73,6 +85,13 @@ export function createFlowLogLineParser(options: FlowLogLineParserOptions = {}):
       if (startsLikeHeader(line)) {
         const declared = formatFromHeaderLine(line);
         if (declared !== undefined) {
+          const taken = declared.fields.find((field) => reserved.has(field.key));
+          if (taken !== undefined) {
+            return {
+              kind: 'invalid',
+              error: { code: ParseErrorCode.ReservedField, field: taken.name, message: `the header names ${taken.name}, a field this program adds: its values cannot be told from ours` },
+            };
+          }
           format = known(declared);
           return { kind: 'header', format };
         }

@@ -20,6 +20,12 @@ export const ParseErrorCode = {
   InvalidAddress: 'invalid_address',
   /** `start` or `end` is past what a date can represent. */
   InvalidTime: 'invalid_time',
+  /** A header line names a field whose document key the caller reserves (a field enrichment adds). */
+  ReservedField: 'reserved_field',
+  /** A field with a documented syntax (`action`, `log-status`, `interface-id`) holds something else. */
+  InvalidValue: 'invalid_value',
+  /** A control character (NUL, ESC, DEL, ...) or U+FFFD (bytes that were not UTF-8) in a field. */
+  ControlCharacter: 'control_character',
   /** A JSON object that is not a `{"message":"..."}` wrapper. */
   NotAFlowLogRecord: 'not_a_flow_log_record',
 } as const;
@@ -58,6 +64,8 @@ const Reading = {
   End: 4,
   Port: 5,
   Protocol: 6,
+  /** Text with a documented syntax (DOCUMENTED_SYNTAX): anything else is not a value of the field. */
+  Syntax: 7,
 } as const;
 type Reading = (typeof Reading)[keyof typeof Reading];
 
@@ -74,8 +82,24 @@ interface CompiledFormat {
 
 const compiledFormats = new WeakMap<FlowLogFormat, CompiledFormat>();
 
+/**
+ * Fields whose values AWS documents exactly (Amazon VPC User Guide, "Flow log records"): a value
+ * outside them is damage or forgery, and going out as data it would be counted as a flow.
+ */
+const DOCUMENTED_SYNTAX: ReadonlyMap<string, { readonly pattern: RegExp; readonly what: string }> = new Map([
+  ['action', { pattern: /^(?:ACCEPT|REJECT)$/, what: 'ACCEPT or REJECT' }],
+  ['log-status', { pattern: /^(?:OK|NODATA|SKIPDATA)$/, what: 'OK, NODATA or SKIPDATA' }],
+  ['interface-id', { pattern: /^eni-[0-9a-zA-Z]{1,32}$/, what: 'a network interface id (eni-...)' }],
+  ['flow-direction', { pattern: /^(?:ingress|egress)$/, what: 'ingress or egress' }],
+]);
+
+/** C0 and C1 control characters, and U+FFFD, which stands for bytes that were not UTF-8. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_OR_REPLACEMENT = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
 function readingOf(field: FlowLogFieldDefinition): Reading {
   if (field.type === FieldType.Address) return Reading.Address;
+  if (DOCUMENTED_SYNTAX.has(field.name)) return Reading.Syntax;
   if (field.type !== FieldType.Integer) return Reading.Text;
   switch (field.name) {
     case 'start':
@@ -155,9 +179,25 @@ export function parseFlowLogLine(line: string, format: FlowLogFormat): Result<Fl
   // AWS writes single spaces; the rare tab or stray line break is turned into a space first, so the
   // scan below only ever looks for spaces (String#indexOf is far faster than a per-character test).
   const spaced = hasSeparatorOtherThanSpace(line) ? line.replace(SEPARATORS_OTHER_THAN_SPACE, ' ') : line;
-  const result = parseSpaceSeparated(spaced, compile(format));
+  const compiled = compile(format);
+  const control = CONTROL_OR_REPLACEMENT.exec(spaced);
+  if (control !== null) return err(controlCharacterError(spaced, control.index, compiled));
+  const result = parseSpaceSeparated(spaced, compiled);
   // splitRecordText unwraps {"message":"..."}; any other JSON reaching here is not a record at all.
   return result.ok || spaced.trimStart().charCodeAt(0) !== OPEN_BRACE ? result : err(NOT_A_RECORD);
+}
+
+/** Names the field holding the control character at `position` (by counting the values before it). */
+function controlCharacterError(line: string, position: number, { fields }: CompiledFormat): FlowLogParseError {
+  const index = countFieldTokens(line.slice(0, position + 1)) - 1;
+  const field = fields[Math.max(0, Math.min(index, fields.length - 1))];
+  const code = line.charCodeAt(position);
+  const what = code === 0xfffd ? 'U+FFFD (bytes that were not UTF-8)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    code: ParseErrorCode.ControlCharacter,
+    ...(field === undefined ? {} : { field: field.name }),
+    message: `${field === undefined ? 'the line' : `field ${field.name}`} holds ${what}`,
+  };
 }
 
 const NOT_A_RECORD: FlowLogParseError = {
@@ -191,7 +231,7 @@ function parseSpaceSeparated(line: string, compiled: CompiledFormat): Result<Flo
     }
     const from = index;
     const reading = readings[field] as Reading;
-    if (reading === Reading.Text || reading === Reading.Address) {
+    if (reading === Reading.Text || reading === Reading.Address || reading === Reading.Syntax) {
       index = line.indexOf(' ', from);
       if (index === -1) index = length;
       if (index - from === 1 && line.charCodeAt(from) === HYPHEN) {
@@ -200,6 +240,15 @@ function parseSpaceSeparated(line: string, compiled: CompiledFormat): Result<Flo
         const token = line.slice(from, index);
         if (reading === Reading.Address && !isIPv4Address(token) && !isIPv6Address(token)) {
           return err(fieldError(ParseErrorCode.InvalidAddress, compiled.fields[field] as FlowLogFieldDefinition, token, 'an IPv4 or IPv6 address'));
+        }
+        if (reading === Reading.Syntax) {
+          const definition = compiled.fields[field] as FlowLogFieldDefinition;
+          const syntax = DOCUMENTED_SYNTAX.get(definition.name);
+          if (syntax !== undefined && !syntax.pattern.test(token)) {
+            // A line with values missing or extra is first of all that: its values are out of place.
+            if (countFieldTokens(line) !== fieldCount) return err(fieldCountError(line, compiled));
+            return err(fieldError(ParseErrorCode.InvalidValue, definition, token, syntax.what));
+          }
         }
         values[field] = token;
         mask += bits[field] as number;

@@ -1,6 +1,6 @@
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { DeliveryCallError } from '../firehose/delivery-errors.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../firehose/put-record-batch-limits.js';
+import { DeliveryCallError } from '../firehose/delivery/delivery-errors.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../firehose/delivery/put-record-batch-limits.js';
 import type { Clock, DeliveryStream, PutRecordOutcome } from '../ports.js';
 import { deterministicUuid, firehoseObjectKey } from './firehose-object-key.js';
 import type { ObjectStore } from './object-store.js';

@@ -2,9 +2,9 @@ import { createCachedEnrichment } from '../adapters/decorator-enrichment.js';
 import { decodeSubscriptionPayload } from '../cloudwatch/decode-subscription-payload.js';
 import { loadDecoratorConfig } from '../config/decorator-config.js';
 import { loadIngestorConfig } from '../config/ingestor-config.js';
-import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../firehose/delivery-errors.js';
-import { deliverSubscriptionPayload, IngestOutcome } from '../firehose/deliver-subscription-payload.js';
-import { transformFirehoseEvent } from '../firehose/transform-firehose-event.js';
+import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../firehose/delivery/delivery-errors.js';
+import { deliverSubscriptionPayload, IngestOutcome } from '../firehose/delivery/deliver-subscription-payload.js';
+import { transformFirehoseEvent } from '../firehose/transformation/transform-firehose-event.js';
 import {
   discardMetrics,
   silentLogger,

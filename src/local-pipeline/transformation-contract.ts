@@ -1,11 +1,8 @@
+import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { err, ok, type Result } from '../result.js';
 
-/**
- * Lambda's limit on a synchronous response (6 MB), which Firehose's transformation call obeys:
- * a bigger response fails the invocation. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
- * Lambda counts 6 MB as 6 MiB.
- */
-export const MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
+/** Lambda's limit on a synchronous response, defined once in src/firehose/transformation/firehose-limits.ts. */
+export const MAX_LAMBDA_RESPONSE_BYTES = LAMBDA_RESPONSE_LIMIT_BYTES;
 
 /**
  * The error codes Firehose writes into processing-failed records and its CloudWatch error logs

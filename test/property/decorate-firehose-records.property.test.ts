@@ -6,7 +6,7 @@ import {
   TransformationResult,
   type TransformationInputRecord,
   type TransformationOutputRecord,
-} from '../../src/firehose/decorate-firehose-records.js';
+} from '../../src/firehose/transformation/decorate-firehose-records.js';
 import type { GeoOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../../src/ports.js';
 import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../support/cloudwatch-builders.js';
 import { networkInterfaceInfo, securityGroupRule } from '../support/ec2-builders.js';

@@ -24,7 +24,11 @@ const fieldNames = fc
 
 const SEPARATOR_CHARACTERS = new Set([' ', '\t', '\r', '\n']);
 /** Text a string field can hold: anything but separators, and not the lone `-` that means absent. */
-const textValue = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).filter((text) => text !== '-' && ![...text].some((character) => SEPARATOR_CHARACTERS.has(character)));
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_OR_REPLACEMENT = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+const textValue = fc
+  .string({ unit: 'binary', minLength: 1, maxLength: 20 })
+  .filter((text) => text !== '-' && ![...text].some((character) => SEPARATOR_CHARACTERS.has(character)) && !CONTROL_OR_REPLACEMENT.test(text));
 
 function integerValue(name: string): fc.Arbitrary<number> {
   switch (name) {
@@ -41,9 +45,21 @@ function integerValue(name: string): fc.Arbitrary<number> {
   }
 }
 
+/** Values of the fields whose syntax AWS documents; any other text fails the line. */
+const DOCUMENTED_VALUES: Readonly<Record<string, fc.Arbitrary<string>>> = {
+  action: fc.constantFrom('ACCEPT', 'REJECT'),
+  'log-status': fc.constantFrom('OK', 'NODATA', 'SKIPDATA'),
+  'interface-id': fc.stringMatching(/^eni-[0-9a-f]{8,17}$/),
+  'flow-direction': fc.constantFrom('ingress', 'egress'),
+};
+
 function valueOf(field: FlowLogFieldDefinition): fc.Arbitrary<string | number | undefined> {
   const present: fc.Arbitrary<string | number> =
-    field.type === FieldType.Integer ? integerValue(field.name) : field.type === FieldType.Address ? fc.oneof(fc.ipV4(), fc.ipV6()) : textValue;
+    field.type === FieldType.Integer
+      ? integerValue(field.name)
+      : field.type === FieldType.Address
+        ? fc.oneof(fc.ipV4(), fc.ipV6())
+        : (DOCUMENTED_VALUES[field.name] ?? textValue);
   return fc.option(present, { nil: undefined, freq: 4 });
 }
 
@@ -132,10 +148,25 @@ describe('the flow-log parser on any text (property)', () => {
       fc.property(fieldNames, anyText, (names, text) => {
         const result = parseFlowLogLine(text, formatFromFieldNames(names));
 
-        expect(result.ok ? typeof result.value : result.error.code).toMatch(/^(object|field_count|invalid_integer|out_of_range|invalid_address|invalid_time|not_a_flow_log_record)$/);
+        expect(result.ok ? typeof result.value : result.error.code).toMatch(/^(object|field_count|invalid_integer|out_of_range|invalid_address|invalid_time|invalid_value|control_character|not_a_flow_log_record)$/);
         expect(result.ok || result.error.message.length > 0).toBe(true);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('fails every line with a control character or U+FFFD in it, naming a field of the format', () => {
+    fc.assert(
+      fc.property(fieldNames, anyText, fc.constantFrom('\u0000', '\u001b', '\u007f', '\u0085', '\ufffd'), fc.nat(), (names, text, control, at) => {
+        const position = text.length === 0 ? 0 : at % text.length;
+        const line = `${text.slice(0, position)}${control}${text.slice(position)}`;
+
+        const result = parseFlowLogLine(line, formatFromFieldNames(names));
+
+        expect(result.ok ? 'ok' : result.error.code).toBe('control_character');
+        expect(result.ok ? undefined : result.error.field).toBeDefined();
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CloudWatchLogEvent } from '../../src/cloudwatch/decode-subscription-payload.js';
-import { toDeliveryRecord, toDeliveryRecords } from '../../src/firehose/delivery-record.js';
-import { chunkForPutRecordBatch } from '../../src/firehose/put-record-batch-chunks.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../src/firehose/put-record-batch-limits.js';
+import { toDeliveryRecord, toDeliveryRecords } from '../../src/firehose/delivery/delivery-record.js';
+import { chunkForPutRecordBatch } from '../../src/firehose/delivery/put-record-batch-chunks.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../src/firehose/delivery/put-record-batch-limits.js';
 import { logEventId } from '../support/cloudwatch-builders.js';
 
 /**

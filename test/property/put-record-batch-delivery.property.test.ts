@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deliverRecords, type DeliveryReport } from '../../src/firehose/deliver-records.js';
-import { DeliveryCallError, DeliveryError } from '../../src/firehose/delivery-errors.js';
-import { toDeliveryRecord } from '../../src/firehose/delivery-record.js';
-import { MAX_PUT_RECORD_BATCH_RECORDS } from '../../src/firehose/put-record-batch-limits.js';
+import { deliverRecords, type DeliveryReport } from '../../src/firehose/delivery/deliver-records.js';
+import { DeliveryCallError, DeliveryError } from '../../src/firehose/delivery/delivery-errors.js';
+import { toDeliveryRecord } from '../../src/firehose/delivery/delivery-record.js';
+import { MAX_PUT_RECORD_BATCH_RECORDS } from '../../src/firehose/delivery/put-record-batch-limits.js';
 import type { DeliveryStream, PutRecordOutcome } from '../../src/ports.js';
 import { logEvents } from '../support/cloudwatch-builders.js';
 import { fakeTime } from '../support/firehose-delivery-fakes.js';

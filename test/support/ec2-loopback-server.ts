@@ -34,6 +34,8 @@ export interface Ec2LoopbackServerOptions {
   readonly failFirst?: number;
   /** Pages never hold more than this, whatever `MaxResults` asks, so that few items span pages. */
   readonly maxPageSize?: number;
+  /** Never answer: every request is recorded (status 0) and left open, as from a hung EC2. */
+  readonly hang?: boolean;
 }
 
 /** One request as received: its action and every form parameter. */
@@ -76,6 +78,10 @@ export async function startEc2LoopbackServer(options: Ec2LoopbackServerOptions =
     void readBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
       const action = params.Action ?? '';
+      if (options.hang === true) {
+        calls.push({ action, params, status: 0 });
+        return;
+      }
       let status = 200;
       let xml: string;
       try {

@@ -1,7 +1,7 @@
 // Builders for Firehose data-transformation events and fake enrichment sources.
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import type { BatchLookup } from '../../src/enrich/enrich-flow-logs.js';
-import type { TransformationOutputRecord } from '../../src/firehose/decorate-firehose-records.js';
+import type { TransformationOutputRecord } from '../../src/firehose/transformation/decorate-firehose-records.js';
 import type { LookupOutcome } from '../../src/ports.js';
 
 /** A v2 default-format line from a documentation address to the default interface. */

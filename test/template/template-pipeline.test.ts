@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_LIMITS } from '../../src/cli/invoke-command.js';
-import { MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../src/firehose/firehose-limits.js';
+import { MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../src/firehose/transformation/firehose-limits.js';
 import { asList, describeValue, isObject, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 

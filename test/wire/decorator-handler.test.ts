@@ -1,14 +1,16 @@
 // The decorator handler as deployed: configuration from the environment, the real EC2Client built at
 // cold start and aimed through AWS_ENDPOINT_URL_EC2 at a loopback EC2, the bundled sample MaxMind
 // database for geolocation, and Powertools writing the summary log and EMF to stdout.
-import type { FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readSampleGeoSource, SAMPLE_GEO_DATABASE } from '../../scripts/build-sample-geo-db.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../support/ec2-builders.js';
 import { filterValues, pointEc2ClientsAt, startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from '../support/ec2-loopback-server.js';
+import { lambdaContext } from '../support/cloudwatch-builders.js';
+import { LOOKUP_DEADLINE_MARGIN_MS } from '../../src/firehose/transformation/lookup-deadline.js';
 import { defaultFormatLine, documentsOf as documentsOfOutput, transformationEvent, transformationRecord } from '../support/firehose-builders.js';
 
-type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+type Handler = (event: FirehoseTransformationEvent, context?: Context) => Promise<FirehoseTransformationResult>;
 
 const WEB_ENI = 'eni-0a1b2c3d4e5f60718';
 const DB_ENI = 'eni-0b1b2c3d4e5f60719';
@@ -164,6 +166,42 @@ describe('decorator handler over the wire', () => {
     }
     expect(documents[0]).toMatchObject({ src_geo: await sampleLocationOf('203.0.113.0') });
     expect(server.calls.map((call) => [call.action, call.status])).toEqual([['DescribeNetworkInterfaces', 503]]);
+  });
+
+  it('answers before Lambda\'s deadline, its margin kept, with EC2 hanging: records Ok, flagged eni_lookup_failed', async () => {
+    // Prepare: 2,000 new interfaces once took 150 s against a 120 s timeout with EC2 hanging.
+    const { server, handler } = await deployAgainst({ hang: true });
+    const records = Array.from({ length: 2_000 }, (_, index) =>
+      transformationRecord({ text: defaultFormatLine({ interfaceId: `eni-${index.toString(16).padStart(17, '0')}`, srcaddr: '10.0.3.3', dstaddr: '10.0.1.17' }) }),
+    );
+    const remainingTimeMs = LOOKUP_DEADLINE_MARGIN_MS + 1_500;
+
+    // Act
+    const started = Date.now();
+    const answer = await handler(transformationEvent(records), lambdaContext({ remainingTimeMs }));
+    const took = Date.now() - started;
+
+    // Assess
+    expect(took).toBeLessThan(remainingTimeMs - LOOKUP_DEADLINE_MARGIN_MS / 2);
+    expect(server.calls.length).toBeGreaterThan(0);
+    expect(answer.records.every((record) => record.result === 'Ok')).toBe(true);
+    expect(documentsOf(answer.records[1_999])[0]).toMatchObject({ enrichment_issues: ['eni_lookup_failed'] });
+  }, 30_000);
+
+  it('logs why EC2 failed once per invocation at WARN, with the error name, code and message', async () => {
+    const { handler } = await deployAgainst({ networkInterfaces: INVENTORY, failFirst: Number.MAX_SAFE_INTEGER }, { AWS_MAX_ATTEMPTS: '1' });
+    // Warnings may go to stderr: read both.
+    const stderr: Record<string, unknown>[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(...jsonLines(chunk));
+      return true;
+    });
+
+    await handler(flowsEvent());
+
+    const warnings = [...stdout, ...stderr].filter((line) => line.level === 'WARN' && line.message === 'look-ups failed; the records concerned are flagged');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.causes).toEqual([expect.objectContaining({ source: 'ec2', name: 'RequestLimitExceeded', message: 'Request limit exceeded.' })]);
   });
 
   it('asks EC2 again on the next batch after a throttled one, since failures are not cached', async () => {

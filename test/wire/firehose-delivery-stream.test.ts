@@ -3,9 +3,9 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFirehoseDeliveryStream } from '../../src/adapters/firehose-delivery-stream.js';
-import { deliverRecords } from '../../src/firehose/deliver-records.js';
-import { DeliveryCallError } from '../../src/firehose/delivery-errors.js';
-import { toDeliveryRecord } from '../../src/firehose/delivery-record.js';
+import { deliverRecords } from '../../src/firehose/delivery/deliver-records.js';
+import { DeliveryCallError } from '../../src/firehose/delivery/delivery-errors.js';
+import { toDeliveryRecord } from '../../src/firehose/delivery/delivery-record.js';
 import { logEvents } from '../support/cloudwatch-builders.js';
 import { fakeTime } from '../support/firehose-delivery-fakes.js';
 import {

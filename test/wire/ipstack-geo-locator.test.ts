@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIpstackGeoLocator, type IpstackGeoLocatorOptions } from '../../src/adapters/ipstack-geo-locator.js';
+import { createIpstackGeoLocator, MAX_IPSTACK_RESPONSE_BYTES, type IpstackGeoLocatorOptions } from '../../src/adapters/ipstack-geo-locator.js';
 import { fixedSecret, geoLocation, ipstackAnswer, ipstackError, recordingLogger, TEST_IPSTACK_KEY } from '../support/geo-builders.js';
 import { listenOnLoopback } from '../support/loopback-http.js';
 
@@ -63,6 +63,35 @@ afterEach(async () => {
 });
 
 describe('createIpstackGeoLocator over the wire', () => {
+  it('stops reading an answer past its size limit, failing those addresses, without holding the body', async () => {
+    // Issue 12: a 300 MB body was read whole (1.4 GB RSS). This one never ends unless cut off.
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const { geo } = await locatorAgainst((_addresses, _query, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const pump = (): void => {
+        while (response.write(chunk)) if (response.writableLength > 4 * chunk.length) break;
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      response.write('{"ip":"203.0.113.7",');
+      pump();
+    });
+
+    const outcomes = await geo.locate(['203.0.113.7']);
+
+    expect(outcomes.get('203.0.113.7')).toEqual({ status: 'failed', reason: `ipstack answered more than ${MAX_IPSTACK_RESPONSE_BYTES} bytes` });
+  });
+
+  it('does not read an answer whose Content-Length is past the limit', async () => {
+    const { geo } = await locatorAgainst((_addresses, _query, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(300 * 1024 * 1024) });
+      response.write('{');
+    });
+
+    const outcomes = await geo.locate(['203.0.113.7']);
+
+    expect(outcomes.get('203.0.113.7')).toMatchObject({ status: 'failed' });
+  });
+
   it('looks an address up with the Standard Lookup request ipstack documents', async () => {
     // Prepare
     const { geo, loopback } = await locatorAgainst(answerAll);

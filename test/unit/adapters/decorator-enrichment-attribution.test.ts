@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDecoratorEnrichment, type EnrichmentSourceSettings } from '../../../src/adapters/decorator-enrichment.js';
-import { decorateFirehoseRecords } from '../../../src/firehose/decorate-firehose-records.js';
+import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
 import { silentLogger } from '../../../src/ports.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../../support/ec2-builders.js';
 import { defaultFormatLine, documentsOf, transformationRecord } from '../../support/firehose-builders.js';

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFirehoseDeliveryStream } from '../../../src/adapters/firehose-delivery-stream.js';
-import { DeliveryCallError } from '../../../src/firehose/delivery-errors.js';
+import { DeliveryCallError } from '../../../src/firehose/delivery/delivery-errors.js';
 
 const client = new FirehoseClient({});
 const firehose = mockClient(client);
@@ -104,5 +104,31 @@ describe('createFirehoseDeliveryStream', () => {
     firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 0 });
 
     await expect(deliveryStream.putRecordBatch(records)).rejects.toThrow('PutRecordBatch answered 0 entries for 2 records');
+  });
+
+  it('counts an entry with neither RecordId nor ErrorCode, or {}, as not written, so it is tried again', async () => {
+    firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 1, RequestResponses: [{ RecordId: 'a' }, {}] });
+
+    const outcomes = await deliveryStream.putRecordBatch(records);
+
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false]);
+  });
+
+  it('counts no record as written when FailedPutCount says more failed than the entries list', async () => {
+    firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 2, RequestResponses: [{ RecordId: 'a' }, { ErrorCode: 'InternalFailure' }] });
+
+    const outcomes = await deliveryStream.putRecordBatch(records);
+
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false]);
+  });
+
+  it('does not retry missing credentials or a missing Region, and names the missing Region', async () => {
+    firehose.on(PutRecordBatchCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const credentials = await callErrorOf(deliveryStream.putRecordBatch(records));
+    firehose.reset();
+    firehose.on(PutRecordBatchCommand).rejects(new Error('Region is missing'));
+    const region = await callErrorOf(deliveryStream.putRecordBatch(records));
+
+    expect([credentials.code, credentials.retryable, region.code, region.retryable]).toEqual(['CredentialsProviderError', false, 'RegionMissing', false]);
   });
 });

@@ -423,4 +423,13 @@ describe('redactSecret', () => {
     // Assess
     expect(text).toBe('GET https://api.ipstack.com/1.2.3.4?access_key=[redacted]&x=1 with [redacted]');
   });
+
+  it('removes the key when an answer echoes it URL-encoded, base64 or base64url, with or without padding', () => {
+    const key = 'k3y+with/odd=chars';
+    const forms = [encodeURIComponent(key), Buffer.from(key).toString('base64'), Buffer.from(key).toString('base64').replace(/=+$/, ''), Buffer.from(key).toString('base64url')];
+
+    const text = redactSecret(`invalid key: ${forms.join(' | ')}`, key);
+
+    expect(text).toBe(`invalid key: ${forms.map(() => '[redacted]').join(' | ')}`);
+  });
 });

@@ -3,7 +3,7 @@ import { loadDecoratorConfig } from '../../../src/config/decorator-config.js';
 import type { Environment } from '../../../src/config/env-reader.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../../../src/config/observability-config.js';
 import { ConfigurationError } from '../../../src/errors.js';
-import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../../src/firehose/firehose-limits.js';
+import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../../src/firehose/transformation/firehose-limits.js';
 
 /** The problems `loadDecoratorConfig` lists for an environment, or [] when it loads. */
 function problemsOf(environment: Environment): readonly string[] {
@@ -139,6 +139,10 @@ describe('loadDecoratorConfig', () => {
 
   it('refuses a format string that does not parse, saying why', () => {
     expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${srcaddr}' })).toEqual(['FLOW_LOG_FORMAT: the field "srcaddr" appears twice']);
+  });
+
+  it('refuses a FLOW_LOG_FORMAT naming a field the decorator adds', () => {
+    expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${enrichment-issues}' })).toEqual(['FLOW_LOG_FORMAT: enrichment-issues is a field the decorator adds; a record cannot carry it']);
   });
 
   it('lists every problem at once in one ConfigurationError', () => {

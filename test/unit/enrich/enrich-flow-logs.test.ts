@@ -242,3 +242,37 @@ describe('enrichFlowLogs', () => {
     });
   });
 });
+
+describe('enrichFlowLogs with a deadline for look-ups', () => {
+  const never = <T>(): Promise<T> => new Promise<T>(() => {});
+
+  it('answers every look-up still unanswered when the deadline passes as failed, flagged, whatever hangs', async () => {
+    // Prepare: EC2 answers the interface, then the rules and the geolocation hang forever.
+    const deadline = new AbortController();
+    const documents = [flowDocument({ srcaddr: '198.51.100.7' })];
+    const enrichment = enrichFlowLogs(documents, {
+      networkInterfaces: knownInterface(),
+      securityGroupRules: { lookup: () => never() },
+      geolocation: { locate: () => never() },
+      lookupsUntil: deadline.signal,
+    });
+
+    // Act
+    setTimeout(() => deadline.abort(), 20);
+    const [document] = await enrichment;
+
+    // Assess
+    expect(document).toMatchObject({ security_group_ids: [GROUP], enrichment_issues: ['sg_rules_lookup_failed', 'geo_failed'] });
+  });
+
+  it('asks nothing once the deadline has passed: every interface is flagged eni_lookup_failed', async () => {
+    const deadline = new AbortController();
+    deadline.abort();
+    const interfaces = knownInterface();
+
+    const [document] = await enrichFlowLogs([flowDocument()], { networkInterfaces: interfaces, lookupsUntil: deadline.signal });
+
+    expect(interfaces.requested).toEqual([]);
+    expect(document).toMatchObject({ enrichment_issues: ['eni_lookup_failed'] });
+  });
+});

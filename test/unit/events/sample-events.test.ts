@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { CloudWatchLogsEvent, FirehoseTransformationEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_EVENT_PATHS, sampleLinesByInterface, staleSampleEvents } from '../../../scripts/generate-sample-events.js';
-import { decorateFirehoseRecords } from '../../../src/firehose/decorate-firehose-records.js';
-import { deliverSubscriptionPayload, IngestOutcome } from '../../../src/firehose/deliver-subscription-payload.js';
+import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
+import { deliverSubscriptionPayload, IngestOutcome } from '../../../src/firehose/delivery/deliver-subscription-payload.js';
 import { documentsOf } from '../../support/firehose-builders.js';
 import { fakeTime, recordingLogger, recordingMetrics, scriptedDeliveryStream } from '../../support/firehose-delivery-fakes.js';
 

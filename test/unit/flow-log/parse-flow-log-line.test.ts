@@ -178,9 +178,25 @@ describe('parseFlowLogLine', () => {
     });
 
     it('treats a value that merely starts with - as a value, not as absent', () => {
-      const document = parsed(flowLogLine({ 'interface-id': '-x' }));
+      const document = parsed(flowLogLine({ 'account-id': '-x' }));
 
-      expect(document.interface_id).toBe('-x');
+      expect(document.account_id).toBe('-x');
+    });
+
+    it.each([
+      ['action', 'ALLOW'],
+      ['log-status', 'OK\ufffd'],
+      ['interface-id', 'vpc-0a1b2c3d'],
+    ])('fails a line whose %s is not of its documented syntax (%j)', (field, value) => {
+      const result = parseFlowLogLine(flowLogLine({ [field]: value }), DEFAULT_FORMAT);
+
+      expect(result.ok ? undefined : [result.error.field, result.error.code]).toEqual([field, value.includes('\ufffd') ? 'control_character' : 'invalid_value']);
+    });
+
+    it('fails a line with NUL inside action, naming the field', () => {
+      const result = parseFlowLogLine(flowLogLine({ action: 'ACC\u0000EPT' }), DEFAULT_FORMAT);
+
+      expect(result.ok ? undefined : result.error).toMatchObject({ code: 'control_character', field: 'action', message: 'field action holds the control character U+0000' });
     });
   });
 

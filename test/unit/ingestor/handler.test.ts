@@ -21,7 +21,7 @@ async function coldStart(environment: Record<string, string> = { DELIVERY_STREAM
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   vi.resetModules();
   const { handler } = (await import('../../../ingestor/index.js')) as { handler: Handler };
-  return { handler, ...(await import('../../../src/firehose/delivery-errors.js')) };
+  return { handler, ...(await import('../../../src/firehose/delivery/delivery-errors.js')) };
 }
 
 function acceptAll(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryCallError } from '../../../src/firehose/delivery-errors.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../src/firehose/put-record-batch-limits.js';
+import { DeliveryCallError } from '../../../src/firehose/delivery/delivery-errors.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../src/firehose/delivery/put-record-batch-limits.js';
 import { PutRecordBatchErrorCode } from '../../../src/local-pipeline/in-process-delivery-stream.js';
 import { MAX_LAMBDA_RESPONSE_BYTES, TransformationErrorCode } from '../../../src/local-pipeline/transformation-contract.js';
 import { echoTransform, failedRecordsIn, inProcessStream, PIPELINE_TEST_START, records, scriptedTransform } from '../../support/local-pipeline-builders.js';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
-import { decorateFirehoseRecords } from '../../../src/firehose/decorate-firehose-records.js';
+import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
 import { FieldType, FLOW_LOG_FIELDS, type FlowLogFieldDefinition } from '../../../src/flow-log/field-catalogue.js';
 import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
 import {
@@ -246,12 +246,12 @@ describe('flowLogMappingProperties against decorated documents', () => {
 
   it('leaves a field newer than the catalogue to the dynamic template as a string value', async () => {
     const { records } = await decorateFirehoseRecords(
-      [transformationRecord({ text: 'version srcaddr future-field' }), transformationRecord({ text: '12 203.0.113.25 something-new' })],
+      [transformationRecord({ text: 'version srcaddr future-field\n12 203.0.113.25 something-new' })],
       {},
       { trailingNewline: false, responseBudgetBytes: 5_000_000 },
     );
 
-    const document = documentsOf(records[1]!)[0];
+    const document = documentsOf(records[0]!)[0];
 
     expect(LEAVES.has('future_field')).toBe(false);
     expect(document).toMatchObject({ future_field: 'something-new' });

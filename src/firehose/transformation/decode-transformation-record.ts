@@ -1,10 +1,15 @@
-import { decodeSubscriptionPayload } from '../cloudwatch/decode-subscription-payload.js';
-import { splitRecordText } from '../flow-log/split-record-text.js';
+import { isUtf8 } from 'node:buffer';
+import { decodeSubscriptionPayload } from '../../cloudwatch/decode-subscription-payload.js';
+import { unwrapRecordText } from '../../flow-log/split-record-text.js';
 
 /** What one Firehose record carries, before parsing. */
 export type TransformationRecordPayload =
-  /** Flow-log lines: a bare line, several lines, `{"message":...}`, or a CloudWatch Logs envelope's events. */
-  | { readonly kind: 'lines'; readonly lines: readonly string[] }
+  /**
+   * Flow-log text: a bare line, several lines, the message of `{"message":...}`, or the messages of
+   * a CloudWatch Logs envelope's events. Each text holds one or more newline-separated lines
+   * (visitRecordLines reads them); they are not split here, since one text can hold millions.
+   */
+  | { readonly kind: 'text'; readonly texts: readonly string[] }
   /** A CloudWatch Logs control message: no flow to deliver. */
   | { readonly kind: 'control' }
   | { readonly kind: 'undecodable'; readonly reason: string };
@@ -31,7 +36,7 @@ const GZIP_MAGIC_1 = 0x8b;
  * gzipped CloudWatch Logs envelope from a subscription filter that targets Firehose directly.
  *
  * @example decodeTransformationRecord(Buffer.from('2 123456789012 eni-0a1b ...\n').toString('base64'))
- * // { kind: 'lines', lines: ['2 123456789012 eni-0a1b ...'] }
+ * // { kind: 'text', texts: ['2 123456789012 eni-0a1b ...'] }
  */
 export function decodeTransformationRecord(base64Data: string): TransformationRecordPayload {
   const length = decodeBase64IntoScratch(base64Data);
@@ -45,10 +50,22 @@ export function decodeTransformationRecord(base64Data: string): TransformationRe
     if (decoded.value.messageType === 'CONTROL_MESSAGE') {
       return { kind: 'control' };
     }
-    return { kind: 'lines', lines: decoded.value.logEvents.flatMap((logEvent) => splitRecordText(logEvent.message)) };
+    const texts: string[] = [];
+    for (const [index, logEvent] of decoded.value.logEvents.entries()) {
+      const unwrapped = unwrapRecordText(logEvent.message);
+      if (!unwrapped.ok) return { kind: 'undecodable', reason: `log event ${index + 1}: ${unwrapped.reason}` };
+      texts.push(unwrapped.text);
+    }
+    return { kind: 'text', texts };
+  }
+  // A field's value must be what the source wrote: U+FFFD in place of bad bytes would go out as data.
+  if (!isUtf8(bytes.subarray(0, length))) {
+    return { kind: 'undecodable', reason: 'the record is not valid UTF-8' };
   }
   const text = bytes.toString('utf8', 0, length);
-  return { kind: 'lines', lines: isSingleBareLine(text) ? [text.endsWith('\n') ? text.slice(0, -1) : text] : splitRecordText(text) };
+  if (isSingleBareLine(text)) return { kind: 'text', texts: [text.endsWith('\n') ? text.slice(0, -1) : text] };
+  const unwrapped = unwrapRecordText(text);
+  return unwrapped.ok ? { kind: 'text', texts: [unwrapped.text] } : { kind: 'undecodable', reason: unwrapped.reason };
 }
 
 const CARRIAGE_RETURN = 13;

@@ -1,14 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decorateFirehoseRecords, type DecorationOptions } from '../../../src/firehose/decorate-firehose-records.js';
-import { toDeliveryRecords } from '../../../src/firehose/delivery-record.js';
-import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
-import { parseFormatString } from '../../../src/flow-log/flow-log-format.js';
-import type { NetworkInterfaceInfo } from '../../../src/ports.js';
-import { controlPayload, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
-import { networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
-import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../support/firehose-builders.js';
-import { geoLocation, fixedGeoLocator } from '../../support/geo-builders.js';
+import { decorateFirehoseRecords, type DecorationOptions } from '../../../../src/firehose/transformation/decorate-firehose-records.js';
+import { toDeliveryRecords } from '../../../../src/firehose/delivery/delivery-record.js';
+import type { FlowLogEnrichmentSources } from '../../../../src/enrich/enrich-flow-logs.js';
+import { ENRICHMENT_ONLY_KEYS } from '../../../../src/enrich/enriched-flow-log.js';
+import { FLOW_LOG_FIELDS } from '../../../../src/flow-log/field-catalogue.js';
+import { parseFormatString } from '../../../../src/flow-log/flow-log-format.js';
+import type { NetworkInterfaceInfo } from '../../../../src/ports.js';
+import { controlPayload, logEvent, subscriptionPayload } from '../../../support/cloudwatch-builders.js';
+import { networkInterfaceInfo, securityGroupRule } from '../../../support/ec2-builders.js';
+import { base64, defaultFormatLine, documentsOf, mapLookup, transformationRecord } from '../../../support/firehose-builders.js';
+import { geoLocation, fixedGeoLocator } from '../../../support/geo-builders.js';
 
 const OPTIONS: DecorationOptions = { trailingNewline: false, responseBudgetBytes: 5_000_000 };
 const NO_SOURCES: FlowLogEnrichmentSources = {};
@@ -66,13 +68,67 @@ describe('decorateFirehoseRecords', () => {
     expect(documentsOf(records[0]!).map((document) => document.srcport)).toEqual([1000, 1001, 1002]);
   });
 
-  it('drops header lines and parses the records after them with the format the header declares', async () => {
-    const inputs = [transformationRecord({ text: 'srcaddr dstaddr action' }), transformationRecord({ text: '198.51.100.1 10.0.0.1 REJECT' })];
+  it('drops a record of only a header line, and parses the lines after a header in its own record with the format it declares', async () => {
+    const inputs = [transformationRecord({ text: 'srcaddr dstaddr action' }), transformationRecord({ text: 'srcaddr dstaddr action\n198.51.100.1 10.0.0.1 REJECT' })];
 
     const { records } = await decorateFirehoseRecords(inputs, NO_SOURCES, OPTIONS);
 
     expect(records.map((record) => record.result)).toEqual(['Dropped', 'Ok']);
     expect(documentsOf(records[1]!)[0]).toEqual({ srcaddr: '198.51.100.1', dstaddr: '10.0.0.1', action: 'REJECT' });
+  });
+
+  it('fails a record whose header names a field enrichment adds, and never throws, for every such field', async () => {
+    // Issue 12: `enrichment-issues` in a header made enrichment push onto a string and throw for the batch.
+    const interfaces = mapLookup<NetworkInterfaceInfo>({ 'eni-0a1b2c3d4e5f60718': { status: 'not_found' } });
+    for (const key of ENRICHMENT_ONLY_KEYS) {
+      const field = key.replaceAll('_', '-');
+      const inputs = [
+        transformationRecord({ text: `interface-id srcaddr dstaddr ${field}\neni-0a1b2c3d4e5f60718 10.0.0.1 198.51.100.9 spoofed` }),
+        transformationRecord({ text: defaultFormatLine() }),
+      ];
+
+      const { records, summary } = await decorateFirehoseRecords(inputs, { networkInterfaces: interfaces }, OPTIONS);
+
+      expect(records.map((record) => record.result)).toEqual(['ProcessingFailed', 'Ok']);
+      expect(records[0]?.data).toBe(inputs[0]?.data);
+      expect(summary.failureExamples[0]).toContain(`the header names ${field}`);
+    }
+  });
+
+  it('reserves every key enrichment can add that no flow-log field has: the set comes from what enrichment writes', async () => {
+    // Prepare: every look-up answers, every option on, so enrichment adds all it can.
+    const info = networkInterfaceInfo({ interfaceId: 'eni-0a1b2c3d4e5f60718', privateIpv4Addresses: ['10.0.0.1'] });
+    const sources: FlowLogEnrichmentSources = {
+      networkInterfaces: mapLookup<NetworkInterfaceInfo>({ 'eni-0a1b2c3d4e5f60718': { status: 'found', value: info } }),
+      securityGroupRules: mapLookup({ [info.securityGroups[0]?.groupId ?? '']: { status: 'found', value: [securityGroupRule()] } }),
+      prefixLists: mapLookup<readonly string[]>({}),
+      geolocation: fixedGeoLocator({ '198.51.100.9': { status: 'failed', reason: 'x' } }),
+    };
+    const line = defaultFormatLine({ interfaceId: 'eni-0a1b2c3d4e5f60718', srcaddr: '10.0.0.1', dstaddr: '198.51.100.9' });
+
+    // Act
+    const { records } = await decorateFirehoseRecords([transformationRecord({ text: line })], sources, OPTIONS);
+    const parsed = (await decorateFirehoseRecords([transformationRecord({ text: line })], NO_SOURCES, OPTIONS)).records;
+
+    // Assess: what enrichment added, less the flow-log fields it may fill, is reserved.
+    const added = Object.keys(documentsOf(records[0]!)[0] ?? {}).filter((key) => !(key in (documentsOf(parsed[0]!)[0] ?? {})));
+    const addedOnlyByEnrichment = added.filter((key) => !FLOW_LOG_FIELDS.some((field) => field.key === key));
+    expect(addedOnlyByEnrichment).toEqual(expect.arrayContaining(['security_group_ids', 'direction', 'rule_match', 'enrichment_issues']));
+    for (const key of addedOnlyByEnrichment) expect(ENRICHMENT_ONLY_KEYS).toContain(key);
+  });
+
+  it('lets a header line govern only the lines after it in its own record, never the later records of the batch', async () => {
+    // Prepare: an attacker's record re-declares the format; 500 good records follow it.
+    const good = Array.from({ length: 500 }, (_, index) => transformationRecord({ text: defaultFormatLine({ srcport: index }) }));
+    const inputs = [transformationRecord({ text: 'srcaddr dstaddr action' }), ...good];
+
+    // Act
+    const { records } = await decorateFirehoseRecords(inputs, NO_SOURCES, OPTIONS);
+
+    // Assess
+    expect(records[0]?.result).toBe('Dropped');
+    expect(records.slice(1).every((record) => record.result === 'Ok')).toBe(true);
+    expect(documentsOf(records[500]!)[0]).toMatchObject({ version: 2, srcport: 499 });
   });
 
   it('parses records with the configured custom format', async () => {
@@ -224,7 +280,8 @@ describe('decorateFirehoseRecords', () => {
       records: 3,
       results: { Ok: 1, Dropped: 1, ProcessingFailed: 1 },
       flows: 2,
-      invalidLines: 2,
+      // Reading a record stops at its first bad line: the record goes back whole either way.
+      invalidLines: 1,
       issues: { eni_not_found: 2 },
       shedRecords: 0,
       overBudgetRecords: 0,

@@ -1,18 +1,21 @@
-import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../../enrich/enrich-flow-logs.js';
 import {
   addEnrichmentIssue,
+  ENRICHMENT_ONLY_KEYS,
   EnrichmentIssue,
   hasSheddableEnrichment,
   shedFlowEnrichment,
   SHEDDABLE_FIELDS,
   type EnrichedFlowLog,
   type FlowEnrichment,
-} from '../enrich/enriched-flow-log.js';
-import { createEnrichedFlowLogSerializer, createUtf8Output } from '../enrich/serialize-enriched-flow-log.js';
-import { createFlowLogLineParser } from '../flow-log/flow-log-line-parser.js';
-import type { FlowLogFormat } from '../flow-log/flow-log-format.js';
-import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
-import { isPlainJsonString } from '../flow-log/json-string.js';
+} from '../../enrich/enriched-flow-log.js';
+import { createEnrichedFlowLogSerializer, createUtf8Output } from '../../enrich/serialize-enriched-flow-log.js';
+import { createFlowLogLineParser } from '../../flow-log/flow-log-line-parser.js';
+import type { FlowLogFormat } from '../../flow-log/flow-log-format.js';
+import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
+import { documentJsonText } from '../../flow-log/document-factory.js';
+import { isPlainJsonString } from '../../flow-log/json-string.js';
+import { visitRecordLines } from '../../flow-log/split-record-text.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
 
 /** A record of the Firehose transformation event: only what the transformation reads. */
@@ -50,6 +53,7 @@ export interface DecorationSummary {
   readonly records: number;
   readonly results: Readonly<Record<TransformationResult, number>>;
   readonly flows: number;
+  /** Lines that did not parse; reading a record stops at its first, since the record fails whole. */
   readonly invalidLines: number;
   /** Up to a few parse or decode errors, for the summary log. */
   readonly failureExamples: readonly string[];
@@ -67,12 +71,35 @@ export interface DecorationOutput {
 }
 
 const MAX_FAILURE_EXAMPLES = 3;
+/**
+ * The least a flow adds to the response: its document is at least `{}` and a newline, 3 bytes,
+ * 4 in base64. A generous floor (real documents are hundreds of bytes), but a true one.
+ */
+const MIN_RESPONSE_BYTES_PER_FLOW = 4;
+/**
+ * Flows of a batch counted at MIN_RESPONSE_BYTES_PER_FLOW before each is measured by its JSON
+ * text: a Lambda buffer of ordinary lines never gets there, so they are serialized once, not twice.
+ * Past it (millions of short lines in one envelope), measuring keeps the kept documents to what
+ * the response can carry, a few megabytes of JSON, instead of up to budget / 4 documents.
+ */
+const FLOWS_COUNTED_AT_THE_FLOOR = 50_000;
+
+/**
+ * A true floor for the response bytes of the `kept`-th flow of the batch: enrichment only adds to
+ * the document's JSON (with the newline, in base64); a UTF-16 length never exceeds the UTF-8 bytes.
+ */
+function responseBytesFloor(document: FlowLogDocument, kept: number): number {
+  if (kept <= FLOWS_COUNTED_AT_THE_FLOOR) return MIN_RESPONSE_BYTES_PER_FLOW;
+  return Math.ceil(((documentJsonText(document).length + 1) * 4) / 3);
+}
 /** `{"records":[` and `]}` around the records. */
 const RESPONSE_ENVELOPE_BYTES = '{"records":[]}'.length;
 
 type RecordPlan =
   | { readonly kind: 'dropped'; readonly input: TransformationInputRecord }
   | { readonly kind: 'failed'; readonly input: TransformationInputRecord }
+  /** Flows that cannot fit the response: ProcessingFailed with the original data, counted apart. */
+  | { readonly kind: 'overBudget'; readonly input: TransformationInputRecord }
   /** The record's flows are documents[first] to documents[end - 1] of the batch. */
   | { readonly kind: 'flows'; readonly input: TransformationInputRecord; readonly first: number; readonly end: number };
 
@@ -92,12 +119,18 @@ export async function decorateFirehoseRecords(
   sources: FlowLogEnrichmentSources,
   options: DecorationOptions,
 ): Promise<DecorationOutput> {
-  const parser = createFlowLogLineParser(options.format === undefined ? {} : { format: options.format });
+  // One parser for the batch (formats met in header lines are compiled once), reset for each
+  // record: a header line governs the lines after it in its own record, never the next record.
+  const parser = createFlowLogLineParser({ ...(options.format === undefined ? {} : { format: options.format }), reservedKeys: ENRICHMENT_ONLY_KEYS });
   const failureExamples: string[] = [];
   let invalidLines = 0;
   // The flows of every record, in one array: one enrichment pass over the batch, no array per record.
   const documents: FlowLogDocument[] = [];
   const plans: RecordPlan[] = [];
+  // Memory follows what the response can carry, not what the input decompresses to: a flow adds
+  // at least its document's JSON to the response, so once the flows kept cannot fit, no more are.
+  const budget = options.responseBudgetBytes;
+  let keptBytesFloor = 0;
   for (let index = 0; index < inputs.length; index += 1) {
     const input = inputs[index] as TransformationInputRecord;
     const payload = decodeTransformationRecord(input.data);
@@ -110,25 +143,45 @@ export async function decorateFirehoseRecords(
       plans.push({ kind: 'failed', input });
       continue;
     }
+    parser.reset();
     const first = documents.length;
+    // Once the flows kept cannot all fit, this record's cannot be Ok (records are handed back
+    // from the end): its first flow settles it, and no document is kept.
+    const batchFull = keptBytesFloor > budget;
     let failed = false;
-    const { lines } = payload;
-    for (let lineIndex = 0; lineIndex < lines.length; lineIndex += 1) {
-      const outcome = parser.parse(lines[lineIndex] as string);
+    let flows = 0;
+    let recordBytesFloor = 0;
+    let lineNumber = 0;
+    const visit = (line: string): boolean => {
+      lineNumber += 1;
+      const outcome = parser.parse(line);
       if (outcome.kind === 'flow') {
+        flows += 1;
+        if (batchFull) return false;
         documents.push(outcome.document);
-      } else if (outcome.kind === 'invalid') {
+        recordBytesFloor += responseBytesFloor(outcome.document, documents.length);
+        // Past the budget on its own: stop reading, the record cannot be Ok whatever follows.
+        return recordBytesFloor <= budget;
+      }
+      if (outcome.kind === 'invalid') {
         failed = true;
         invalidLines += 1;
-        noteFailure(failureExamples, `record ${index + 1} (${input.recordId}) line ${lineIndex + 1}: ${outcome.error.message}`);
+        noteFailure(failureExamples, `record ${index + 1} (${input.recordId}) line ${lineNumber}: ${outcome.error.message}`);
+        return false;
       }
-    }
+      return true;
+    };
+    for (const text of payload.texts) if (!visitRecordLines(text, visit)) break;
     // One bad line fails its whole record: Ok would lose the line, and ProcessingFailed keeps all of them in S3.
     if (failed) {
       documents.length = first;
       plans.push({ kind: 'failed', input });
+    } else if (batchFull ? flows > 0 : recordBytesFloor > budget) {
+      documents.length = first;
+      plans.push({ kind: 'overBudget', input });
     } else {
-      plans.push(documents.length === first ? { kind: 'dropped', input } : { kind: 'flows', input, first, end: documents.length });
+      keptBytesFloor += recordBytesFloor;
+      plans.push(flows === 0 ? { kind: 'dropped', input } : { kind: 'flows', input, first, end: documents.length });
     }
   }
 
@@ -207,6 +260,7 @@ function serializeWithinBudget(
     if (options.trailingNewline) output.bytes(NEWLINE);
     return output.base64();
   };
+  const overBudget = new Set<number>();
   // Each Ok payload is encoded once; its base64 length is its exact size in the response.
   const encoded: (string | undefined)[] = [];
   const recordIdLengths: number[] = [];
@@ -222,6 +276,7 @@ function serializeWithinBudget(
     } else {
       encoded.push(undefined);
       // Dropped records carry their data back too; Firehose ignores it, and keeping it costs nothing to reason about.
+      if (plan.kind === 'overBudget') overBudget.add(encoded.length - 1);
       const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
       size = responseRecordBytes(recordIdLength, result, plan.input.data.length);
     }
@@ -244,7 +299,6 @@ function serializeWithinBudget(
     });
   }
 
-  const overBudget = new Set<number>();
   // Then hand the last records back as ProcessingFailed with their (smaller) original data.
   for (let index = plans.length - 1; index >= 0 && total > options.responseBudgetBytes; index -= 1) {
     const plan = plans[index] as RecordPlan;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecorationSummary } from '../../../src/firehose/decorate-firehose-records.js';
-import { reportDecoration, type DecorationActivity } from '../../../src/firehose/report-decoration.js';
-import { recordingLogger, recordingMetrics } from '../../support/firehose-delivery-fakes.js';
+import type { DecorationSummary } from '../../../../src/firehose/transformation/decorate-firehose-records.js';
+import { reportDecoration, type DecorationActivity } from '../../../../src/firehose/transformation/report-decoration.js';
+import { recordingLogger, recordingMetrics } from '../../../support/firehose-delivery-fakes.js';
 
 function decorationSummary(overrides: Partial<DecorationSummary> = {}): DecorationSummary {
   return {
@@ -40,7 +40,7 @@ describe('reportDecoration', () => {
     const { metrics, values } = recordingMetrics();
 
     // Act
-    reportDecoration(decorationSummary({ shedRecords: 2 }), decorationActivity(), { logger, metrics });
+    reportDecoration(decorationSummary({ shedRecords: 2, overBudgetRecords: 1 }), decorationActivity(), { logger, metrics });
 
     // Assess
     expect(metricTable(values)).toEqual({
@@ -51,6 +51,7 @@ describe('reportDecoration', () => {
       InvalidLines: ['Count', 1],
       ResponseBytes: ['Bytes', 2345],
       RecordsShedForSize: ['Count', 2],
+      RecordsOverBudget: ['Count', 1],
       InterfaceCacheHits: ['Count', 4],
       InterfaceCacheMisses: ['Count', 2],
       Ec2DescribeNetworkInterfacesCalls: ['Count', 1],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { transformFirehoseEvent, type CountingEnrichment } from '../../../src/firehose/transform-firehose-event.js';
-import { defaultFormatLine, transformationEvent, transformationRecord } from '../../support/firehose-builders.js';
-import { recordingLogger, recordingMetrics } from '../../support/firehose-delivery-fakes.js';
+import { transformFirehoseEvent, type CountingEnrichment } from '../../../../src/firehose/transformation/transform-firehose-event.js';
+import { defaultFormatLine, transformationEvent, transformationRecord } from '../../../support/firehose-builders.js';
+import { recordingLogger, recordingMetrics } from '../../../support/firehose-delivery-fakes.js';
 
 function countingEnrichment(): CountingEnrichment & { readonly started: () => number } {
   let started = 0;

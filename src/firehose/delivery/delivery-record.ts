@@ -1,4 +1,4 @@
-import type { CloudWatchLogEvent } from '../cloudwatch/decode-subscription-payload.js';
+import type { CloudWatchLogEvent } from '../../cloudwatch/decode-subscription-payload.js';
 
 /** One Firehose record, with the id of the log event it came from to name it in errors. */
 export interface DeliveryRecord {

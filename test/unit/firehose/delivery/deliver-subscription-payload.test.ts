@@ -4,11 +4,11 @@ import { FirehoseClient, PutRecordBatchCommand, ServiceUnavailableException, typ
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeSubscriptionPayload } from '../../../src/cloudwatch/decode-subscription-payload.js';
-import { createFirehoseDeliveryStream } from '../../../src/adapters/firehose-delivery-stream.js';
-import { deliverSubscriptionPayload, type DeliverSubscriptionPayloadDependencies } from '../../../src/firehose/deliver-subscription-payload.js';
-import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../../../src/firehose/delivery-errors.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../src/firehose/put-record-batch-limits.js';
+import { decodeSubscriptionPayload } from '../../../../src/cloudwatch/decode-subscription-payload.js';
+import { createFirehoseDeliveryStream } from '../../../../src/adapters/firehose-delivery-stream.js';
+import { deliverSubscriptionPayload, type DeliverSubscriptionPayloadDependencies } from '../../../../src/firehose/delivery/deliver-subscription-payload.js';
+import { DeliveryError, UndecodableSubscriptionError } from '../../../../src/firehose/delivery/delivery-errors.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../../src/firehose/delivery/put-record-batch-limits.js';
 import {
   controlPayload,
   corpusCloudWatchLogsEvents,
@@ -16,8 +16,8 @@ import {
   logEvent,
   logEvents,
   subscriptionPayload,
-} from '../../support/cloudwatch-builders.js';
-import { fakeTime, recordingLogger, recordingMetrics } from '../../support/firehose-delivery-fakes.js';
+} from '../../../support/cloudwatch-builders.js';
+import { fakeTime, recordingLogger, recordingMetrics } from '../../../support/firehose-delivery-fakes.js';
 
 const client = new FirehoseClient({});
 const firehose = mockClient(client);
@@ -220,16 +220,52 @@ describe('deliverSubscriptionPayload', () => {
     await expect(deliverSubscriptionPayload(undefined, dependencies)).rejects.toThrow('awslogs.data is missing or not a string');
   });
 
-  it('fails on a log event over 1,000 KiB, naming its id and sending nothing', async () => {
+  it('puts every other line when one log event is over 1,000 KiB, and logs that one at ERROR with its location, not its content', async () => {
+    // Issue 12: one such line made the whole event throw, and every redrive failed the same way.
     answerWith();
-    const { dependencies } = setUp();
-    const events = [logEvent({ sequence: 1 }), logEvent({ id: '31953106606966983378809025079804211143289615424298221999', message: 'x'.repeat(MAX_RECORD_BYTES) })];
+    const { dependencies, logs } = setUp();
+    const id = '31953106606966983378809025079804211143289615424298221999';
+    const events = [logEvent({ sequence: 1 }), logEvent({ id, message: 'x'.repeat(MAX_RECORD_BYTES) }), logEvent({ sequence: 3 })];
 
-    const delivery = deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: events })), dependencies);
+    const summary = await deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: events })), dependencies);
 
-    await expect(delivery).rejects.toThrow(OversizedRecordError);
-    await expect(delivery).rejects.toThrow('log event 31953106606966983378809025079804211143289615424298221999');
-    expect(firehose).not.toHaveReceivedCommand(PutRecordBatchCommand);
+    expect(sentBatches().flat()).toEqual([`${events[0]?.message ?? ''}\n`, `${events[2]?.message ?? ''}\n`]);
+    expect(summary).toMatchObject({ outcome: 'delivered', recordsPut: 2, oversizedLogEvents: 1 });
+    const errors = logs.lines.filter((line) => line.level === 'error');
+    expect(errors).toEqual([
+      {
+        level: 'error',
+        message: 'log event too large for a Firehose record: not delivered, still in its log group',
+        attributes: { logGroup: '/vpc/flow-logs', logStream: expect.any(String) as unknown, logEventId: id, bytes: MAX_RECORD_BYTES + 1, maxRecordBytes: MAX_RECORD_BYTES },
+      },
+    ]);
+    expect(JSON.stringify(errors)).not.toContain('xxxx');
+  });
+
+  it('logs the cause of an unreachable Firehose, not only its code: name, code and message', async () => {
+    firehose.on(PutRecordBatchCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+    const { dependencies, logs } = setUp({ maxAttempts: 2 });
+
+    await expect(deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: logEvents(2) })), dependencies)).rejects.toThrow(DeliveryError);
+
+    const [summary] = logs.lines.filter((line) => line.level === 'error');
+    expect(summary?.attributes).toMatchObject({ cause: { name: 'Error', code: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:9' } });
+  });
+
+  it('throws DeliveryError before the deadline with Firehose hanging, the summary log and metrics written', async () => {
+    // Issue 12: a hung PutRecordBatch ran the handler past Lambda's limit, so nothing was logged.
+    firehose.on(PutRecordBatchCommand).callsFake(() => new Promise(() => {}));
+    const deadline = new AbortController();
+    const { dependencies, logs, measured } = setUp({ callsUntil: deadline.signal });
+
+    const delivery = deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: logEvents(3) })), dependencies);
+    setTimeout(() => deadline.abort(), 20);
+
+    await expect(delivery).rejects.toThrow(DeliveryError);
+    expect(logs.lines.filter((line) => line.level === 'error').map((line) => line.attributes)).toEqual([
+      expect.objectContaining({ outcome: 'failed', recordsFailed: 3, failureCodes: { DeadlineExceeded: 3 } }),
+    ]);
+    expect(measured.values.get('RecordsFailed')).toEqual([{ unit: 'Count', value: 3 }]);
   });
 
   it('writes one summary log line per invocation, with the counts', async () => {
@@ -291,18 +327,18 @@ describe('deliverSubscriptionPayload', () => {
       PutRecordBatchCalls: [{ unit: 'Count', value: 2 }],
       RecordsRetried: [{ unit: 'Count', value: 2 }],
       RecordsFailed: [{ unit: 'Count', value: 0 }],
+      OversizedLogEvents: [{ unit: 'Count', value: 0 }],
     });
   });
 
-  it('records the undelivered records as failed when a record is oversized', async () => {
+  it('counts an oversized log event as OversizedLogEvents, apart from failed deliveries', async () => {
+    answerWith();
     const { dependencies, measured } = setUp();
     const events = [...logEvents(2), logEvent({ sequence: 9, message: 'x'.repeat(MAX_RECORD_BYTES) })];
 
-    await expect(deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: events })), dependencies)).rejects.toThrow(
-      OversizedRecordError,
-    );
+    await deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: events })), dependencies);
 
-    expect(measured.values.get('RecordsFailed')).toEqual([{ unit: 'Count', value: 3 }]);
+    expect([measured.values.get('RecordsFailed'), measured.values.get('OversizedLogEvents')]).toEqual([[{ unit: 'Count', value: 0 }], [{ unit: 'Count', value: 1 }]]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { AppenderError } from '../errors.js';
+import { AppenderError } from '../../errors.js';
 import type { DeliveryReport } from './deliver-records.js';
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deliverRecords, fullJitterDelay, type DeliverRecordsOptions } from '../../../src/firehose/deliver-records.js';
-import { DeliveryCallError, DeliveryError, OversizedRecordError } from '../../../src/firehose/delivery-errors.js';
-import { toDeliveryRecord, type DeliveryRecord } from '../../../src/firehose/delivery-record.js';
-import { MAX_RECORD_BYTES } from '../../../src/firehose/put-record-batch-limits.js';
-import { logEvent, logEvents } from '../../support/cloudwatch-builders.js';
-import { failure, fakeTime, recordingLogger, scriptedDeliveryStream, success, type ScriptedAnswer } from '../../support/firehose-delivery-fakes.js';
+import { deliverRecords, fullJitterDelay, type DeliverRecordsOptions } from '../../../../src/firehose/delivery/deliver-records.js';
+import { DeliveryCallError, DeliveryError, OversizedRecordError } from '../../../../src/firehose/delivery/delivery-errors.js';
+import { toDeliveryRecord, type DeliveryRecord } from '../../../../src/firehose/delivery/delivery-record.js';
+import { MAX_RECORD_BYTES } from '../../../../src/firehose/delivery/put-record-batch-limits.js';
+import { logEvent, logEvents } from '../../../support/cloudwatch-builders.js';
+import { failure, fakeTime, recordingLogger, scriptedDeliveryStream, success, type ScriptedAnswer } from '../../../support/firehose-delivery-fakes.js';
 
 function records(count: number): DeliveryRecord[] {
   return logEvents(count).map(toDeliveryRecord);

@@ -1,6 +1,6 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import type { Logger, Metrics } from '../ports.js';
+import type { FlowLogEnrichmentSources } from '../../enrich/enrich-flow-logs.js';
+import type { Logger, Metrics } from '../../ports.js';
 import { decorateFirehoseRecords, type DecorationOptions } from './decorate-firehose-records.js';
 import { reportDecoration, type DecorationActivity } from './report-decoration.js';
 
@@ -23,9 +23,12 @@ export async function transformFirehoseEvent(
   enrichment: CountingEnrichment,
   options: DecorationOptions,
   observability: { logger: Logger; metrics: Metrics },
+  /** Aborts when look-ups must stop (see lookup-deadline.ts); absent, as in the local pipeline: no deadline. */
+  lookupsUntil?: AbortSignal,
 ): Promise<FirehoseTransformationResult> {
   const activity = enrichment.startActivity();
-  const output = await decorateFirehoseRecords(event.records, enrichment.sources, options);
+  const sources = lookupsUntil === undefined ? enrichment.sources : { ...enrichment.sources, lookupsUntil };
+  const output = await decorateFirehoseRecords(event.records, sources, options);
   reportDecoration(output.summary, activity(), observability);
   return { records: output.records };
 }

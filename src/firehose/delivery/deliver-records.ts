@@ -1,4 +1,5 @@
-import { silentLogger, type Clock, type DeliveryStream, type Logger, type Sleep } from '../ports.js';
+import { runWithConcurrency } from '../../concurrency-limit.js';
+import { silentLogger, type Clock, type DeliveryStream, type Logger, type Sleep } from '../../ports.js';
 import { DeliveryCallError, DeliveryError, OversizedRecordError } from './delivery-errors.js';
 import type { DeliveryRecord } from './delivery-record.js';
 import { chunkForPutRecordBatch } from './put-record-batch-chunks.js';
@@ -32,6 +33,12 @@ export interface DeliverRecordsOptions {
   readonly maxAttempts: number;
   /** Time (on `clock`) after which no retry is started: the invocation's remaining time less a margin. */
   readonly deadline: number;
+  /**
+   * Aborts at `deadline` (AbortSignal.timeout in the Lambda): a call still unanswered then counts
+   * as failed (`DeadlineExceeded`) and nothing more is sent, so the DeliveryError, the summary log
+   * and the metrics come out before Lambda's own deadline, however long Firehose hangs.
+   */
+  readonly callsUntil?: AbortSignal;
   readonly clock: Clock;
   readonly sleep: Sleep;
   /** Uniform in [0, 1), for jitter. */
@@ -102,10 +109,19 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
 
   /** One call: the records that failed, each with its code. */
   const putOnce = async (pending: readonly DeliveryRecord[]): Promise<RecordFailure[]> => {
+    const until = options.callsUntil;
+    if (until?.aborted === true) {
+      stoppedBy.add(DeliveryStop.Deadline);
+      return pending.map((record) => ({ record, errorCode: DEADLINE_EXCEEDED, retryable: false }));
+    }
     calls += 1;
     let outcomes;
     try {
-      outcomes = await options.deliveryStream.putRecordBatch(pending.map((record) => record.data));
+      outcomes = await answeredBefore(until, options.deliveryStream.putRecordBatch(pending.map((record) => record.data)));
+      if (outcomes === undefined) {
+        stoppedBy.add(DeliveryStop.Deadline);
+        return pending.map((record) => ({ record, errorCode: DEADLINE_EXCEEDED, retryable: false }));
+      }
     } catch (error) {
       firstCallError ??= error;
       const code = error instanceof DeliveryCallError ? error.code : error instanceof Error ? error.name : 'UnknownError';
@@ -150,7 +166,7 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
     }
   };
 
-  await runWithConcurrency(batches.value, options.concurrency, deliverBatch);
+  await Promise.all(runWithConcurrency(batches.value, options.concurrency, deliverBatch));
 
   const report: DeliveryReport = {
     recordsIn: records.length,
@@ -165,6 +181,24 @@ export async function deliverRecords(records: readonly DeliveryRecord[], options
   };
   if (report.recordsFailed > 0) throw new DeliveryError(report);
   return report;
+}
+
+/** The code of records whose call was still unanswered at the deadline: written or not, unknown. */
+export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
+
+/** The call's answer, or undefined when `until` aborts first. */
+async function answeredBefore<T>(until: AbortSignal | undefined, call: Promise<T>): Promise<T | undefined> {
+  if (until === undefined) return call;
+  let stop = (): void => {};
+  const deadline = new Promise<undefined>((resolve) => {
+    stop = () => resolve(undefined);
+    until.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([call, deadline]);
+  } finally {
+    until.removeEventListener('abort', stop);
+  }
 }
 
 /**
@@ -183,17 +217,4 @@ function countCodes(failures: readonly RecordFailure[]): Record<string, number> 
   const counts = new Map<string, number>();
   for (const { errorCode } of failures) counts.set(errorCode, (counts.get(errorCode) ?? 0) + 1);
   return Object.fromEntries(counts);
-}
-
-/** Runs `work` on every item with at most `limit` in flight; no library needed for this much. */
-async function runWithConcurrency<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -1,8 +1,9 @@
-import { decodeSubscriptionPayload, SubscriptionMessageType } from '../cloudwatch/decode-subscription-payload.js';
-import { MetricUnit, type Logger, type Metrics } from '../ports.js';
+import { decodeSubscriptionPayload, SubscriptionMessageType } from '../../cloudwatch/decode-subscription-payload.js';
+import { MetricUnit, type Logger, type Metrics } from '../../ports.js';
 import { deliverRecords, type DeliverRecordsOptions, type DeliveryReport } from './deliver-records.js';
-import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
-import { toDeliveryRecords } from './delivery-record.js';
+import { DeliveryCallError, DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from './delivery-errors.js';
+import { toDeliveryRecords, type DeliveryRecord } from './delivery-record.js';
+import { MAX_RECORD_BYTES } from './put-record-batch-limits.js';
 
 export interface DeliverSubscriptionPayloadDependencies extends Omit<DeliverRecordsOptions, 'logger'> {
   readonly logger: Logger;
@@ -32,6 +33,8 @@ export interface IngestSummary {
   readonly putRecordBatchCalls: number;
   readonly recordsRetried: number;
   readonly recordsFailed: number;
+  /** Log events longer than a Firehose record can be: not put, each logged with its location. */
+  readonly oversizedLogEvents: number;
   readonly failureCodes: Readonly<Record<string, number>>;
   readonly durationMs: number;
 }
@@ -44,6 +47,7 @@ export const IngestMetric = {
   PutRecordBatchCalls: 'PutRecordBatchCalls',
   RecordsRetried: 'RecordsRetried',
   RecordsFailed: 'RecordsFailed',
+  OversizedLogEvents: 'OversizedLogEvents',
 } as const;
 
 /**
@@ -55,8 +59,10 @@ export const IngestMetric = {
  * `deliverRecords` allows, so that Lambda retries the event (and finally hands it to the
  * on-failure destination); records that did get through are then sent again.
  *
- * Throws `UndecodableSubscriptionError`, `OversizedRecordError` (nothing sent for either) or
- * `DeliveryError`.
+ * A log event longer than a Firehose record (1,000 KiB) is not put: it is logged at ERROR with its
+ * log group, stream and event id, counted as `OversizedLogEvents`, and every other event is put.
+ *
+ * Throws `UndecodableSubscriptionError` (nothing sent) or `DeliveryError`.
  *
  * @example
  * await deliverSubscriptionPayload(event.awslogs.data, { deliveryStream, logger, metrics, concurrency: 4,
@@ -68,6 +74,7 @@ export async function deliverSubscriptionPayload(data: unknown, dependencies: De
   let outcome: IngestOutcome = IngestOutcome.Failed;
   let source: { logGroup: string; logStream: string } | undefined;
   let logEventsIn = 0;
+  let oversizedLogEvents = 0;
   let report: DeliveryReport | undefined;
   let failure: unknown;
   let summary: IngestSummary;
@@ -86,7 +93,14 @@ export async function deliverSubscriptionPayload(data: unknown, dependencies: De
       outcome = IngestOutcome.ControlMessage;
     } else {
       logEventsIn = payload.logEvents.length;
-      report = await deliverRecords(toDeliveryRecords(payload.logEvents, dependencies.recordPackingBytes ?? 0), dependencies);
+      const records = toDeliveryRecords(payload.logEvents, dependencies.recordPackingBytes ?? 0);
+      // A line over Firehose's record limit can never be put, and cannot be split (it is one flow
+      // record): every other line goes on, and this one is logged with where it is, so it can be
+      // read from its log group. Throwing would only have Lambda retry the event, forever in vain.
+      const oversized = records.filter((record) => record.data.byteLength > MAX_RECORD_BYTES);
+      oversizedLogEvents = oversized.length;
+      for (const record of oversized) logOversized(logger, record, source);
+      report = await deliverRecords(oversized.length === 0 ? records : records.filter((record) => record.data.byteLength <= MAX_RECORD_BYTES), dependencies);
       outcome = IngestOutcome.Delivered;
     }
   } catch (error) {
@@ -105,6 +119,7 @@ export async function deliverSubscriptionPayload(data: unknown, dependencies: De
       putRecordBatchCalls: report?.calls ?? 0,
       recordsRetried: report?.recordsRetried ?? 0,
       recordsFailed,
+      oversizedLogEvents,
       failureCodes: report?.failureCodes ?? {},
       durationMs: clock.now() - started,
     };
@@ -121,6 +136,17 @@ function recordMetrics(metrics: Metrics, summary: IngestSummary): void {
   metrics.add(IngestMetric.PutRecordBatchCalls, MetricUnit.Count, summary.putRecordBatchCalls);
   metrics.add(IngestMetric.RecordsRetried, MetricUnit.Count, summary.recordsRetried);
   metrics.add(IngestMetric.RecordsFailed, MetricUnit.Count, summary.recordsFailed);
+  metrics.add(IngestMetric.OversizedLogEvents, MetricUnit.Count, summary.oversizedLogEvents);
+}
+
+/** One ERROR line per oversized log event (rare by nature): where it is and its size, never its content. */
+function logOversized(logger: Logger, record: DeliveryRecord, source: { logGroup: string; logStream: string }): void {
+  logger.error('log event too large for a Firehose record: not delivered, still in its log group', {
+    ...source,
+    logEventId: record.sourceId,
+    bytes: record.data.byteLength,
+    maxRecordBytes: MAX_RECORD_BYTES,
+  });
 }
 
 function logSummary(logger: Logger, summary: IngestSummary, failure: unknown, requestId: string | undefined): void {
@@ -130,5 +156,20 @@ function logSummary(logger: Logger, summary: IngestSummary, failure: unknown, re
     return;
   }
   const error = failure instanceof Error ? { name: failure.name, message: failure.message } : { name: 'UnknownError', message: typeof failure === 'string' ? failure : 'a non-Error value was thrown' };
-  logger.error('ingest summary', { ...attributes, error });
+  // The codes alone (`Error x4`) do not say why: the first failed call's own error does.
+  const cause = failure instanceof DeliveryError ? callFailureCause(failure.report.firstCallError) : undefined;
+  logger.error('ingest summary', { ...attributes, error, ...(cause === undefined ? {} : { cause }) });
+}
+
+/** Name, code and message of a failed call and of what it wrapped (the SDK's error), secrets removed. */
+function callFailureCause(callError: unknown): Record<string, string> | undefined {
+  if (!(callError instanceof Error)) return undefined;
+  const inner = callError.cause instanceof Error ? callError.cause : undefined;
+  const code = callError instanceof DeliveryCallError ? callError.code : undefined;
+  const redact = (text: string): string => text.replace(/\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=[^&\s"']*/gi, '$1=[redacted]').slice(0, 300);
+  return {
+    name: inner?.name ?? callError.name,
+    ...(code === undefined ? {} : { code }),
+    message: redact(inner?.message ?? callError.message),
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from '../../../src/firehose/delivery-record.js';
-import { chunkForPutRecordBatch } from '../../../src/firehose/put-record-batch-chunks.js';
-import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../../src/firehose/put-record-batch-limits.js';
+import type { DeliveryRecord } from '../../../../src/firehose/delivery/delivery-record.js';
+import { chunkForPutRecordBatch } from '../../../../src/firehose/delivery/put-record-batch-chunks.js';
+import { MAX_PUT_RECORD_BATCH_BYTES, MAX_PUT_RECORD_BATCH_RECORDS, MAX_RECORD_BYTES } from '../../../../src/firehose/delivery/put-record-batch-limits.js';
 
 /** Records of the given sizes; the bytes are shared, since only their length matters here. */
 function recordsOfSizes(sizes: readonly number[]): DeliveryRecord[] {

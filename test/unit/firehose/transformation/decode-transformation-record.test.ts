@@ -1,8 +1,17 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeTransformationRecord } from '../../../src/firehose/decode-transformation-record.js';
-import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../../support/cloudwatch-builders.js';
-import { base64, defaultFormatLine } from '../../support/firehose-builders.js';
+import { decodeTransformationRecord, type TransformationRecordPayload } from '../../../../src/firehose/transformation/decode-transformation-record.js';
+import { visitRecordLines } from '../../../../src/flow-log/split-record-text.js';
+import { controlPayload, encodeSubscriptionData, logEvent, subscriptionPayload } from '../../../support/cloudwatch-builders.js';
+import { base64, defaultFormatLine } from '../../../support/firehose-builders.js';
+
+/** The payload with its texts read into lines, as the decorator reads them. */
+function withLines(payload: TransformationRecordPayload): unknown {
+  if (payload.kind !== 'text') return payload;
+  const lines: string[] = [];
+  for (const text of payload.texts) visitRecordLines(text, (line) => lines.push(line) > 0);
+  return { kind: 'lines', lines };
+}
 
 describe('decodeTransformationRecord', () => {
   it('gives a bare line, as the ingestor writes it, without its newline', () => {
@@ -13,7 +22,7 @@ describe('decodeTransformationRecord', () => {
     const payload = decodeTransformationRecord(base64(`${line}\n`));
 
     // Assess
-    expect(payload).toEqual({ kind: 'lines', lines: [line] });
+    expect(withLines(payload)).toEqual({ kind: 'lines', lines: [line] });
   });
 
   it('splits several lines, dropping carriage returns and blank lines', () => {
@@ -22,7 +31,7 @@ describe('decodeTransformationRecord', () => {
 
     const payload = decodeTransformationRecord(base64(`${first}\r\n\n   \n${second}`));
 
-    expect(payload).toEqual({ kind: 'lines', lines: [first, second] });
+    expect(withLines(payload)).toEqual({ kind: 'lines', lines: [first, second] });
   });
 
   it('unwraps {"message": ...} as flow logs delivered straight to Firehose arrive', () => {
@@ -30,31 +39,31 @@ describe('decodeTransformationRecord', () => {
 
     const payload = decodeTransformationRecord(base64(JSON.stringify({ message: line })));
 
-    expect(payload).toEqual({ kind: 'lines', lines: [line] });
+    expect(withLines(payload)).toEqual({ kind: 'lines', lines: [line] });
   });
 
   it('keeps JSON without a string message as a line, for the parser to refuse', () => {
     const text = '{"Hello": "World"}';
 
-    expect(decodeTransformationRecord(base64(text))).toEqual({ kind: 'lines', lines: [text] });
+    expect(withLines(decodeTransformationRecord(base64(text)))).toEqual({ kind: 'lines', lines: [text] });
   });
 
   it('gives the message of every log event of a gzipped CloudWatch Logs envelope, in order', () => {
     const messages = [0, 1, 2].map((sequence) => defaultFormatLine({ srcport: 2000 + sequence }));
     const data = encodeSubscriptionData(subscriptionPayload({ logEvents: messages.map((message, sequence) => logEvent({ sequence, message })) }));
 
-    expect(decodeTransformationRecord(data)).toEqual({ kind: 'lines', lines: messages });
+    expect(withLines(decodeTransformationRecord(data))).toEqual({ kind: 'lines', lines: messages });
   });
 
   it('unwraps {"message": ...} inside log events too', () => {
     const line = defaultFormatLine();
     const data = encodeSubscriptionData(subscriptionPayload({ logEvents: [logEvent({ message: JSON.stringify({ message: line }) })] }));
 
-    expect(decodeTransformationRecord(data)).toEqual({ kind: 'lines', lines: [line] });
+    expect(withLines(decodeTransformationRecord(data))).toEqual({ kind: 'lines', lines: [line] });
   });
 
   it('gives no line for an envelope without log events', () => {
-    expect(decodeTransformationRecord(encodeSubscriptionData(subscriptionPayload({ logEvents: [] })))).toEqual({ kind: 'lines', lines: [] });
+    expect(withLines(decodeTransformationRecord(encodeSubscriptionData(subscriptionPayload({ logEvents: [] }))))).toEqual({ kind: 'lines', lines: [] });
   });
 
   it('recognises the CloudWatch Logs control message', () => {
@@ -90,7 +99,7 @@ describe('decodeTransformationRecord', () => {
 
     // Assess
     expect(Buffer.byteLength(many.join('\n'))).toBeGreaterThan(64 * 1024);
-    expect(decoded).toEqual([
+    expect(decoded.map(withLines)).toEqual([
       { kind: 'lines', lines: many },
       { kind: 'lines', lines: [defaultFormatLine({ srcport: 7 })] },
       { kind: 'lines', lines: [short] },
@@ -98,10 +107,38 @@ describe('decodeTransformationRecord', () => {
   });
 
   it('takes a lone 0x1f byte for text, not gzip', () => {
-    expect(decodeTransformationRecord(base64(Buffer.from([0x1f])))).toEqual({ kind: 'lines', lines: ['\u001f'] });
+    expect(withLines(decodeTransformationRecord(base64(Buffer.from([0x1f]))))).toEqual({ kind: 'lines', lines: ['\u001f'] });
+  });
+
+  it('calls bytes that are not UTF-8 undecodable instead of passing U+FFFD on as data', () => {
+    const line = Buffer.concat([Buffer.from(defaultFormatLine().replace(/OK$/, 'OK')), Buffer.from([0xc3, 0x28])]);
+
+    expect(decodeTransformationRecord(base64(line))).toEqual({ kind: 'undecodable', reason: 'the record is not valid UTF-8' });
+  });
+
+  it('calls a gzipped envelope whose text is not UTF-8 undecodable', () => {
+    const json = Buffer.from(JSON.stringify(subscriptionPayload({ logEvents: [logEvent({ message: 'MARK' })] })));
+    const broken = Buffer.from(json.toString('latin1').replace('MARK', 'MA\u0000'), 'latin1');
+    broken[broken.indexOf('MA') + 2] = 0xff;
+
+    expect(decodeTransformationRecord(base64(gzipSync(broken)))).toMatchObject({ kind: 'undecodable', reason: expect.stringMatching(/not valid UTF-8/) as unknown });
+  });
+
+  it('refuses an ambiguous wrapper that names "message" twice, whatever the spelling', () => {
+    const line = defaultFormatLine();
+    for (const text of [`{"message":"${line}","message":"${line}"}`, `{"message":"${line}", "mess\u0061ge" :"x"}`]) {
+      expect(decodeTransformationRecord(base64(text))).toEqual({ kind: 'undecodable', reason: 'the {"message": ...} wrapper names "message" 2 times' });
+    }
+  });
+
+  it('keeps a wrapper whose nested objects or values mention "message"', () => {
+    const line = defaultFormatLine();
+    const text = JSON.stringify({ meta: { message: 'x' }, note: '"message":"y"', message: line });
+
+    expect(withLines(decodeTransformationRecord(base64(text)))).toEqual({ kind: 'lines', lines: [line] });
   });
 
   it('gives no line for empty data', () => {
-    expect(decodeTransformationRecord('')).toEqual({ kind: 'lines', lines: [] });
+    expect(withLines(decodeTransformationRecord(''))).toEqual({ kind: 'lines', lines: [] });
   });
 });
