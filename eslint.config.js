@@ -20,7 +20,7 @@ const MAY_IMPORT = {
   firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
   opensearch: ['net', 'domain', 'flow-log', 'enrich'],
   athena: ['net', 'domain'],
-  config: ['net', 'domain', 'flow-log', 'firehose'],
+  config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
   // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
   // until that composition leaves adapters/ (issue 18, item 5).
   'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
