@@ -1,0 +1,55 @@
+// The template checked by the real tools a user runs: `sam validate --lint` (samconfig.toml turns
+// the lint on) and cfn-lint with its informational checks, from the integration tier's venv.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, pythonTool, pythonToolEnvironment } from '../support/python-tools.js';
+
+const TOOL_TIMEOUT_MS = 240_000;
+
+describe('template.yaml with the SAM CLI and cfn-lint', () => {
+  it('passes `sam validate --lint` with no finding', () => {
+    // Act
+    const run = spawnSync(pythonTool('sam'), ['validate', '--lint', '--template-file', 'template.yaml'], {
+      cwd: PROJECT_ROOT,
+      env: pythonToolEnvironment(),
+      encoding: 'utf8',
+      timeout: TOOL_TIMEOUT_MS,
+    });
+
+    // Assess
+    const output = `${run.stdout}${run.stderr}`;
+    expect(output).not.toMatch(/\[\[|Linting failed|Error:/);
+    expect(run.status, output).toBe(0);
+    expect(output).toContain('is a valid SAM Template');
+  }, TOOL_TIMEOUT_MS);
+
+  it('passes cfn-lint with informational checks too (I3011: every stateful resource says what deletion does)', () => {
+    // Act
+    const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', 'template.yaml'], {
+      cwd: PROJECT_ROOT,
+      env: pythonToolEnvironment(),
+      encoding: 'utf8',
+      timeout: TOOL_TIMEOUT_MS,
+    });
+
+    // Assess
+    expect(`${run.stdout}${run.stderr}`).toBe('');
+    expect(run.status).toBe(0);
+  }, TOOL_TIMEOUT_MS);
+
+  it('still sees the findings it is there to catch (a flow-mapping label split by its comma is E4001)', () => {
+    // Prepare: the label as it once was.
+    const template = spawnSync('sed', ['-e', "s/default: 'Alerts, Logs Insights and Athena'/default: Alerts, Logs Insights and Athena/", 'template.yaml'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).stdout;
+    expect(template).toContain('default: Alerts, Logs Insights and Athena }');
+
+    // Act
+    const run = spawnSync(pythonTool('cfn-lint'), ['-'], { cwd: PROJECT_ROOT, env: pythonToolEnvironment(), input: template, encoding: 'utf8', timeout: TOOL_TIMEOUT_MS });
+
+    // Assess
+    expect(run.stdout).toContain('E4001');
+    expect(run.status).not.toBe(0);
+  }, TOOL_TIMEOUT_MS);
+});
