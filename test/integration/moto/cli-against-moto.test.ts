@@ -55,9 +55,10 @@ afterEach(() => {
   directory.remove();
 });
 
-async function everything<T>(pages: AsyncIterable<Record<string, unknown>>, key: string): Promise<T[]> {
-  const items: T[] = [];
-  for await (const page of pages) items.push(...((page[key] as T[] | undefined) ?? []));
+/** Every item of every page. */
+async function everything<Page, Item>(pages: AsyncIterable<Page>, itemsOf: (page: Page) => Item[] | undefined): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of pages) items.push(...(itemsOf(page) ?? []));
   return items;
 }
 
@@ -72,9 +73,9 @@ describe('snapshot against moto', () => {
       Object.entries(SNAPSHOT_FILES).map(([key, name]) => [key, (JSON.parse(readFileSync(directory.path(`inventory/${name}`), 'utf8')) as Record<string, unknown[]>)[key] ?? []]),
     ) as { NetworkInterfaces: NetworkInterface[]; SecurityGroups: SecurityGroup[]; SecurityGroupRules: SecurityGroupRule[] };
     const described = {
-      NetworkInterfaces: await everything<NetworkInterface>(paginateDescribeNetworkInterfaces({ client: ec2 }, {}), 'NetworkInterfaces'),
-      SecurityGroups: await everything<SecurityGroup>(paginateDescribeSecurityGroups({ client: ec2 }, {}), 'SecurityGroups'),
-      SecurityGroupRules: await everything<SecurityGroupRule>(paginateDescribeSecurityGroupRules({ client: ec2 }, {}), 'SecurityGroupRules'),
+      NetworkInterfaces: await everything(paginateDescribeNetworkInterfaces({ client: ec2 }, {}), (page) => page.NetworkInterfaces),
+      SecurityGroups: await everything(paginateDescribeSecurityGroups({ client: ec2 }, {}), (page) => page.SecurityGroups),
+      SecurityGroupRules: await everything(paginateDescribeSecurityGroupRules({ client: ec2 }, {}), (page) => page.SecurityGroupRules),
     };
     expect(saved.NetworkInterfaces.map((item) => item.NetworkInterfaceId).sort()).toEqual(described.NetworkInterfaces.map((item) => item.NetworkInterfaceId).sort());
     expect(saved.SecurityGroups.map((item) => item.GroupId).sort()).toEqual(described.SecurityGroups.map((item) => item.GroupId).sort());

@@ -8,7 +8,7 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
-  EC2Client,
+  type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { flowLogLine } from '../../support/flow-log-builders.js';
 

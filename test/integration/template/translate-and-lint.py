@@ -3,7 +3,7 @@ with cfn-lint, with that set's values (cfn-lint resolves conditions and Refs wit
 process: starting the translator and cfn-lint once per set would take minutes.
 
 stdin: {"template": "<path>", "sets": [{"name": "...", "values": {"Param": "value", ...}}]}
-stdout: {"translator": "<version>", "cfnLint": "<version>",
+stdout: {"translator": "<version>", "cfnLint": "<version>", "lintRuns": <distinct translations linted>,
          "sets": [{"name": "...", "resources": N, "error": "<translation error>" | null,
                    "findings": ["W1030 Resources/... : message", ...]}]}
 Run by test/integration/template/sam-translate.test.ts with the integration tier's venv.
@@ -47,31 +47,45 @@ def packaged(template):
     return template
 
 
-def translate_and_lint(template_text, parameter_set):
-    result = {"name": parameter_set["name"], "resources": 0, "error": None, "findings": []}
+def translate(template_text, parameter_set):
+    """The translator's output for one set (a dict), or the translator's error (a string)."""
     try:
-        translated = transform(packaged(yaml_parse(template_text)), {**PSEUDO_PARAMETERS, **parameter_set["values"]}, NoManagedPolicies())
+        return transform(packaged(yaml_parse(template_text)), {**PSEUDO_PARAMETERS, **parameter_set["values"]}, NoManagedPolicies())
     except Exception as error:  # the translator's own errors name the resource and property
-        result["error"] = f"{type(error).__name__}: {error}"
-        return result
-    result["resources"] = len(translated.get("Resources", {}))
-    matches = lint(json.dumps(translated), config=ManualArgs(regions=["us-east-1"], parameters=[parameter_set["values"]]))
-    result["findings"] = [f"{match.rule.id} {'/'.join(str(part) for part in match.path)}: {match.message}" for match in matches]
-    return result
+        return f"{type(error).__name__}: {error}"
+
+
+def lint_output(translated, parameter_sets):
+    """cfn-lint's findings on one translated template, checked with each of the parameter sets."""
+    matches = lint(json.dumps(translated), config=ManualArgs(regions=["us-east-1"], parameters=[parameter_set["values"] for parameter_set in parameter_sets]))
+    return [f"{match.rule.id} {'/'.join(str(part) for part in match.path)}: {match.message}" for match in matches]
+
+
+def translate_and_lint(template_text, parameter_sets):
+    """Sets whose translations are identical share one cfn-lint run with all their values (cfn-lint
+    checks a template against several deployments' parameters in one pass, at about the cost of one)."""
+    results = {}
+    groups = {}
+    for parameter_set in parameter_sets:
+        translated = translate(template_text, parameter_set)
+        if isinstance(translated, str):
+            results[parameter_set["name"]] = {"name": parameter_set["name"], "resources": 0, "error": translated, "findings": []}
+            continue
+        key = json.dumps(translated, sort_keys=True)
+        groups.setdefault(key, (translated, []))[1].append(parameter_set)
+    for translated, members in groups.values():
+        findings = lint_output(translated, members)
+        for parameter_set in members:
+            results[parameter_set["name"]] = {"name": parameter_set["name"], "resources": len(translated.get("Resources", {})), "error": None, "findings": findings}
+    return [results[parameter_set["name"]] for parameter_set in parameter_sets], len(groups)
 
 
 def main():
     request = json.load(sys.stdin)
     with open(request["template"], encoding="utf-8") as template_file:
         template_text = template_file.read()
-    json.dump(
-        {
-            "translator": samtranslator.__version__,
-            "cfnLint": cfnlint.version.__version__,
-            "sets": [translate_and_lint(template_text, parameter_set) for parameter_set in request["sets"]],
-        },
-        sys.stdout,
-    )
+    sets, lint_runs = translate_and_lint(template_text, request["sets"])
+    json.dump({"translator": samtranslator.__version__, "cfnLint": cfnlint.version.__version__, "lintRuns": lint_runs, "sets": sets}, sys.stdout)
 
 
 if __name__ == "__main__":
