@@ -15,7 +15,7 @@ import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-fir
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudWatchLogsDecodedData } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_EVENT_PATHS } from '../../../scripts/generate-sample-events.js';
 import { base64, documentsOf, transformationEvent, transformationRecord } from '../../support/firehose-builders.js';
 import { ipstackAnswer, ipstackError, TEST_IPSTACK_KEY } from '../../support/geo-builders.js';
@@ -27,6 +27,10 @@ const run = promisify(execFile);
 const ENV_VARS = JSON.parse(readFileSync('events/env.json', 'utf8')) as Record<string, Record<string, string>>;
 const KEY_PARAMETER = '/vpc-flow-log-appender/ipstack-api-key';
 const bundles = mkdtempSync(join(tmpdir(), 'moto-bundles-'));
+
+// moto's server starts in seconds and answers each call in milliseconds, but on a loaded 2-core
+// machine a test with a process or two of its own takes tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 let moto: MotoServer;
 let ec2: EC2Client;

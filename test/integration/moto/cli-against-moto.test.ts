@@ -16,13 +16,17 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SNAPSHOT_FILES } from '../../../src/cli/snapshot-command.js';
 import { headerLine } from '../../support/flow-log-builders.js';
 import { pointClientsAt } from '../../support/loopback-http.js';
 import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 import { createMotoEc2Account, type MotoEc2Account } from '../support/moto-ec2-account.js';
 import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+
+// moto's server starts in seconds and answers each call in milliseconds, but on a loaded 2-core
+// machine a test with a process or two of its own takes tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 let moto: MotoServer;
 let ec2: EC2Client;

@@ -1,6 +1,9 @@
 // The template checked by the real tools a user runs: `sam validate --lint` (samconfig.toml turns
 // the lint on) and cfn-lint with its informational checks, from the integration tier's venv.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, pythonTool, pythonToolEnvironment } from '../support/python-tools.js';
 
@@ -39,17 +42,21 @@ describe('template.yaml with the SAM CLI and cfn-lint', () => {
 
   it('still sees the findings it is there to catch (a flow-mapping label split by its comma is E4001)', () => {
     // Prepare: the label as it once was.
-    const template = spawnSync('sed', ['-e', "s/default: 'Alerts, Logs Insights and Athena'/default: Alerts, Logs Insights and Athena/", 'template.yaml'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    }).stdout;
-    expect(template).toContain('default: Alerts, Logs Insights and Athena }');
+    const directory = mkdtempSync(join(tmpdir(), 'cfn-lint-probe-'));
+    const probe = join(directory, 'template.yaml');
+    const template = readFileSync(join(PROJECT_ROOT, 'template.yaml'), 'utf8').replace("default: 'Alerts, Logs Insights and Athena'", 'default: Alerts, Logs Insights and Athena');
+    expect(template).toContain('{ default: Alerts, Logs Insights and Athena }');
+    writeFileSync(probe, template);
 
-    // Act
-    const run = spawnSync(pythonTool('cfn-lint'), ['-'], { cwd: PROJECT_ROOT, env: pythonToolEnvironment(), input: template, encoding: 'utf8', timeout: TOOL_TIMEOUT_MS });
+    try {
+      // Act
+      const run = spawnSync(pythonTool('cfn-lint'), ['--', probe], { env: pythonToolEnvironment(), encoding: 'utf8', timeout: TOOL_TIMEOUT_MS });
 
-    // Assess
-    expect(run.stdout).toContain('E4001');
-    expect(run.status).not.toBe(0);
+      // Assess
+      expect(run.stdout).toContain('E4001');
+      expect(run.status).not.toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   }, TOOL_TIMEOUT_MS);
 });
