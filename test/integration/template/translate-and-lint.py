@@ -1,6 +1,7 @@
-"""Translates a SAM template with the SAM translator once per parameter set and lints each output
-with cfn-lint, with that set's values (cfn-lint resolves conditions and Refs with them), in one
-process: starting the translator and cfn-lint once per set would take minutes.
+"""Translates a SAM template with the SAM translator once per parameter set and lints the output
+with cfn-lint given that set's values (cfn-lint resolves Refs and conditions with them), in one
+process: sets with the same translation share one cfn-lint pass that checks each set's values.
+Starting the translator and cfn-lint once per set would take many minutes on two cores.
 
 stdin: {"template": "<path>", "sets": [{"name": "...", "values": {"Param": "value", ...}}]}
 stdout: {"translator": "<version>", "cfnLint": "<version>", "lintRuns": <distinct translations linted>,
