@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const PURE_CORE = ['src/flow-log/**', 'src/enrich/**', 'src/firehose/**', 'src/cloudwatch/**', 'src/analysis/**', 'src/report/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/'] },
+  { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/', '.integration/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
