@@ -57,7 +57,7 @@ const layerConfigs = Object.entries(MAY_IMPORT).map(([folder, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/'] },
+  { ignores: ['dist/', 'out/', 'node_modules/', '.aws-sam/', 'coverage/', '.integration/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

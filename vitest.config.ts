@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The integration tier needs tools npm does not install (npm run test:integration).
+    exclude: [...configDefaults.exclude, 'test/integration/**'],
     environment: 'node',
     // Wire-level tests start loopback servers and real SDK clients; the default 5 s is tight on 2 cores.
     testTimeout: 20_000,

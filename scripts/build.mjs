@@ -13,6 +13,13 @@ const outdirFlag = process.argv.indexOf('--outdir');
 const OUT_DIR = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 if (OUT_DIR === undefined || OUT_DIR === '') throw new Error('--outdir needs a directory');
 
+// `--function NAME` bundles that one Lambda function, flat into the output directory (index.js, its
+// package.json and licence notices, no source map): what `sam build` runs for each function
+// (Makefile), straight into SAM's artifact directory, from the sources, with nothing else built.
+const functionFlag = process.argv.indexOf('--function');
+const ONLY_FUNCTION = functionFlag >= 0 ? process.argv[functionFlag + 1] : undefined;
+if (functionFlag >= 0 && !FUNCTIONS.includes(ONLY_FUNCTION ?? '')) throw new Error(`--function needs one of ${FUNCTIONS.join(', ')}`);
+
 // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
@@ -29,6 +36,16 @@ const common = {
   logLevel: 'warning',
   metafile: true,
 };
+
+if (ONLY_FUNCTION !== undefined) {
+  const outfile = `${OUT_DIR}/index.js`;
+  await build({ ...common, metafile: false, entryPoints: [`${ONLY_FUNCTION}/index.ts`], outfile });
+  await writeFile(`${OUT_DIR}/package.json`, '{ "type": "module" }\n');
+  // The same bytes as dist/<function>/index.js (its sourceMappingURL comment included); the map
+  // itself stays out of the deployment package: nothing at run time reads it.
+  await rm(`${outfile}.map`, { force: true });
+  process.exit(0);
+}
 
 await rm(OUT_DIR, { recursive: true, force: true });
 const outputs = [];

@@ -11,6 +11,7 @@ import {
   conditionParameterCandidates,
   isObject,
   parameterValues,
+  rulesRefusing,
   walkValues,
   type CfnTemplate,
   type CfnValue,
@@ -37,7 +38,7 @@ function product(candidates: ReadonlyMap<string, readonly string[]>, names: read
 /**
  * Every combination of the condition parameters outside the dimensions (dimension parameters at
  * their defaults), then each dimension's parameters crossed with its `crossedWith` parameters (the
- * rest at their defaults), without duplicates.
+ * rest at their defaults), without duplicates and without those the template's Rules refuse.
  *
  * @example
  * combinationsWithIndependentDimensions(template, samples, [{ parameters: ['AlarmOnSshRejects'], crossedWith: ['FlowLogSource'] }])
@@ -57,7 +58,10 @@ export function combinationsWithIndependentDimensions(
   const extra = dimensions.flatMap((dimension) => product(candidates, [...dimension.parameters, ...dimension.crossedWith]));
   const seen = new Set<string>();
   return [...main, ...extra].filter((combination) => {
-    const key = JSON.stringify(Object.entries(parameterValues(template, combination)).sort(([a], [b]) => a.localeCompare(b)));
+    const values = parameterValues(template, combination);
+    // A combination the Rules refuse never becomes a stack: CloudFormation rejects its change set.
+    if (rulesRefusing(template, values).length > 0) return false;
+    const key = JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

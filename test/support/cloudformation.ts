@@ -256,6 +256,29 @@ export function evaluateConditions(template: CfnTemplate, values: ParameterValue
   return results;
 }
 
+/**
+ * The template's Rules that refuse these parameter values (a rule whose RuleCondition holds and one
+ * of whose assertions fails), by name: CloudFormation rejects such a change set before any resource,
+ * so no stack ever has them. [] when every rule allows them.
+ */
+export function rulesRefusing(template: CfnTemplate, values: ParameterValues): string[] {
+  const refusing: string[] = [];
+  for (const [name, rule] of Object.entries(template.Rules ?? {})) {
+    if (!isObject(rule)) throw new Error(`rule ${name} is not an object`);
+    const assertions = asList(rule['Assertions']).map((assertion) => (isObject(assertion) ? assertion['Assert'] : undefined));
+    if (assertions.some((assertion) => assertion === undefined)) throw new Error(`rule ${name} has an assertion without Assert`);
+    // The rule's expressions evaluated as named conditions next to the template's own.
+    const probes: Record<string, CfnValue> = {};
+    if (rule['RuleCondition'] !== undefined) probes['__RuleCondition'] = rule['RuleCondition'];
+    assertions.forEach((assertion, index) => (probes[`__Assert${index}`] = assertion ?? null));
+    // Rules may not use named conditions, so the probes are evaluated alone (fast for large enumerations).
+    const results = evaluateConditions({ ...template, Conditions: probes }, values);
+    if (results['__RuleCondition'] === false) continue;
+    if (assertions.some((_, index) => results[`__Assert${index}`] === false)) refusing.push(name);
+  }
+  return refusing;
+}
+
 const REMOVED = Symbol('AWS::NoValue');
 
 /** Replaces each Fn::If by the branch its condition selects; AWS::NoValue removes the key or item. */
@@ -322,10 +345,14 @@ export function conditionParameterCombinations(template: CfnTemplate, samples: P
   return combinations;
 }
 
-/** The values conditionParameterCombinations tries for each parameter the conditions look at. */
+/**
+ * The values conditionParameterCombinations tries for each parameter the conditions or the Rules
+ * look at (a parameter only a rule compares, such as one a choice requires, is tried set and empty
+ * too, so that the choice is tried with it set).
+ */
 export function conditionParameterCandidates(template: CfnTemplate, samples: ParameterValues): ReadonlyMap<string, readonly string[]> {
   const candidates = new Map<string, Set<string>>();
-  for (const expression of Object.values(template.Conditions)) {
+  for (const expression of [...Object.values(template.Conditions), ...Object.values(template.Rules ?? {})]) {
     walkValues(expression, (node) => {
       if (!isObject(node)) return;
       const equals = node['Fn::Equals'];
@@ -399,7 +426,7 @@ export function toRuntimeString(value: CfnValue, values: ParameterValues): strin
 }
 
 /** The list an intrinsic (a literal list or Fn::Split) would become at run time. */
-function toRuntimeList(value: CfnValue, values: ParameterValues): string[] {
+export function toRuntimeList(value: CfnValue, values: ParameterValues): string[] {
   if (Array.isArray(value)) return value.map((item) => toRuntimeString(item, values));
   const operand = isObject(value) ? value['Fn::Split'] : undefined;
   if (Array.isArray(operand) && typeof operand[0] === 'string' && operand[1] !== undefined) return toRuntimeString(operand[1], values).split(operand[0]);

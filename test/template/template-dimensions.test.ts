@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionParameterCandidates, type CfnTemplate } from '../support/cloudformation.js';
+import { conditionParameterCandidates, parameterValues, rulesRefusing, type CfnTemplate } from '../support/cloudformation.js';
 import { combinationsWithIndependentDimensions, dimensionProblems } from '../support/cloudformation-combinations.js';
 import { INDEPENDENT_DIMENSIONS, SAMPLE_PARAMETER_VALUES, stacks, template } from './template-fixtures.js';
 
@@ -21,8 +21,6 @@ const toy: CfnTemplate = {
   Outputs: {},
 };
 
-const product = (counts: readonly number[]): number => counts.reduce((total, count) => total * count, 1);
-
 describe('combinationsWithIndependentDimensions', () => {
   it('tries the product of the other parameters once, then the dimension crossed with its parameters only', () => {
     // Act
@@ -39,6 +37,22 @@ describe('combinationsWithIndependentDimensions', () => {
       { Extra: 'on', Color: 'red' },
       { Extra: 'on', Color: 'blue' },
     ]);
+  });
+
+  it('leaves out the combinations a rule refuses, as CloudFormation rejects their change sets', () => {
+    // Prepare: a large size needs blue.
+    const ruled: CfnTemplate = {
+      ...toy,
+      Rules: { LargeIsBlue: { RuleCondition: { 'Fn::Equals': [{ Ref: 'Size' }, 'l'] }, Assertions: [{ Assert: { 'Fn::Equals': [{ Ref: 'Color' }, 'blue'] }, AssertDescription: 'large needs blue' }] } },
+    };
+
+    // Act
+    const combinations = combinationsWithIndependentDimensions(ruled, {}, []);
+
+    // Assess: 2 colours x 3 sizes x 2 extras, less red and large with either extra.
+    expect(combinations).toHaveLength(10);
+    expect(combinations.filter((combination) => combination['Color'] === 'red' && combination['Size'] === 'l')).toEqual([]);
+    expect(rulesRefusing(ruled, { Color: 'red', Size: 'l', Extra: 'off' })).toEqual(['LargeIsBlue']);
   });
 
   it('refuses a parameter no condition looks at', () => {
@@ -76,30 +90,43 @@ describe('template.yaml independent dimensions', () => {
     expect(dimensionProblems(template, dimension)).toEqual([]);
   });
 
-  it('tries every combination of each dimension with the parameters it is crossed with', () => {
-    // Prepare
-    const candidates = conditionParameterCandidates(template, SAMPLE_PARAMETER_VALUES);
+  // A combination of some parameters, the rest at their defaults, that the Rules allow.
+  const candidates = conditionParameterCandidates(template, SAMPLE_PARAMETER_VALUES);
+  const allowedCombinations = (names: readonly string[]): Record<string, string>[] =>
+    names
+      .reduce<Record<string, string>[]>((combinations, name) => combinations.flatMap((combination) => (candidates.get(name) ?? []).map((value) => ({ ...combination, [name]: value }))), [{}])
+      .filter((combination) => rulesRefusing(template, parameterValues(template, combination)).length === 0);
+
+  it('tries every combination of each dimension with the parameters it is crossed with that the Rules allow', () => {
     for (const dimension of INDEPENDENT_DIMENSIONS) {
+      // Prepare
       const names = [...dimension.parameters, ...dimension.crossedWith];
+      const expected = new Set(allowedCombinations(names).map((combination) => JSON.stringify(names.map((name) => combination[name]))));
 
       // Act
       const tried = new Set(stacks.map((stack) => JSON.stringify(names.map((name) => stack.values[name]))));
 
       // Assess
-      expect(tried.size).toBe(product(names.map((name) => candidates.get(name)?.length ?? 0)));
+      expect(expected.size).toBeGreaterThan(1);
+      expect(tried).toEqual(expected);
     }
   });
 
   it('adds a dimension\'s combinations to the product of the other parameters instead of multiplying it', () => {
     // Prepare
-    const candidates = conditionParameterCandidates(template, SAMPLE_PARAMETER_VALUES);
     const inDimensions = new Set(INDEPENDENT_DIMENSIONS.flatMap((dimension) => dimension.parameters));
-    const count = (names: readonly string[]): number => product(names.map((name) => candidates.get(name)?.length ?? 0));
-    const main = count([...candidates.keys()].filter((name) => !inDimensions.has(name)));
-    // Each dimension's combinations at its defaults are already in the main product.
-    const added = INDEPENDENT_DIMENSIONS.map((dimension) => count([...dimension.parameters, ...dimension.crossedWith]) - count(dimension.crossedWith));
+    const main = allowedCombinations([...candidates.keys()].filter((name) => !inDimensions.has(name)));
+    const key = (combination: Record<string, string>): string => JSON.stringify(Object.entries(parameterValues(template, combination)).sort(([a], [b]) => a.localeCompare(b)));
+    const distinct = new Set([...main, ...INDEPENDENT_DIMENSIONS.flatMap((dimension) => allowedCombinations([...dimension.parameters, ...dimension.crossedWith]))].map(key));
 
-    // Assess
-    expect(stacks.length).toBe(main + added.reduce((total, value) => total + value, 0));
+    // Assess: every dimension adds its own combinations (the ones at its defaults are already in the main product).
+    expect(stacks.length).toBe(distinct.size);
+    expect(stacks.length).toBeLessThan(main.length * 2);
+  }, 120_000);
+
+  it('tries no combination the Rules refuse, and tries each choice that needs a value with it set', () => {
+    expect(stacks.filter((stack) => rulesRefusing(template, stack.values).length > 0)).toEqual([]);
+    for (const source of ['ExistingLogGroup', 'VpcToLogGroup', 'VpcToFirehose']) expect(stacks.some((stack) => stack.values['FlowLogSource'] === source)).toBe(true);
+    expect(stacks.some((stack) => stack.conditions['CreateOpenSearchDomainInVpc'] === true)).toBe(true);
   });
 });

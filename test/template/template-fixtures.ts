@@ -15,6 +15,8 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
     '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} ${tcp-flags} ${flow-direction}',
   ExistingOpenSearchDomainArn: 'arn:aws:es:us-east-1:123456789012:domain/existing-flow-logs',
   OpenSearchAdminPrincipalArn: 'arn:aws:iam::123456789012:role/FlowLogAdministrator',
+  OpenSearchDomainSubnetIds: 'subnet-0123456789abcdef0',
+  OpenSearchDomainSecurityGroupIds: 'sg-0123456789abcdef0,sg-0fedcba9876543210',
   IpstackApiKeyKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d',
   GeoDatabaseLayerArn: 'arn:aws:lambda:us-east-1:123456789012:layer:geolite2-city:3',
   AlarmEmail: 'flow-log-alerts@example.com',
@@ -28,7 +30,14 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
  */
 export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
   // The SSH Rejects alarm: on the flow-log log group (FlowLogSource), with a pattern for FlowLogFormat.
-  { parameters: ['AlarmOnSshRejects', 'AlarmEmail', 'AlarmTopicKmsKeyArn'], crossedWith: ['FlowLogSource', 'FlowLogFormat'] },
+  // ExistingLogGroupName and VpcId go with FlowLogSource: the Rules refuse each with the wrong source.
+  { parameters: ['AlarmOnSshRejects', 'AlarmEmail', 'AlarmTopicKmsKeyArn'], crossedWith: ['FlowLogSource', 'ExistingLogGroupName', 'VpcId', 'FlowLogFormat'] },
+  // The created domain in a VPC: the domain (and its admin statement), the stream's destination (and
+  // its tag for a direct flow log) and the Firehose role.
+  {
+    parameters: ['OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds'],
+    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
+  },
 ];
 
 /** Every combination of the parameters conditions test (opt-in features as independent dimensions), each resolved to the stack it deploys. */
@@ -45,6 +54,6 @@ export function resourceOf(stack: ResolvedStack, logicalId: string): CfnResource
 
 /** Short description of a deployment, for assertion messages. */
 export function describeStack(stack: ResolvedStack): string {
-  const { DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects } = stack.values;
-  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects });
+  const { DestinationType, ExistingOpenSearchDomainArn, OpenSearchDomainSubnetIds, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects } = stack.values;
+  return JSON.stringify({ DestinationType, ExistingOpenSearchDomainArn, OpenSearchDomainSubnetIds, FlowLogSource, GeoProvider, RuleAttribution, SecurityGroupRules, AlarmOnSshRejects });
 }

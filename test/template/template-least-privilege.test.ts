@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { asList, declaredPolicies, describeValue, isObject, type CfnValue, type DeclaredPolicy, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, declaredPolicies, describeValue, isObject, toRuntimeList, toRuntimeString, type CfnValue, type DeclaredPolicy, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
 import { sdkActionsIn, sdkActionsReachableFrom } from './sdk-calls.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
 /** Actions that take no resource-level permission, so "*" is their only resource (EC2 Describe*). */
-const RESOURCELESS_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules'];
+const RESOURCELESS_ACTIONS = [
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSecurityGroupRules',
+  // Firehose's to a domain in a VPC.
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcAttribute',
+  'ec2:DescribeVpcs',
+];
 
 const allows = (statement: PolicyStatement) => statement.Effect === 'Allow';
 
@@ -161,9 +169,106 @@ describe('template.yaml least privilege', () => {
         .map((statement) => statement.Principal);
 
       // Assess
-      const expected: CfnValue[] = [{ AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }];
+      // Firehose twice: POST/PUT for indexing, GET for the state it reads first.
+      const expected: CfnValue[] = [{ AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }, { AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }];
       if (stack.values['OpenSearchAdminPrincipalArn'] !== '') expected.push({ AWS: { Ref: 'OpenSearchAdminPrincipalArn' } });
       expect(principals, describeStack(stack)).toEqual(expected);
+    }
+  });
+
+  // The Firehose developer guide, "Grant Firehose access to a public OpenSearch Service destination":
+  // the configuration API on the domain; POST/PUT (narrowed from domain/* to the bulk API and the
+  // stack's indices); GET on exactly these paths.
+  const FIREHOSE_GET_PATHS = ['_all/_settings', '_cluster/stats', 'cwl*/_mapping', 'cwl*/_mapping/*', '_nodes', '_nodes/stats', '_nodes/*/stats', '_stats', 'cwl*/_stats'];
+  const resourcesOf = (statement: PolicyStatement, values: Readonly<Record<string, string>>): string[] =>
+    isObject(statement.Resource) && statement.Resource['Fn::Split'] !== undefined ? toRuntimeList(statement.Resource, values) : asList(statement.Resource).map((resource) => toRuntimeString(resource, values));
+  const domainArnOf = (stack: ResolvedStack): string =>
+    stack.values['ExistingOpenSearchDomainArn'] === '' ? `arn:aws:es:us-east-1:123456789012:domain/${stack.values['OpenSearchDomainName'] ?? ''}` : (stack.values['ExistingOpenSearchDomainArn'] ?? '');
+
+  it('gives the Firehose role the documented domain actions on the documented paths only, for a created or an existing domain', () => {
+    const indexing = stacks.filter((stack) => stack.values['DestinationType'] === 'OpenSearch');
+    expect(new Set(indexing.map(domainArnOf)).size).toBe(2);
+    for (const stack of indexing) {
+      // Prepare
+      const domain = domainArnOf(stack);
+      const esStatements = policiesOf(stack, 'DeliveryStreamRole')
+        .flatMap((policy) => policy.statements)
+        .filter((statement) => asList(statement.Action).some((action) => describeValue(action).startsWith('es:')));
+
+      // Act
+      const granted = esStatements.map((statement) => ({ actions: asList(statement.Action).map(describeValue).sort(), resources: resourcesOf(statement, stack.values) }));
+
+      // Assess
+      expect(granted, describeStack(stack)).toEqual([
+        { actions: ['es:DescribeDomain', 'es:DescribeDomainConfig', 'es:DescribeDomains'], resources: [domain] },
+        { actions: ['es:ESHttpPost', 'es:ESHttpPut'], resources: [`${domain}/_bulk`, `${domain}/cwl*`] },
+        { actions: ['es:ESHttpGet'], resources: FIREHOSE_GET_PATHS.map((path) => `${domain}/${path}`) },
+      ]);
+    }
+  });
+
+  it('lets the Firehose role into the created domain on the same paths, and no further', () => {
+    for (const stack of stacks.filter((candidate) => candidate.resources['OpenSearchDomain'] !== undefined)) {
+      const domain = domainArnOf(stack);
+      const firehose = declaredPolicies({ OpenSearchDomain: resourceOf(stack, 'OpenSearchDomain') })
+        .flatMap((policy) => policy.statements)
+        .filter((statement) => statement.Sid?.startsWith('Firehose') === true)
+        .map((statement) => ({ actions: asList(statement.Action).map(describeValue).sort(), resources: resourcesOf(statement, stack.values) }));
+      expect(firehose, describeStack(stack)).toEqual([
+        { actions: ['es:ESHttpPost', 'es:ESHttpPut'], resources: [`${domain}/_bulk`, `${domain}/cwl*`] },
+        { actions: ['es:ESHttpGet'], resources: FIREHOSE_GET_PATHS.map((path) => `${domain}/${path}`) },
+      ]);
+    }
+  });
+
+  it('puts the created domain in a VPC only with subnets and security groups, Firehose then reaching it through its own interfaces', () => {
+    const vpcActions = ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DescribeVpcs'];
+    let inVpc = 0;
+    for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'OpenSearch')) {
+      const domain = stack.resources['OpenSearchDomain']?.Properties ?? {};
+      const destination = resourceOf(stack, 'DeliveryStream').Properties?.['AmazonopensearchserviceDestinationConfiguration'];
+      const actions = allowedActions(stack, 'DeliveryStreamRole');
+      if (stack.conditions['CreateOpenSearchDomainInVpc'] === true) {
+        inVpc += 1;
+        const subnets = { 'Fn::Split': [',', { Ref: 'OpenSearchDomainSubnetIds' }] };
+        const groups = { 'Fn::Split': [',', { Ref: 'OpenSearchDomainSecurityGroupIds' }] };
+        expect(domain['VPCOptions']).toEqual({ SubnetIds: subnets, SecurityGroupIds: groups });
+        expect(destination).toMatchObject({ VpcConfiguration: { RoleARN: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] }, SubnetIds: subnets, SecurityGroupIds: groups } });
+        expect(actions).toEqual(expect.arrayContaining(vpcActions));
+        const interfaces = statementsFor(stack, 'DeliveryStreamRole', 'ec2:CreateNetworkInterface').flatMap((statement) => resourcesOf(statement, stack.values));
+        expect(interfaces).toEqual(['network-interface/*', 'subnet/*', 'security-group/*'].map((resource) => `arn:aws:ec2:us-east-1:123456789012:${resource}`));
+      } else {
+        expect(domain['VPCOptions'], describeStack(stack)).toBeUndefined();
+        expect(isObject(destination) ? destination['VpcConfiguration'] : undefined, describeStack(stack)).toBeUndefined();
+        expect(actions.filter((action) => action.startsWith('ec2:')), describeStack(stack)).toEqual([]);
+      }
+    }
+    expect(inVpc).toBeGreaterThan(0);
+  });
+
+  it('gives the flow-log delivery role the VPC guide\'s actions on its log group, DescribeLogGroups in this account and Region', () => {
+    const withRole = stacks.filter((stack) => stack.resources['FlowLogDeliveryRole'] !== undefined);
+    expect(withRole.length).toBeGreaterThan(0);
+    for (const stack of withRole) {
+      const granted = policiesOf(stack, 'FlowLogDeliveryRole')
+        .flatMap((policy) => policy.statements)
+        .map((statement) => ({ actions: asList(statement.Action).map(describeValue).sort(), resources: resourcesOf(statement, stack.values) }));
+      expect(granted).toEqual([
+        { actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: ['arn:aws:sample:FlowLogLogGroup.Arn'] },
+        { actions: ['logs:DescribeLogGroups'], resources: ['arn:aws:logs:us-east-1:123456789012:log-group:*'] },
+      ]);
+      // Confused deputy: VPC Flow Logs may assume it only for this account's flow logs.
+      const trust = declaredPolicies(stack.resources).find((policy) => policy.resourceId === 'FlowLogDeliveryRole' && policy.kind === 'trust');
+      expect(trust?.statements[0]?.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*' } },
+      });
+    }
+  });
+
+  it('keeps what holds data when the stack is deleted or a resource replaced: bucket, domain, flow-log group, failure queue', () => {
+    for (const logicalId of ['DeliveryBucket', 'OpenSearchDomain', 'FlowLogLogGroup', 'IngestorFailureQueue']) {
+      expect(template.Resources[logicalId], logicalId).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }
   });
 

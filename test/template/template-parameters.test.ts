@@ -68,6 +68,23 @@ describe('template.yaml parameters', () => {
     // Assess
     expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
   });
+
+  it('labels every group with one default text (a comma in a YAML flow mapping once split a label: cfn-lint E4001)', () => {
+    // Prepare
+    const metadata = template.Metadata?.['AWS::CloudFormation::Interface'];
+    const groups = isObject(metadata) && Array.isArray(metadata['ParameterGroups']) ? metadata['ParameterGroups'] : [];
+
+    // Act
+    const labels = groups.map((group) => (isObject(group) ? group['Label'] : undefined));
+
+    // Assess
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      expect(isObject(label) ? Object.keys(label) : label).toEqual(['default']);
+      expect(typeof (isObject(label) ? label['default'] : undefined)).toBe('string');
+    }
+    expect(labels).toContainEqual({ default: 'Alerts, Logs Insights and Athena' });
+  });
 });
 
 /** Intrinsic functions CloudFormation accepts in Rules. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html */

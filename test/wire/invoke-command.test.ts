@@ -3,7 +3,7 @@
 // the current sources into a directory of this test's own (scripts/build.mjs --outdir), so neither
 // a stale dist/ nor a concurrent `npm run build` decides what runs.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,16 +106,32 @@ describe('vpc-flow-log-appender invoke', () => {
 });
 
 describe('scripts/build.mjs for sam build', () => {
-  it('builds every file the Makefile copies into a SAM artifact, each function\'s bundle a module', () => {
-    // Prepare
-    const copied = [...readFileSync('Makefile', 'utf8').matchAll(/^\tcp ((?:dist\/\S+ )+)"\$\(ARTIFACTS_DIR\)\/"$/gm)].flatMap((match) => (match[1] ?? '').trim().split(' '));
+  it.each(['ingestor', 'decorator'])('builds the %s bundle alone into a flat artifact folder, byte for byte the bundle of a full build, without its source map', async (name) => {
+    // Prepare: the command the Makefile's target runs.
+    const target = new RegExp(`^build-\\w+:\\n\\t(node scripts/build\\.mjs --function ${name} --outdir "\\$\\(ARTIFACTS_DIR\\)")$`, 'm').exec(readFileSync('Makefile', 'utf8'));
+    expect(target?.[1]).toBeDefined();
+    const artifact = mkdtempSync(join(tmpdir(), `sam-artifact-${name}-`));
 
-    // Act
-    const missing = copied.filter((path) => !existsSync(join(bundles, path.replace(/^dist\//, ''))));
+    try {
+      // Act
+      await run(process.execPath, ['scripts/build.mjs', '--function', name, '--outdir', artifact]);
 
-    // Assess
-    expect(copied).toEqual(expect.arrayContaining(['dist/ingestor/index.js', 'dist/decorator/index.js', 'dist/ingestor/package.json', 'dist/decorator/package.json']));
-    expect(missing).toEqual([]);
-    for (const name of ['ingestor', 'decorator']) expect(JSON.parse(readFileSync(join(bundles, name, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+      // Assess
+      expect(readdirSync(artifact).sort()).toEqual(['index.js', 'index.js.LEGAL.txt', 'package.json']);
+      expect(readFileSync(join(artifact, 'index.js')).equals(readFileSync(join(bundles, name, 'index.js')))).toBe(true);
+      expect(JSON.parse(readFileSync(join(artifact, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    } finally {
+      rmSync(artifact, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --function that is not a Lambda function of the project', async () => {
+    const failure = await run(process.execPath, ['scripts/build.mjs', '--function', 'cli', '--outdir', join(bundles, 'never')]).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('--function needs one of ingestor, decorator');
   });
 });

@@ -13,7 +13,8 @@ function at(value: CfnValue | undefined, ...path: (string | number)[]): CfnValue
 }
 
 describe('LOCAL_PIPELINE_SETTINGS', () => {
-  const stack = resolveStack(loadTemplate(), { DestinationType: 'S3' });
+  // The default source subscribes an existing log group, which template.yaml's Rules require be named.
+  const stack = resolveStack(loadTemplate(), { DestinationType: 'S3', ExistingLogGroupName: '/vpc/flow-logs' });
   const destination = at(stack.resources.DeliveryStream?.Properties, 'ExtendedS3DestinationConfiguration');
   const processorParameter = (name: string): number => {
     const parameters = at(destination, 'ProcessingConfiguration', 'Processors', 0, 'Parameters');
