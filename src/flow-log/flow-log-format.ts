@@ -1,4 +1,4 @@
-import { isKnownField, lookupField, type FlowLogFieldDefinition } from './field-catalogue.js';
+import { FLOW_LOG_FIELDS, isKnownField, lookupField, type FlowLogFieldDefinition } from './field-catalogue.js';
 import { splitFieldTokens } from './field-separator.js';
 import { err, ok, type Result } from '../result.js';
 
@@ -33,8 +33,11 @@ export function formatFromFieldNames(names: readonly string[]): FlowLogFormat {
 }
 
 /**
- * Parses a LogFormat string such as `${version} ${vpc-id} ${srcaddr}`. Field names AWS has not
- * documented yet are accepted and kept as strings; syntax errors and duplicates are rejected.
+ * Parses a LogFormat string such as `${version} ${vpc-id} ${srcaddr}`, as a user types it
+ * (`--format`, FLOW_LOG_FORMAT): every field must be one AWS documents, and a misspelt one
+ * (`${dst-port}`) is refused with the nearest real name, since read as a new field it would
+ * silently turn ports into strings. Syntax errors and duplicates are rejected too. (Header lines
+ * that AWS writes may name fields newer than ours: formatFromHeaderLine keeps them.)
  *
  * @example parseFormatString('${srcaddr} ${dstaddr}') // { ok: true, value: { fields: [...], text: '${srcaddr} ${dstaddr}' } }
  */
@@ -52,12 +55,43 @@ export function parseFormatString(text: string): Result<FlowLogFormat, FormatStr
     if (!FIELD_NAME_PATTERN.test(name)) {
       return err({ message: `"${name}" is not a valid field name` });
     }
+    if (!isKnownField(name)) {
+      const nearest = nearestFieldName(name);
+      return err({ message: `"${name}" is not a flow-log field${nearest === undefined ? '' : `; did you mean \${${nearest}}?`}` });
+    }
     if (names.includes(name)) {
       return err({ message: `the field "${name}" appears twice` });
     }
     names.push(name);
   }
   return ok(formatFromFieldNames(names));
+}
+
+/** The documented field closest to `name` by edit distance, when close enough to be a typo. */
+export function nearestFieldName(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const field of FLOW_LOG_FIELDS) {
+    const distance = editDistance(name, field.name);
+    if (distance < bestDistance) {
+      best = field.name;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions each cost one. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 /** The default format, parsed once. */

@@ -1,3 +1,4 @@
+import { FLOW_LOG_FIELDS } from '../../src/flow-log/field-catalogue.js';
 import { describe, expect, it } from 'vitest';
 import { describeValue, evaluateConditions, intrinsicName, isObject, parameterValues, walkValues, type CfnParameter, type CfnValue, type ParameterValues } from '../support/cloudformation.js';
 import { SAMPLE_PARAMETER_VALUES, template } from './template-fixtures.js';
@@ -55,6 +56,14 @@ describe('template.yaml parameters', () => {
     const format = template.Parameters['FlowLogFormat'];
     if (format === undefined) throw new Error('no FlowLogFormat');
     expect(['${version} ${srcaddr}', '${version},${srcaddr}', 'version srcaddr', '${version}  ${srcaddr}'].map((value) => parameterValueProblems(format, value).length)).toEqual([0, 1, 1, 1]);
+  });
+
+  it('accepts in FlowLogFormat only the field names the parser knows, so a misspelt one cannot deploy', () => {
+    const format = template.Parameters['FlowLogFormat'];
+    if (format === undefined) throw new Error('no FlowLogFormat');
+    const every = FLOW_LOG_FIELDS.map((field) => `\${${field.name}}`).join(' ');
+
+    expect([every, '${version} ${dst-port}', '${version} ${srcadr}'].map((value) => parameterValueProblems(format, value).length)).toEqual([0, 1, 1]);
   });
 
   it('lists every parameter in exactly one group of the console interface', () => {

@@ -14,6 +14,7 @@ import { createFlowLogLineParser } from '../../flow-log/flow-log-line-parser.js'
 import type { FlowLogFormat } from '../../flow-log/flow-log-format.js';
 import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
 import { documentJsonText } from '../../flow-log/document-factory.js';
+import { isKnownField } from '../../flow-log/field-catalogue.js';
 import { isPlainJsonString } from '../../flow-log/json-string.js';
 import { visitRecordLines } from '../../flow-log/split-record-text.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
@@ -63,6 +64,8 @@ export interface DecorationSummary {
   /** Records marked ProcessingFailed because even the shed response did not fit. */
   readonly overBudgetRecords: number;
   readonly responseBytes: number;
+  /** Fields newer than our catalogue that header lines named: kept as strings, warned about once. */
+  readonly unknownHeaderFields?: readonly string[];
 }
 
 export interface DecorationOutput {
@@ -131,6 +134,7 @@ export async function decorateFirehoseRecords(
   // at least its document's JSON to the response, so once the flows kept cannot fit, no more are.
   const budget = options.responseBudgetBytes;
   let keptBytesFloor = 0;
+  const unknownHeaderFields = new Set<string>();
   for (let index = 0; index < inputs.length; index += 1) {
     const input = inputs[index] as TransformationInputRecord;
     const payload = decodeTransformationRecord(input.data);
@@ -162,6 +166,10 @@ export async function decorateFirehoseRecords(
         recordBytesFloor += responseBytesFloor(outcome.document, documents.length);
         // Past the budget on its own: stop reading, the record cannot be Ok whatever follows.
         return recordBytesFloor <= budget;
+      }
+      if (outcome.kind === 'header') {
+        for (const field of outcome.format.fields) if (!isKnownField(field.name)) unknownHeaderFields.add(field.name);
+        return true;
       }
       if (outcome.kind === 'invalid') {
         failed = true;
@@ -201,6 +209,7 @@ export async function decorateFirehoseRecords(
       shedRecords: serialized.shedRecords,
       overBudgetRecords: serialized.overBudgetRecords,
       responseBytes: serialized.responseBytes,
+      ...(unknownHeaderFields.size === 0 ? {} : { unknownHeaderFields: [...unknownHeaderFields] }),
     },
   };
 }

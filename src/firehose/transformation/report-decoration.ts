@@ -74,6 +74,9 @@ export function reportDecoration(summary: DecorationSummary, activity: Decoratio
     metrics.add(DecorationMetric.GeolocationCalls, MetricUnit.Count, activity.geolocation.calls);
   }
   const { failureCauses = [], ...lookups } = activity;
+  if (summary.unknownHeaderFields !== undefined) {
+    logger.warn('header lines name fields this version does not know: kept as strings', { fields: summary.unknownHeaderFields });
+  }
   // Once per invocation, at WARN: the records only say a look-up failed, this says why.
   if (failureCauses.length > 0) logger.warn('look-ups failed; the records concerned are flagged', { causes: failureCauses });
   const attributes = { ...summary, lookups };

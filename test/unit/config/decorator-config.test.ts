@@ -141,8 +141,9 @@ describe('loadDecoratorConfig', () => {
     expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${srcaddr}' })).toEqual(['FLOW_LOG_FORMAT: the field "srcaddr" appears twice']);
   });
 
-  it('refuses a FLOW_LOG_FORMAT naming a field the decorator adds', () => {
-    expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${enrichment-issues}' })).toEqual(['FLOW_LOG_FORMAT: enrichment-issues is a field the decorator adds; a record cannot carry it']);
+  it('refuses a FLOW_LOG_FORMAT naming a field the decorator adds, or a misspelt field, suggesting the nearest', () => {
+    expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${enrichment-issues}' })).toEqual(['FLOW_LOG_FORMAT: "enrichment-issues" is not a flow-log field']);
+    expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${dst-port}' })).toEqual(['FLOW_LOG_FORMAT: "dst-port" is not a flow-log field; did you mean ${dstport}?']);
   });
 
   it('lists every problem at once in one ConfigurationError', () => {

@@ -24,10 +24,18 @@ describe('parseFormatString', () => {
     expect(result.ok && result.value.text).toBe('${version} ${srcaddr}');
   });
 
-  it('keeps an unknown future field as a string field', () => {
-    const result = parseFormatString('${version} ${flow-label}');
+  it('refuses a field AWS does not document, suggesting the nearest one when it looks like a typo', () => {
+    // Issue 12: `${dst-port}` was taken for a new field and turned every port into a string.
+    expect([parseFormatString('${version} ${dst-port}'), parseFormatString('${flow-label}')].map((result) => (result.ok ? 'ok' : result.error.message))).toEqual([
+      '"dst-port" is not a flow-log field; did you mean ${dstport}?',
+      '"flow-label" is not a flow-log field',
+    ]);
+  });
 
-    expect(result.ok && result.value.fields[1]).toMatchObject({ name: 'flow-label', key: 'flow_label', type: 'string' });
+  it('keeps a field newer than the catalogue that a header line names, as a string field', () => {
+    const format = formatFromHeaderLine('version srcaddr flow-label');
+
+    expect(format?.fields[2]).toMatchObject({ name: 'flow-label', key: 'flow_label', type: 'string' });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORMAT, parseFlowLogLine, parseFormatString, ParseErrorCode, type FlowLogDocument, type FlowLogFormat, type FlowLogParseError } from '../../../src/flow-log/index.js';
+import { DEFAULT_FORMAT, formatFromFieldNames, parseFlowLogLine, ParseErrorCode, type FlowLogDocument, type FlowLogFormat, type FlowLogParseError } from '../../../src/flow-log/index.js';
 import { ALL_FIELD_NAMES, flowLogLine, formatOf, noDataLine } from '../../support/flow-log-builders.js';
 
 function parsed(line: string, format: FlowLogFormat = DEFAULT_FORMAT): FlowLogDocument {
@@ -334,10 +334,8 @@ describe('parseFlowLogLine', () => {
     });
 
     it('keeps an unknown future field as a string under its underscored name', () => {
-      const parsedFormat = parseFormatString('${version} ${srcaddr} ${quantum-entanglement-id} ${packets}');
-      if (!parsedFormat.ok) throw new Error(parsedFormat.error.message);
-
-      const document = parsed('12 192.0.2.1 0042 7', parsedFormat.value);
+      // As a header line written by a newer AWS would name it.
+      const document = parsed('12 192.0.2.1 0042 7', formatFromFieldNames(['version', 'srcaddr', 'quantum-entanglement-id', 'packets']));
 
       expect(document).toStrictEqual({ version: 12, srcaddr: '192.0.2.1', quantum_entanglement_id: '0042', packets: 7 });
     });

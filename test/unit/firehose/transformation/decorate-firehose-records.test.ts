@@ -117,6 +117,15 @@ describe('decorateFirehoseRecords', () => {
     for (const key of addedOnlyByEnrichment) expect(ENRICHMENT_ONLY_KEYS).toContain(key);
   });
 
+  it('keeps a field newer than the catalogue that a header names, and lists it once in the summary', async () => {
+    const inputs = [transformationRecord({ text: 'version srcaddr future-field\n12 203.0.113.25 new' }), transformationRecord({ text: 'version srcaddr future-field\n12 203.0.113.26 new' })];
+
+    const { records, summary } = await decorateFirehoseRecords(inputs, NO_SOURCES, OPTIONS);
+
+    expect(records.map((record) => record.result)).toEqual(['Ok', 'Ok']);
+    expect(summary.unknownHeaderFields).toEqual(['future-field']);
+  });
+
   it('lets a header line govern only the lines after it in its own record, never the later records of the batch', async () => {
     // Prepare: an attacker's record re-declares the format; 500 good records follow it.
     const good = Array.from({ length: 500 }, (_, index) => transformationRecord({ text: defaultFormatLine({ srcport: index }) }));

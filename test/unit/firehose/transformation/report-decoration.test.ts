@@ -73,6 +73,16 @@ describe('reportDecoration', () => {
     });
   });
 
+  it('warns once about fields newer than the catalogue that header lines named', () => {
+    const { logger, lines } = recordingLogger();
+
+    reportDecoration(decorationSummary({ unknownHeaderFields: ['future-field'] }), decorationActivity(), { logger, metrics: recordingMetrics().metrics });
+
+    expect(lines.filter((line) => line.level === 'warn' && line.message.startsWith('header')).map((line) => [line.message, line.attributes])).toEqual([
+      ['header lines name fields this version does not know: kept as strings', { fields: ['future-field'] }],
+    ]);
+  });
+
   it('writes one info summary with the counts and look-ups when nothing failed', () => {
     const { logger, lines } = recordingLogger();
     const summary = decorationSummary({ results: { Ok: 4, Dropped: 1, ProcessingFailed: 0 }, failureExamples: [] });
