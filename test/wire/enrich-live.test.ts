@@ -161,13 +161,24 @@ describe('enrich --geo ipstack', () => {
 
   it('names the parameter, not a key, when the parameter does not exist', async () => {
     // Act
-    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
+    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-parameter', '/elsewhere/ipstack-key', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
 
-    // Assess: the default parameter name was asked for; records are written without geolocation.
-    expect(ssm.requests).toContainEqual({ Name: 'ipstack-api-key', WithDecryption: true });
-    expect(run.stderr).toContain('ipstack-api-key');
+    // Assess: the parameter given was asked for; records are written without geolocation.
+    expect(ssm.requests).toContainEqual({ Name: '/elsewhere/ipstack-key', WithDecryption: true });
+    expect(run.stderr).toContain('/elsewhere/ipstack-key');
+    expect(run.stderr).not.toContain(TEST_IPSTACK_KEY);
     expect(ipstack.paths).toStrictEqual([]);
     expect(ndjson(run.stdout).some((document) => 'src_geo' in document)).toBe(false);
+  });
+
+  it('reads the stack\'s own parameter by default, so a deployed stack\'s key is found without --ipstack-parameter', async () => {
+    // Act
+    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
+
+    // Assess
+    expect(ssm.requests).toStrictEqual([{ Name: KEY_PARAMETER, WithDecryption: true }]);
+    expect(ipstack.paths.length).toBeGreaterThan(0);
+    expect(run.stdout).not.toContain(TEST_IPSTACK_KEY);
   });
 
   it('refuses a plain-HTTP ipstack URL unless it is allowed, before reading anything', async () => {

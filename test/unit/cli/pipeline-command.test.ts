@@ -191,13 +191,20 @@ describe('vpc-flow-log-appender pipeline arguments', () => {
     [['--sample', '--events', 'x'], '--sample and --events'],
     [['--geo', 'ipstack'], '--geo'],
     [['--bogus'], 'bogus'],
-    [['--events', 'no/such/folder'], 'no/such/folder'],
-  ])('answers %j with exit status 2 and the usage', async (args, message) => {
+  ])('answers %j with exit status 2 and the synopsis', async (args, message) => {
     const run = await runCliWith(['pipeline', ...args]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('Usage: vpc-flow-log-appender pipeline');
+  });
+
+  it('answers an events folder that cannot be read with exit status 1 and one line, no usage: it is not a command-line mistake', async () => {
+    const run = await runCliWith(['pipeline', '--events', 'no/such/folder']);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no/such/folder');
+    expect(run.stderr).not.toContain('Usage:');
   });
 
   it('prints its usage for --help', async () => {

@@ -104,12 +104,13 @@ describe('report command', () => {
     expect(run.stdout).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
   });
 
-  it('exits 2 when the inventory directory cannot be read', async () => {
+  it('exits 1 with one line, no usage, when the inventory directory cannot be read', async () => {
     // Act
     const run = await runCliWith(['report', '--inventory', directory.path('missing')], '');
     // Assess
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('cannot read the inventory directory');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('vpc-flow-log-appender report: cannot read the inventory directory');
+    expect(run.stderr).not.toContain('Usage:');
   });
 });
 
