@@ -21,3 +21,26 @@ export async function ec2ClientFor(create: (() => EC2Client) | undefined, needer
   await requireAwsRegion(client, needer);
   return client;
 }
+
+/**
+ * Keeps the last error an SDK client's calls ended with (after the SDK's own retries: a
+ * credential refusal, a connection refused, a throttling answer), so a command that only sees a
+ * failed look-up downstream can still say why, by name and message. SDK errors hold no secrets.
+ *
+ * @example const errors = recordSdkErrors(ec2); ...; describeCause(errors.last())
+ */
+export function recordSdkErrors(client: { readonly middlewareStack: EC2Client['middlewareStack'] }): { last(): unknown } {
+  let last: unknown;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        last = error;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'vpcFlowLogAppenderCliErrorRecorder' },
+  );
+  return { last: () => last };
+}

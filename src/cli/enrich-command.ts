@@ -7,10 +7,11 @@ import type { GeolocationConfig } from '../config/decorator-config.js';
 import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
-import { ec2ClientFor } from './aws-clients.js';
+import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
-import { defineCommand, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
+import { defineCommand, describeCause, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
 import { parseLogFormatOption } from './log-format-option.js';
+import { watchLookupFailures } from './lookup-failures.js';
 import { InputSourceError, parseS3Url, type InputSourceOptions } from './input-sources.js';
 import { createMessageWriter, readFlowLogInputs } from './read-flow-log-inputs.js';
 
@@ -222,7 +223,19 @@ function parseGeoOption(values: {
 export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
   const errors = createMessageWriter(io.stderr);
-  const sources = await loadEnrichmentSources(options, errors, dependencies);
+  const loaded = await loadEnrichmentSources(options, errors, dependencies);
+  const watched = loaded === undefined ? undefined : watchLookupFailures(loaded.sources);
+  const sources = watched?.sources;
+  // Each kind of failed look-up is said once, with its cause, as soon as it happens.
+  const reportFailures = async (): Promise<void> => {
+    for (const failure of watched?.takeNew() ?? []) {
+      const cause = loaded?.lastSdkError();
+      await errors.write(
+        `vpc-flow-log-appender enrich: ${failure.label} look-up failed: ${cause === undefined ? failure.reason : describeCause(cause)}; ` +
+          'the documents affected say so in enrichment_issues\n',
+      );
+    }
+  };
   const pending: FlowLogDocument[] = [];
   const writeDocument = async (document: FlowLogDocument): Promise<void> => {
     if (sources === undefined) {
@@ -230,7 +243,10 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
       return;
     }
     pending.push(document);
-    if (pending.length >= ENRICH_CHUNK_DOCUMENTS) await writeEnriched(pending.splice(0), sources, out);
+    if (pending.length >= ENRICH_CHUNK_DOCUMENTS) {
+      await writeEnriched(pending.splice(0), sources, out);
+      await reportFailures();
+    }
   };
   const { badLines } = await readFlowLogInputs(
     { inputs: options.files, label: 'enrich', ...(options.format === undefined ? {} : { format: options.format }), ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) },
@@ -239,9 +255,10 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
     { record: writeDocument },
   );
   if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+  await reportFailures();
   await out.flush();
   await errors.flush();
-  return badLines > 0 ? ExitCode.Failure : ExitCode.Success;
+  return badLines > 0 || watched?.failed() === true ? ExitCode.Failure : ExitCode.Success;
 }
 
 async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
@@ -255,37 +272,46 @@ async function writeEnriched(documents: readonly FlowLogDocument[], sources: Flo
  * database, a bad ipstack setting or a missing Region is thrown as the AppenderError it is (exit
  * 1, one line, no usage), before any record is read.
  */
-async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources | undefined> {
+async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<LoadedSources | undefined> {
   const geolocation = geolocationConfig(options);
   if (options.inventory === undefined && options.live !== true && geolocation.provider === 'none') return undefined;
   const logger = stderrLogger(errors);
-  {
-    if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
-    const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
-    for (const file of inventory?.ignoredFiles ?? []) {
-      await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
-    }
-    const geo = await createGeoLocator(geolocation, systemClock, logger);
-    const rules = inventory?.securityGroupRules;
-    const attribute = options.attributeRules !== false;
-    return {
-      ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
-      ...(inventory === undefined || rules === undefined
-        ? {}
-        : {
-            securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)),
-            listSecurityGroupRules: options.listRules === true,
-            attributeRules: attribute,
-            ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
-          }),
-      ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
-    };
+  if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
+  return { sources: await loadOfflineSources(options, geolocation, logger, errors), lastSdkError: () => undefined };
+}
+
+/** The sources of an enrichment, and the last error an AWS client of theirs ended with (the cause of a failed look-up). */
+interface LoadedSources {
+  readonly sources: FlowLogEnrichmentSources;
+  readonly lastSdkError: () => unknown;
+}
+
+async function loadOfflineSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<FlowLogEnrichmentSources> {
+  const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
+  for (const file of inventory?.ignoredFiles ?? []) {
+    await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   }
+  const geo = await createGeoLocator(geolocation, systemClock, logger);
+  const rules = inventory?.securityGroupRules;
+  const attribute = options.attributeRules !== false;
+  return {
+    ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
+    ...(inventory === undefined || rules === undefined
+      ? {}
+      : {
+          securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)),
+          listSecurityGroupRules: options.listRules === true,
+          attributeRules: attribute,
+          ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
+        }),
+    ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
+  };
 }
 
 /** `--live`: the decorator's own enrichment (EC2 adapters, caches, geolocation), with run-long caches. */
-async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources> {
+async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<LoadedSources> {
   const ec2 = await ec2ClientFor(dependencies.ec2, '--live');
+  const sdkErrors = recordSdkErrors(ec2);
   const settings: EnrichmentSourceSettings = {
     interfaceCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
     interfaceNegativeCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
@@ -294,7 +320,7 @@ async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationC
     ruleAttribution: options.attributeRules !== false,
     geolocation,
   };
-  return (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources;
+  return { sources: (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources, lastSdkError: () => sdkErrors.last() };
 }
 
 function geolocationConfig(options: EnrichOptions): GeolocationConfig {
