@@ -248,11 +248,19 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
       await reportFailures();
     }
   };
+  // A document this stack already wrote (enriched NDJSON under flow-logs/) goes out as it is, in
+  // its place among the others: the documents enriched before it are written first.
+  const passThrough = async (line: string): Promise<boolean> => {
+    if (!isWrittenDocument(line)) return false;
+    if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+    await out.write(`${line.trim()}\n`);
+    return true;
+  };
   const { badLines } = await readFlowLogInputs(
     { inputs: options.files, label: 'enrich', ...(options.format === undefined ? {} : { format: options.format }), ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) },
     io,
     errors,
-    { record: writeDocument },
+    { line: passThrough, record: writeDocument },
   );
   if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
   await reportFailures();
@@ -354,4 +362,25 @@ function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */
 export function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
   return { lookup: (keys) => describe([...keys]) };
+}
+
+/** Keys every document of the parser has, one of which an enriched document always carries. */
+const DOCUMENT_KEYS = ['interface_id', 'srcaddr', 'log_status', 'action', '@timestamp'] as const;
+
+/**
+ * Whether a line is a JSON document as the decorator or `enrich` writes it, rather than a raw
+ * record or its `{"message"}` wrapper (which the parser reads).
+ *
+ * @example isWrittenDocument('{"version":2,"interface_id":"eni-1","@timestamp":"2026-06-01T08:00:10.000Z"}') // true
+ */
+export function isWrittenDocument(line: string): boolean {
+  if (!line.trimStart().startsWith('{')) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'message' in value) return false;
+  return DOCUMENT_KEYS.some((key) => key in value);
 }

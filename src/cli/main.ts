@@ -54,6 +54,10 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The SDK warns on every command under Node 20 that its releases after January 2027 will need
+  // Node 22. The versions package-lock.json pins run on 20.19+, which the CLI supports (the
+  // Lambda functions run nodejs24.x); the README says so once instead. Set it to "false" to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`| head`) is the reader's choice, not a failure.
     if (error.code === 'EPIPE') process.exit(ExitCode.Success);

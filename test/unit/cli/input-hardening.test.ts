@@ -176,3 +176,17 @@ describe('s3:// inputs', () => {
     await expect(all(source.lines())).rejects.toThrow('no objects under this prefix (a prefix is matched from the start of the key');
   });
 });
+
+describe('enrich on what the stack itself writes', () => {
+  it('passes enriched documents (NDJSON under flow-logs/) through unchanged, in order among raw records', async () => {
+    const first = await runCliWith(['enrich'], `${flowLogLine({ srcport: '1' })}\n${flowLogLine({ srcport: '2' })}\n`);
+    const [one, two] = first.stdout.trimEnd().split('\n');
+
+    const again = await runCliWith(['enrich'], `${one ?? ''}\n${flowLogLine({ srcport: '3' })}\n${two ?? ''}\n`);
+
+    expect(again.status).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(ndjson(again.stdout).map((document) => document.srcport)).toStrictEqual([1, 3, 2]);
+    expect(again.stdout.split('\n')[0]).toBe(one);
+  });
+});

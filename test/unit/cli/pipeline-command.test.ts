@@ -207,6 +207,20 @@ describe('vpc-flow-log-appender pipeline arguments', () => {
     expect(run.stderr).not.toContain('Usage:');
   });
 
+  it('suggests next commands that run as printed: npm run --silent, and without --inventory says why every document lacks its interface', async () => {
+    const out = temporaryDirectory();
+    try {
+      const run = await runCliWith(['pipeline', '--events', 'events/sample/subscription-events', '--geo', 'none', '--out', out.path('run')]);
+
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('no --inventory: every document says eni_not_found');
+      expect(run.stdout).toContain(`npm run --silent cli -- report ${out.path('run')}/delivered/*/*/*/*/* --inventory DIR --format html`);
+      expect(run.stdout).not.toMatch(/npm run cli --/);
+    } finally {
+      out.remove();
+    }
+  });
+
   it('prints its usage for --help', async () => {
     const run = await runCliWith(['pipeline', '--help']);
 
