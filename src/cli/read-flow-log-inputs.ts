@@ -86,6 +86,10 @@ export async function readFlowLogInputs(
     progress.update(bytesRead);
   };
   let badLines = 0;
+  if (request.inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+    // Otherwise a command run without a file waits on the terminal in silence.
+    await errors.write(`${request.label}: reading flow-log records from standard input (end with Ctrl-D); name a FILE or s3:// URL to read those instead\n`);
+  }
   for await (const source of listed ?? inputs) {
     const parser = createFlowLogLineParser(request.format === undefined ? {} : { format: request.format });
     let lineNumber = 0;

@@ -204,7 +204,17 @@ export function renderReport(report: SecurityGroupReport, format: ReportFormat):
 async function writeReport(report: SecurityGroupReport, options: ReportOptions, io: CliIo): Promise<void> {
   const text = renderReport(report, options.format);
   if (options.out !== undefined) {
-    await writeFile(options.out, text, 'utf8');
+    try {
+      await writeFile(options.out, text, 'utf8');
+    } catch (error) {
+      throw new CommandFailure(`cannot write ${options.out}`, { cause: error });
+    }
+    // Silence after a long run would leave the user guessing: where it went, and what it says.
+    const unused = report.unused.reduce((total, group) => total + group.rules.length, 0);
+    io.stderr.write(
+      `report: ${options.out} written (${options.format}): ${report.totals.records.toLocaleString('en-US')} records, ${report.rules.length} rules, ` +
+        `${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
+    );
     return;
   }
   const out = createBufferedWriter(io.stdout);

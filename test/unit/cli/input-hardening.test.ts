@@ -190,3 +190,20 @@ describe('enrich on what the stack itself writes', () => {
     expect(again.stdout.split('\n')[0]).toBe(one);
   });
 });
+
+describe('enrich waiting on a terminal', () => {
+  it('says it reads standard input, so a command run without a file does not wait in silence', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runCli } = await import('../../../src/cli/main.js');
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stderr = new PassThrough();
+    const chunks: Buffer[] = [];
+    stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stdin.end(`${flowLogLine()}\n`);
+
+    const status = await runCli(['enrich'], { stdin, stdout: new PassThrough(), stderr });
+
+    expect(status).toBe(0);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('enrich: reading flow-log records from standard input (end with Ctrl-D); name a FILE or s3:// URL to read those instead\n');
+  });
+});
