@@ -91,7 +91,7 @@ describe('enrich', () => {
   });
 
   it('parses records in the --format given', async () => {
-    const run = await runCliWith(['enrich', '--format', formatText(NAT_FIELDS)], `${flowLogLine({ 'instance-id': '-' }, { fields: NAT_FIELDS })}\n`);
+    const run = await runCliWith(['enrich', '--log-format', formatText(NAT_FIELDS)], `${flowLogLine({ 'instance-id': '-' }, { fields: NAT_FIELDS })}\n`);
 
     expect(run.status).toBe(0);
     expect(ndjson(run.stdout)).toStrictEqual([
@@ -130,7 +130,7 @@ describe('enrich', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`${ENRICH_USAGE}\n`);
-    for (const option of ['--format', '-h, --help', 'INPUT', 'gzip', 'INPUT:LINE: reason', 's3://BUCKET/KEY:LINE', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
+    for (const option of ['--log-format', '-h, --help', 'INPUT', 'gzip', 'INPUT:LINE: reason', 's3://BUCKET/KEY:LINE', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
   });
 
   it.each([
@@ -173,6 +173,6 @@ describe('parseEnrichArguments', () => {
   });
 
   it('throws a UsageError for a bad format string', () => {
-    expect(() => parseEnrichArguments(['--format', '${version} ${version}'])).toThrow(UsageError);
+    expect(() => parseEnrichArguments(['--log-format', '${version} ${version}'])).toThrow(UsageError);
   });
 });
