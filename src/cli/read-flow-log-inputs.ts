@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { createFlowLogLineParser, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
 import { createBufferedWriter } from './cli-io.js';
 import { splitConcatenatedJsonObjects } from './concatenated-json.js';
+import { subscriptionMessagesOf } from './subscription-lines.js';
 import { openInputSources, type InputSourceOptions, type LineSource } from './input-sources.js';
 import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
 import { MAX_LINE_BYTES, OversizedLine } from './read-lines.js';
@@ -108,8 +109,13 @@ export async function readFlowLogInputs(
             continue;
           }
           for (const text of splitConcatenatedJsonObjects(rawLine)) {
-            if (handlers.line !== undefined && (await handlers.line(text))) continue;
-            for (const line of splitRecordText(text)) {
+            const subscription = subscriptionMessagesOf(text);
+            if (subscription !== undefined && !subscription.ok) {
+              await reportBadLine(subscription.error);
+              continue;
+            }
+            if (subscription === undefined && handlers.line !== undefined && (await handlers.line(text))) continue;
+            for (const line of subscription?.value ?? splitRecordText(text)) {
               const outcome = parser.parse(line);
               if (outcome.kind === 'flow') await handlers.record(outcome.document);
               else if (outcome.kind === 'invalid') await reportBadLine(outcome.error.message);

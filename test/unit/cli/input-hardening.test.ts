@@ -207,3 +207,33 @@ describe('enrich waiting on a terminal', () => {
     expect(Buffer.concat(chunks).toString('utf8')).toBe('enrich: reading flow-log records from standard input (end with Ctrl-D); name a FILE or s3:// URL to read those instead\n');
   });
 });
+
+describe('enrich on CloudWatch Logs subscription payloads', () => {
+  it('reads the Lambda event, the decoded payload and a gzipped payload, one per line, as the decorator does', async () => {
+    const payload = { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/vpc/flow-logs', logStream: 'eni-1-all', subscriptionFilters: ['all'], logEvents: [1, 2].map((port) => ({ id: String(port), timestamp: 0, message: flowLogLine({ srcport: String(port) }) })) };
+    const control = { ...payload, messageType: 'CONTROL_MESSAGE', logEvents: [] };
+    const event = JSON.stringify({ awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } });
+    const files = temporaryDirectory();
+    try {
+      const gzipped = files.write('payload.json.gz', JSON.stringify(payload), { gzip: true });
+
+      const fromEvent = await runCliWith(['enrich'], `${JSON.stringify(control)}\n${event}\n`);
+      const fromDecoded = await runCliWith(['enrich'], `${JSON.stringify(payload)}\n`);
+      const fromGzip = await runCliWith(['enrich', gzipped]);
+
+      for (const run of [fromEvent, fromDecoded, fromGzip]) {
+        expect(run).toMatchObject({ status: 0, stderr: '' });
+        expect(ndjson(run.stdout).map((document) => document.srcport)).toStrictEqual([1, 2]);
+      }
+    } finally {
+      files.remove();
+    }
+  });
+
+  it('says what a subscription event is when it does not decode', async () => {
+    const run = await runCliWith(['enrich'], `${JSON.stringify({ awslogs: { data: 'not base64!' } })}\n`);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('<stdin>:1: a CloudWatch Logs subscription event that does not decode: the payload is not base64 text\n');
+  });
+});
