@@ -14,6 +14,8 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // The SDK's Node 20 notice, printed once per test file otherwise; the CLI sets the same (src/cli/main.ts).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },
 });

@@ -108,23 +108,29 @@ export function createInventorySources(outputs: readonly unknown[]): Inventory {
 /**
  * Reads every `*.json` file of a directory (any name) as AWS CLI output and builds the
  * inventory; files without `NetworkInterfaces`, `SecurityGroups` or `SecurityGroupRules` are
- * listed in `ignoredFiles`. Rejects with an InventoryError naming the directory or file that
- * cannot be read or parsed.
+ * listed in `ignoredFiles`. A path to one such file reads that file. Rejects with an
+ * InventoryError naming the directory or file that cannot be read or parsed, and when no file
+ * holds any inventory (an empty directory would otherwise flag every record silently).
  *
  * @example
  * const inventory = await loadInventoryDirectory('events/sample/inventory');
  */
 export async function loadInventoryDirectory(directory: string): Promise<InventoryDirectory> {
-  let names: string[];
+  let paths: string[];
   try {
-    names = (await readdir(directory, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.json')).map((entry) => entry.name);
+    paths = (await readdir(directory, { withFileTypes: true }))
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => join(directory, name));
   } catch (error) {
-    throw new InventoryError(`cannot read the inventory directory ${directory}`, { cause: error });
+    // One saved output is an inventory too: `--inventory interfaces.json` reads that file.
+    if (isErrorWithCode(error, 'ENOTDIR')) paths = [directory];
+    else throw new InventoryError(`cannot read the inventory directory ${directory}`, { cause: error });
   }
   const outputs: unknown[] = [];
   const ignoredFiles: string[] = [];
-  for (const name of names.sort()) {
-    const path = join(directory, name);
+  for (const path of paths) {
     let output: unknown;
     try {
       output = JSON.parse(await readFile(path, 'utf8')) as unknown;
@@ -134,7 +140,17 @@ export async function loadInventoryDirectory(directory: string): Promise<Invento
     if (INVENTORY_KEYS.some((key) => Array.isArray(propertyOf(output, key)))) outputs.push(output);
     else ignoredFiles.push(path);
   }
+  if (outputs.length === 0) {
+    // Enriching from nothing would flag every record as if its interface were unknown: say so instead.
+    throw new InventoryError(
+      `${directory}: no AWS CLI EC2 output in it (no *.json file holding NetworkInterfaces, SecurityGroups or SecurityGroupRules); "snapshot --out DIR" writes one`,
+    );
+  }
   return { ...createInventorySources(outputs), ignoredFiles };
+}
+
+function isErrorWithCode(error: unknown, code: string): boolean {
+  return error instanceof Error && 'code' in error && error.code === code;
 }
 
 const INVENTORY_KEYS = ['NetworkInterfaces', 'SecurityGroups', 'SecurityGroupRules'] as const;

@@ -69,7 +69,9 @@ const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['connection', 'ke
  * so that a browser can open OpenSearch Dashboards on a domain whose access policy admits IAM
  * principals only (as the stack's domain does). It listens on 127.0.0.1 only, answers only
  * requests addressed to that host name (a web page that rebinds its DNS name to 127.0.0.1 is
- * refused) and refuses cross-origin requests, since it acts with the caller's AWS credentials.
+ * refused) and refuses requests a browser marks as coming from another page (an Origin, a Referer
+ * or Sec-Fetch-Site naming another site), since it acts with the caller's AWS credentials;
+ * command-line clients, which send none of these, are served.
  * Responses stream through unchanged, except for redirects to the domain, which point back at the
  * proxy. Nothing is logged.
  *
@@ -148,7 +150,32 @@ function refusalOf(incoming: IncomingMessage, localHosts: ReadonlySet<string>, l
   if (origin !== undefined && !localOrigins.has(origin.toLowerCase())) {
     return { status: 403, message: `cross-origin requests (from ${origin}) are refused: this proxy signs with your AWS credentials` };
   }
+  // An <img>, a link or a top-level navigation from another page carries no Origin, but a browser
+  // says where it comes from in Sec-Fetch-Site (every current browser sends it to 127.0.0.1) and,
+  // unless the page forbids it, in Referer. "same-site" is refused too: another port of localhost
+  // is the same site but may be any local web server's page.
+  const fetchSite = headerValue(incoming.headers['sec-fetch-site'])?.toLowerCase();
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
+    return { status: 403, message: `requests from other sites (Sec-Fetch-Site: ${fetchSite}) are refused: this proxy signs with your AWS credentials` };
+  }
+  const referer = headerValue(incoming.headers.referer);
+  if (referer !== undefined && !localOrigins.has(originOf(referer))) {
+    return { status: 403, message: 'requests referred by another site are refused: this proxy signs with your AWS credentials' };
+  }
   return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The origin of a Referer URL, lower-case; an empty string for what is not a URL (so it is refused). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 function localOriginOf(incoming: IncomingMessage): string {

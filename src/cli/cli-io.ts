@@ -1,7 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './errors.js';
-export { UsageError } from './errors.js';
+export { CommandFailure, UsageError } from './errors.js';
 
 /** The process streams a command uses, injected so tests run commands in-process. */
 export interface CliIo {
@@ -10,10 +8,14 @@ export interface CliIo {
   readonly stderr: Writable;
 }
 
-/** Exit status of a command: 0 success, 1 some input was bad, 2 the command line was wrong. */
+/**
+ * Exit status of a command, and nothing else: 0 it did what was asked; 1 it failed (bad input, a
+ * refused or failed AWS call, a write that failed, a port in use, a handler that threw); 2 the
+ * command line was wrong (then, and only then, the usage is shown).
+ */
 export const ExitCode = {
   Success: 0,
-  BadInput: 1,
+  Failure: 1,
   Usage: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -56,28 +58,4 @@ export function createBufferedWriter(stream: Writable): { write(text: string): P
     },
     flush,
   };
-}
-
-type CommandOptions = NonNullable<ParseArgsConfig['options']>;
-
-/**
- * A command's options and positionals (node:util `parseArgs`, strict), with its mistakes (an
- * unknown option, a missing value: TypeErrors with an ERR_PARSE_ARGS_* code) turned into a
- * UsageError that shows the command's own usage.
- *
- * @example
- * const { values, positionals } = parseCommandArguments(['--out', 'dir', 'a.log'], { out: { type: 'string' } }, USAGE);
- * // values.out === 'dir', positionals: ['a.log']
- */
-export function parseCommandArguments<const Options extends CommandOptions, const Positionals extends boolean = true>(
-  args: readonly string[],
-  options: Options,
-  usage: string,
-  allowPositionals: Positionals = true as Positionals,
-) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), usage, { cause: error });
-  }
 }

@@ -1,71 +1,23 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
 import { createDecoratorEnrichment, createGeoLocator, type EnrichmentSourceSettings } from '../adapters/decorator-enrichment.js';
-import { loadInventoryDirectory, InventoryError } from '../adapters/inventory-directory-source.js';
+import { loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
 import { IPSTACK_DEFAULT_BASE_URL } from '../adapters/ipstack-geo-locator.js';
-import { GeoDatabaseError } from '../adapters/mmdb-geo-locator.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import { ConfigurationError } from '../errors.js';
-import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
-import { createBufferedWriter, ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
+import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
+import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { defineCommand, describeCause, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
+import { parseLogFormatOption } from './log-format-option.js';
+import { watchLookupFailures } from './lookup-failures.js';
 import { InputSourceError, parseS3Url, type InputSourceOptions } from './input-sources.js';
 import { createMessageWriter, readFlowLogInputs } from './read-flow-log-inputs.js';
 
-export const ENRICH_USAGE = `Usage: vpc-flow-log-appender enrich [INPUT...] [options]
-
-Reads VPC Flow Logs records from each INPUT and writes one JSON document per record to standard
-output (NDJSON). An INPUT is a local file, "-" for standard input (also when no INPUT is given),
-or s3://BUCKET/PREFIX: every object under the prefix, in key order, as VPC Flow Logs delivers them
-to S3 (AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd/*.log.gz, Hive-style keys too) or as a
-Firehose S3 destination writes {"message":"..."} records. Plain text or gzip, detected from the
-content. S3 is read with the default credential chain and Region; AWS_ENDPOINT_URL_S3 applies.
-
-Accepted lines: records in the default format or the --format given; S3 header lines (they set the
-format for the rest of their file or object); {"message":"..."} wrappers as delivered to Firehose.
-Every bad line is reported on standard error as INPUT:LINE: reason (s3://BUCKET/KEY:LINE for an
-object), and processing continues. When standard error is a terminal, a progress bar shows the
-bytes read.
-
-Options:
-  --format "<format>"   The LogFormat of the records, e.g. "\${version} \${srcaddr} \${dstaddr}".
-                        Default: the default format. A header line in a file overrides it.
-  --inventory DIR       Enrich from saved AWS CLI output instead of EC2: every *.json file of DIR
-                        printed by "aws ec2 describe-network-interfaces", "describe-security-group-rules"
-                        or "describe-security-groups" (any file names; "snapshot --out DIR" writes
-                        them). Adds the interface's security_group_ids/names, vpc_id, subnet_id,
-                        instance_id, direction and, when rules are known, the rules that allowed each
-                        flow (security_group_rule_ids, rule_match). Without describe-security-group-rules
-                        output, rules are derived from describe-security-groups and named
-                        <group>/<direction>/<n>.
-  --live                Look interfaces, security-group rules, prefix lists and group members up in
-                        EC2 instead, as the decorator does (default credential chain and Region;
-                        AWS_ENDPOINT_URL_EC2 applies). Needs ec2:DescribeNetworkInterfaces,
-                        ec2:DescribeSecurityGroupRules and ec2:GetManagedPrefixListEntries.
-  --geo none|mmdb:PATH|ipstack
-                        Geolocate public addresses (src_geo, dst_geo): none (default); a MaxMind DB
-                        file, e.g. mmdb:GeoLite2-City.mmdb; or ipstack, with the access key read
-                        from an SSM parameter (decrypted; AWS_ENDPOINT_URL_SSM applies).
-  --ipstack-parameter NAME
-                        The SSM parameter holding the ipstack key. Default: ipstack-api-key.
-  --ipstack-url URL     The ipstack endpoint. Default: https://api.ipstack.com.
-  --ipstack-allow-plain-http
-                        Allow an http:// --ipstack-url (ipstack's free plan has no HTTPS); the key
-                        then travels unencrypted.
-  --ipstack-bulk        Use ipstack's Bulk Lookup (paid plans): up to 50 addresses a request.
-  --rules               Also list the full security_group_rules that apply to each record (needs
-                        --inventory or --live).
-  --no-rules            Do not attribute records to rules (needs --inventory or --live; not with
-                        --rules).
-  -h, --help            Show this help.
-
-Exit status: 0 when every line was a record, header or blank; 1 when any line or input was bad;
-2 on a command-line error.`;
-
 /** ipstack through the decorator's adapter: the key from SSM, never printed. */
 export interface IpstackOptions {
-  /** The SSM parameter holding the access key; default `ipstack-api-key`. */
+  /** The SSM parameter holding the access key; default DEFAULT_IPSTACK_PARAMETER, the stack's. */
   readonly parameterName: string;
   /** Default `https://api.ipstack.com`. */
   readonly baseUrl: string;
@@ -112,55 +64,115 @@ const LIVE_CACHE_TTL_SECONDS = 3_600;
 const GEO_CACHE_TTL_SECONDS = 86_400;
 const IPSTACK_CONCURRENCY = 4;
 
+/** The stack's own parameter (template.yaml IpstackApiKeyParameterName), so `--geo ipstack` finds a deployed stack's key. */
+export const DEFAULT_IPSTACK_PARAMETER = '/vpc-flow-log-appender/ipstack-api-key';
+
+/** The options of `enrich`: parsed and listed in its usage from this one table. */
+const ENRICH_OPTIONS = {
+  'log-format': {
+    type: 'string',
+    value: '"<format>"',
+    help: `The LogFormat of the records, as in the flow log's definition
+("\${version} \${srcaddr} \${dstaddr} ...") or as the header line of an
+S3 file ("version srcaddr dstaddr ..."). Default: the default format. A
+header line in a file overrides it. --format is its old name, still read.`,
+  },
+  format: { type: 'string', hidden: true, help: 'Deprecated: --log-format.' },
+  inventory: {
+    type: 'string',
+    value: 'DIR',
+    help: `Enrich from saved AWS CLI output instead of EC2: every *.json file of DIR
+printed by "aws ec2 describe-network-interfaces", "describe-security-group-rules"
+or "describe-security-groups" (any file names; "snapshot --out DIR" writes
+them). Adds the interface's security_group_ids/names, vpc_id, subnet_id,
+instance_id, direction and, when rules are known, the rules that allowed each
+flow (security_group_rule_ids, rule_match). Without describe-security-group-rules
+output, rules are derived from describe-security-groups and named
+<group>/<direction>/<n>.`,
+  },
+  live: {
+    type: 'boolean',
+    help: `Look interfaces, security-group rules, prefix lists and group members up in
+EC2 instead, as the decorator does (default credential chain and Region;
+AWS_ENDPOINT_URL_EC2 applies). Needs ec2:DescribeNetworkInterfaces,
+ec2:DescribeSecurityGroupRules and ec2:GetManagedPrefixListEntries. When a
+look-up fails (EC2 unreachable, credentials refused), its cause is printed once
+and the exit status is 1; the documents already written stay written.`,
+  },
+  geo: {
+    type: 'string',
+    value: 'none|mmdb:PATH|ipstack',
+    help: `Geolocate public addresses (src_geo, dst_geo): none (default); a MaxMind DB
+file, e.g. mmdb:GeoLite2-City.mmdb; or ipstack, with the access key read
+from an SSM parameter (decrypted; AWS_ENDPOINT_URL_SSM applies).`,
+  },
+  'ipstack-parameter': { type: 'string', value: 'NAME', help: `The SSM parameter holding the ipstack key. Default: ${DEFAULT_IPSTACK_PARAMETER},\nthe stack's.` },
+  'ipstack-url': { type: 'string', value: 'URL', help: 'The ipstack endpoint. Default: https://api.ipstack.com.' },
+  'ipstack-allow-plain-http': {
+    type: 'boolean',
+    help: 'Allow an http:// --ipstack-url (ipstack\'s free plan has no HTTPS); the key\nthen travels unencrypted.',
+  },
+  'ipstack-bulk': { type: 'boolean', help: 'Use ipstack\'s Bulk Lookup (paid plans): up to 50 addresses a request.' },
+  rules: { type: 'boolean', help: 'Also list the full security_group_rules that apply to each record (needs\n--inventory or --live).' },
+  'no-rules': { type: 'boolean', help: 'Do not attribute records to rules (needs --inventory or --live; not with\n--rules).' },
+} as const satisfies OptionTable;
+
+export const enrichCommand = defineCommand({
+  name: 'enrich',
+  arguments: '[INPUT...] [options]',
+  summary: 'Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).',
+  description: `Reads VPC Flow Logs records from each INPUT and writes one JSON document per record to standard
+output (NDJSON). An INPUT is a local file, "-" for standard input (also when no INPUT is given),
+or s3://BUCKET/PREFIX: every object under the prefix, in key order, as VPC Flow Logs delivers them
+to S3 (AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd/*.log.gz, Hive-style keys too) or as a
+Firehose S3 destination writes {"message":"..."} records. Plain text or gzip, detected from the
+content. S3 is read with the default credential chain and Region; AWS_ENDPOINT_URL_S3 applies.
+
+Accepted lines: records in the default format or the --log-format given; S3 header lines (they set
+the format for the rest of their file or object); {"message":"..."} wrappers as delivered to
+Firehose, also several on one line; CloudWatch Logs subscription payloads, one JSON object a line
+({"awslogs":{"data":...}} events, decoded or gzipped payloads; "pipeline --events DIR" reads
+event files as the ingestor receives them); documents this stack already wrote (enriched NDJSON
+under flow-logs/), passed through as they are. Every bad line is reported on standard error as
+INPUT:LINE: reason (s3://BUCKET/KEY:LINE for an object), and processing continues. When standard
+error is a terminal, a progress bar shows the bytes read.`,
+  options: ENRICH_OPTIONS,
+  positionals: true,
+  epilogue: `Exit status: 0 when every line was a record, header or blank; 1 when any line or input was bad,
+an input or the inventory could not be read, or a look-up failed; 2 on a command-line error.`,
+  parse: parseEnrichOptions,
+  run: (options, io) => runEnrich(options, io),
+});
+
+export const ENRICH_USAGE = renderUsage(enrichCommand);
+
 /**
- * Reads the arguments of `enrich`; a mistake throws a UsageError carrying the enrich usage.
+ * Reads the arguments of `enrich`; a mistake throws a UsageError.
  *
- * @example parseEnrichArguments(['--format', '${srcaddr} ${dstaddr}', 'a.log']) // { files: ['a.log'], format: {...} }
+ * @example parseEnrichArguments(['--log-format', '${srcaddr} ${dstaddr}', 'a.log']) // { files: ['a.log'], format: {...} }
  */
 export function parseEnrichArguments(args: readonly string[]): EnrichOptions | 'help' {
-  const { values, positionals } = parseCommandArguments(
-    args,
-    {
-      format: { type: 'string' },
-      inventory: { type: 'string' },
-      live: { type: 'boolean' },
-      geo: { type: 'string' },
-      'ipstack-parameter': { type: 'string' },
-      'ipstack-url': { type: 'string' },
-      'ipstack-allow-plain-http': { type: 'boolean' },
-      'ipstack-bulk': { type: 'boolean' },
-      rules: { type: 'boolean' },
-      'no-rules': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    ENRICH_USAGE,
-  );
-  if (values.help === true) {
-    return 'help';
-  }
-  let format: FlowLogFormat | undefined;
-  if (values.format !== undefined) {
-    const result = parseFormatString(values.format);
-    if (!result.ok) {
-      throw new UsageError(`--format: ${result.error.message}`, ENRICH_USAGE);
-    }
-    format = result.value;
-  }
+  return parseCommand(enrichCommand, args);
+}
+
+function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positionals: readonly string[]): EnrichOptions {
+  if (values.format !== undefined && values['log-format'] !== undefined) throw new UsageError('--format is the old name of --log-format: give one of them');
+  const format = parseLogFormatOption(values['log-format'] ?? values.format, values.format === undefined ? '--log-format' : '--format');
   if (values.inventory !== undefined && values.live === true) {
-    throw new UsageError('--inventory and --live contradict each other: choose where interfaces come from', ENRICH_USAGE);
+    throw new UsageError('--inventory and --live contradict each other: choose where interfaces come from');
   }
   if (values.rules === true && values['no-rules'] === true) {
-    throw new UsageError('--rules and --no-rules contradict each other', ENRICH_USAGE);
+    throw new UsageError('--rules and --no-rules contradict each other');
   }
   if ((values.rules === true || values['no-rules'] === true) && values.inventory === undefined && values.live !== true) {
-    throw new UsageError(`${values.rules === true ? '--rules' : '--no-rules'} needs --inventory or --live: rules come from them`, ENRICH_USAGE);
+    throw new UsageError(`${values.rules === true ? '--rules' : '--no-rules'} needs --inventory or --live: rules come from them`);
   }
-  const files = positionals.length === 0 ? ['-'] : positionals;
+  const files = positionals.length === 0 ? ['-'] : [...positionals];
   for (const file of files) {
     try {
       parseS3Url(file);
     } catch (error) {
-      if (error instanceof InputSourceError) throw new UsageError(error.message, ENRICH_USAGE, { cause: error });
+      if (error instanceof InputSourceError) throw new UsageError(error.message, undefined, { cause: error });
       throw error;
     }
   }
@@ -186,19 +198,19 @@ function parseGeoOption(values: {
   const value = values.geo;
   const ipstackOptions = (['ipstack-parameter', 'ipstack-url', 'ipstack-allow-plain-http', 'ipstack-bulk'] as const).filter((name) => values[name] !== undefined);
   if (value !== 'ipstack' && ipstackOptions.length > 0) {
-    throw new UsageError(`--${ipstackOptions.join(', --')} needs --geo ipstack`, ENRICH_USAGE);
+    throw new UsageError(`--${ipstackOptions.join(', --')} needs --geo ipstack`);
   }
   if (value === undefined || value === 'none') return {};
   if (value.startsWith('mmdb:') && value.length > 'mmdb:'.length) return { geoDatabase: value.slice('mmdb:'.length) };
-  if (value !== 'ipstack') throw new UsageError(`--geo: expected none, mmdb:PATH or ipstack, got "${value}"`, ENRICH_USAGE);
+  if (value !== 'ipstack') throw new UsageError(`--geo: expected none, mmdb:PATH or ipstack, got "${value}"`);
   const baseUrl = values['ipstack-url'] ?? IPSTACK_DEFAULT_BASE_URL;
   const allowPlainHttp = values['ipstack-allow-plain-http'] === true;
-  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`--ipstack-url: expected an https:// URL, got "${baseUrl}"`, ENRICH_USAGE);
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`--ipstack-url: expected an https:// URL, got "${baseUrl}"`);
   if (baseUrl.startsWith('http://') && !allowPlainHttp) {
-    throw new UsageError('--ipstack-url is plain HTTP: the key would travel unencrypted; add --ipstack-allow-plain-http to accept that', ENRICH_USAGE);
+    throw new UsageError('--ipstack-url is plain HTTP: the key would travel unencrypted; add --ipstack-allow-plain-http to accept that');
   }
-  const parameterName = values['ipstack-parameter'] ?? 'ipstack-api-key';
-  if (parameterName === '') throw new UsageError('--ipstack-parameter: expected an SSM parameter name', ENRICH_USAGE);
+  const parameterName = values['ipstack-parameter'] ?? DEFAULT_IPSTACK_PARAMETER;
+  if (parameterName === '') throw new UsageError('--ipstack-parameter: expected an SSM parameter name');
   return { ipstack: { parameterName, baseUrl, allowPlainHttp, bulk: values['ipstack-bulk'] === true } };
 }
 
@@ -213,7 +225,19 @@ function parseGeoOption(values: {
 export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
   const errors = createMessageWriter(io.stderr);
-  const sources = await loadEnrichmentSources(options, errors, dependencies);
+  const loaded = await loadEnrichmentSources(options, errors, dependencies);
+  const watched = loaded === undefined ? undefined : watchLookupFailures(loaded.sources);
+  const sources = watched?.sources;
+  // Each kind of failed look-up is said once, with its cause, as soon as it happens.
+  const reportFailures = async (): Promise<void> => {
+    for (const failure of watched?.takeNew() ?? []) {
+      const cause = loaded?.lastSdkError();
+      await errors.write(
+        `vpc-flow-log-appender enrich: ${failure.label} look-up failed: ${cause === undefined ? failure.reason : describeCause(cause)}; ` +
+          'the documents affected say so in enrichment_issues\n',
+      );
+    }
+  };
   const pending: FlowLogDocument[] = [];
   const writeDocument = async (document: FlowLogDocument): Promise<void> => {
     if (sources === undefined) {
@@ -221,18 +245,30 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
       return;
     }
     pending.push(document);
-    if (pending.length >= ENRICH_CHUNK_DOCUMENTS) await writeEnriched(pending.splice(0), sources, out);
+    if (pending.length >= ENRICH_CHUNK_DOCUMENTS) {
+      await writeEnriched(pending.splice(0), sources, out);
+      await reportFailures();
+    }
+  };
+  // A document this stack already wrote (enriched NDJSON under flow-logs/) goes out as it is, in
+  // its place among the others: the documents enriched before it are written first.
+  const passThrough = async (line: string): Promise<boolean> => {
+    if (!isWrittenDocument(line)) return false;
+    if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+    await out.write(`${line.trim()}\n`);
+    return true;
   };
   const { badLines } = await readFlowLogInputs(
     { inputs: options.files, label: 'enrich', ...(options.format === undefined ? {} : { format: options.format }), ...(dependencies.s3 === undefined ? {} : { s3: dependencies.s3 }) },
     io,
     errors,
-    { record: writeDocument },
+    { line: passThrough, record: writeDocument },
   );
   if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+  await reportFailures();
   await out.flush();
   await errors.flush();
-  return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
+  return badLines > 0 || watched?.failed() === true ? ExitCode.Failure : ExitCode.Success;
 }
 
 async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
@@ -243,50 +279,49 @@ async function writeEnriched(documents: readonly FlowLogDocument[], sources: Flo
 
 /**
  * The enrichment the options ask for, or undefined for plain parsing. An unreadable inventory or
- * database, a bad ipstack setting or a missing Region is a command-line mistake (exit 2), found
- * before any record is read.
+ * database, a bad ipstack setting or a missing Region is thrown as the AppenderError it is (exit
+ * 1, one line, no usage), before any record is read.
  */
-async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources | undefined> {
+async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<LoadedSources | undefined> {
   const geolocation = geolocationConfig(options);
   if (options.inventory === undefined && options.live !== true && geolocation.provider === 'none') return undefined;
   const logger = stderrLogger(errors);
-  try {
-    if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
-    const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
-    for (const file of inventory?.ignoredFiles ?? []) {
-      await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
-    }
-    const geo = await createGeoLocator(geolocation, systemClock, logger);
-    const rules = inventory?.securityGroupRules;
-    const attribute = options.attributeRules !== false;
-    return {
-      ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
-      ...(inventory === undefined || rules === undefined
-        ? {}
-        : {
-            securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)),
-            listSecurityGroupRules: options.listRules === true,
-            attributeRules: attribute,
-            ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
-          }),
-      ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
-    };
-  } catch (error) {
-    if (error instanceof InventoryError || error instanceof GeoDatabaseError || error instanceof ConfigurationError) {
-      throw new UsageError(error.message, ENRICH_USAGE, { cause: error });
-    }
-    throw error;
+  if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
+  return { sources: await loadOfflineSources(options, geolocation, logger, errors), lastSdkError: () => undefined };
+}
+
+/** The sources of an enrichment, and the last error an AWS client of theirs ended with (the cause of a failed look-up). */
+interface LoadedSources {
+  readonly sources: FlowLogEnrichmentSources;
+  readonly lastSdkError: () => unknown;
+}
+
+async function loadOfflineSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<FlowLogEnrichmentSources> {
+  const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
+  for (const file of inventory?.ignoredFiles ?? []) {
+    await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   }
+  const geo = await createGeoLocator(geolocation, systemClock, logger);
+  const rules = inventory?.securityGroupRules;
+  const attribute = options.attributeRules !== false;
+  return {
+    ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
+    ...(inventory === undefined || rules === undefined
+      ? {}
+      : {
+          securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)),
+          listSecurityGroupRules: options.listRules === true,
+          attributeRules: attribute,
+          ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
+        }),
+    ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
+  };
 }
 
 /** `--live`: the decorator's own enrichment (EC2 adapters, caches, geolocation), with run-long caches. */
-async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<FlowLogEnrichmentSources> {
-  const ec2 = (dependencies.ec2 ?? (() => new EC2Client({})))();
-  try {
-    await ec2.config.region();
-  } catch (error) {
-    throw new UsageError('--live needs an AWS Region: set AWS_REGION or a region in the profile', ENRICH_USAGE, { cause: error });
-  }
+async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<LoadedSources> {
+  const ec2 = await ec2ClientFor(dependencies.ec2, '--live');
+  const sdkErrors = recordSdkErrors(ec2);
   const settings: EnrichmentSourceSettings = {
     interfaceCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
     interfaceNegativeCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
@@ -295,7 +330,7 @@ async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationC
     ruleAttribution: options.attributeRules !== false,
     geolocation,
   };
-  return (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources;
+  return { sources: (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources, lastSdkError: () => sdkErrors.last() };
 }
 
 function geolocationConfig(options: EnrichOptions): GeolocationConfig {
@@ -329,4 +364,25 @@ function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */
 export function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
   return { lookup: (keys) => describe([...keys]) };
+}
+
+/** Keys every document of the parser has, one of which an enriched document always carries. */
+const DOCUMENT_KEYS = ['interface_id', 'srcaddr', 'log_status', 'action', '@timestamp'] as const;
+
+/**
+ * Whether a line is a JSON document as the decorator or `enrich` writes it, rather than a raw
+ * record or its `{"message"}` wrapper (which the parser reads).
+ *
+ * @example isWrittenDocument('{"version":2,"interface_id":"eni-1","@timestamp":"2026-06-01T08:00:10.000Z"}') // true
+ */
+export function isWrittenDocument(line: string): boolean {
+  if (!line.trimStart().startsWith('{')) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'message' in value) return false;
+  return DOCUMENT_KEYS.some((key) => key in value);
 }

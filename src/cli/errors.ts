@@ -14,6 +14,17 @@ export class UsageError extends AppenderError {
   }
 }
 
+/**
+ * A command that cannot go on for a reason that is not the command line's fault (no AWS Region,
+ * an unreadable inventory, EC2 refusing): one line on stderr with its cause, exit 1, no usage.
+ */
+export class CommandFailure extends AppenderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CommandFailure';
+  }
+}
+
 /** An input argument that is not a usable path or `s3://bucket/prefix` URL. */
 export class InputSourceError extends AppenderError {
   constructor(message: string, options?: { cause?: unknown }) {

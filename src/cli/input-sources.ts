@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectReader, type S3ObjectReader } from '../adapters/s3-object-reader.js';
-import { readLines } from './read-lines.js';
+import { readLines, type OversizedLine } from './read-lines.js';
 import { InputSourceError } from './errors.js';
 export { InputSourceError } from './errors.js';
 
@@ -17,11 +17,12 @@ export interface LineSource {
   /** Bytes before decompression, when known before reading (files, S3 objects; not stdin). */
   readonly size?: number;
   /**
-   * The lines, without their line ends. Rejects (mid-way if need be) when the input cannot be
+   * The lines, without their line ends; a line too long to be a record comes as an
+   * OversizedLine (its length only). Rejects (mid-way if need be) when the input cannot be
    * read; the error message does not repeat `name`. `onBytes` is told of every chunk of raw
    * (still compressed) bytes read, for a progress display. Stopping early closes the input.
    */
-  lines(options?: { readonly onBytes?: (byteCount: number) => void }): AsyncIterable<string>;
+  lines(options?: { readonly onBytes?: (byteCount: number) => void }): AsyncIterable<string | OversizedLine>;
 }
 
 export interface InputSourceOptions {
@@ -103,6 +104,7 @@ export async function* openInputSources(inputs: readonly string[], options: Inpu
 
 async function* objectSources(reader: S3ObjectReader, { bucket, prefix }: S3Location, url: string): AsyncGenerator<LineSource> {
   const objects = reader.listObjects(bucket, prefix)[Symbol.asyncIterator]();
+  let listed = 0;
   for (;;) {
     let next: IteratorResult<{ key: string; size?: number }>;
     try {
@@ -113,7 +115,12 @@ async function* objectSources(reader: S3ObjectReader, { bucket, prefix }: S3Loca
       yield { name: url, lines: () => rejectingLines(failure) };
       return;
     }
-    if (next.done === true) return;
+    if (next.done === true) {
+      // An empty or mistyped prefix reads nothing: said like an unreadable input, never silent.
+      if (listed === 0) yield { name: url, lines: () => rejectingLines(new InputSourceError(`no objects under this prefix${prefix === '' || prefix.endsWith('/') ? '' : ' (a prefix is matched from the start of the key: is a "/" or a folder missing?)'}`)) };
+      return;
+    }
+    listed += 1;
     const { key, size } = next.value;
     if (key.endsWith(PARQUET_SUFFIX)) {
       yield { name: `s3://${bucket}/${key}`, lines: () => rejectingLines(parquetError()) };
@@ -135,7 +142,7 @@ function parquetError(): InputSourceError {
 }
 
 /** A line source that fails when read, like an unreadable file. */
-function rejectingLines(error: Error): AsyncIterable<string> {
+function rejectingLines(error: Error): AsyncIterable<string | OversizedLine> {
   return {
     [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(withoutLocation(error)) }),
   };
@@ -150,7 +157,7 @@ function withoutLocation(error: Error): Error {
   return error;
 }
 
-async function* linesOf(open: () => Promise<Readable>, onBytes: ((byteCount: number) => void) | undefined, owned: boolean): AsyncGenerator<string> {
+async function* linesOf(open: () => Promise<Readable>, onBytes: ((byteCount: number) => void) | undefined, owned: boolean): AsyncGenerator<string | OversizedLine> {
   let input: Readable;
   try {
     input = await open();

@@ -3,29 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { AppenderError } from '../errors.js';
 import { ExitCode, UsageError, type CliIo } from './cli-io.js';
-
-export const INVOKE_USAGE = `Usage: vpc-flow-log-appender invoke <ingestor|decorator> <event.json> [options]
-
-Runs the built Lambda handler (dist/<function>/index.js; run "npm run build" first) on an event, as
-"sam local invoke" does, in this process: the response JSON on stdout, the function's logs and
-EMF metrics on stderr. AWS clients are real: credentials, region and AWS_ENDPOINT_URL_* apply.
-Sample events are in events/ingestor/ and events/decorator/.
-
-  --env-vars FILE   Environment for the function in SAM's format:
-                    {"IngestorFunction": {...}, "DecoratorFunction": {...}}, as events/env.json.
-                    "Parameters" applies to both. These values override the process environment.
-  --timeout S       Seconds the function may run; sets getRemainingTimeInMillis. Default: the
-                    function's Timeout in template.yaml (ingestor 60, decorator 120).
-  --bundle FILE     Run this bundle instead of dist/<function>/index.js, for example what
-                    "sam build" left in .aws-sam/build/DecoratorFunction/index.js.
-  -h, --help        Show this help.
-
-Exit status: 0 the handler returned; 1 it threw (the error is printed on stdout as
-{"errorType","errorMessage"}, as SAM does); 2 a command-line error.`;
+import { defineCommand, parseCommand, renderUsage } from './command.js';
 
 /** The functions of the stack, with their logical ids in template.yaml and events/env.json. */
 export const INVOKABLE_FUNCTIONS = {
@@ -53,27 +34,62 @@ export interface InvokeOptions {
   readonly bundlePath: string | undefined;
 }
 
+export const invokeCommand = defineCommand({
+  name: 'invoke',
+  arguments: '<ingestor|decorator> <event.json> [options]',
+  summary: 'Run the built ingestor or decorator handler on an event, like sam local invoke.',
+  description: `Runs the built Lambda handler (dist/<function>/index.js; run "npm run build" first) on an event, as
+"sam local invoke" does, in this process: the response JSON on stdout, the function's logs and
+EMF metrics on stderr. AWS clients are real: credentials, region and AWS_ENDPOINT_URL_* apply.
+Sample events are in events/ingestor/ and events/decorator/; the ingestor needs its stream name,
+so pass --env-vars events/env.json to it.`,
+  options: {
+    'env-vars': {
+      type: 'string',
+      value: 'FILE',
+      help: `Environment for the function in SAM's format:
+{"IngestorFunction": {...}, "DecoratorFunction": {...}}, as events/env.json.
+"Parameters" applies to both. These values override the process environment.`,
+    },
+    timeout: {
+      type: 'string',
+      value: 'S',
+      help: `Seconds the function may run; sets getRemainingTimeInMillis. Default: the
+function's Timeout in template.yaml (ingestor 60, decorator 120).`,
+    },
+    bundle: {
+      type: 'string',
+      value: 'FILE',
+      help: `Run this bundle instead of dist/<function>/index.js, for example what
+"sam build" left in .aws-sam/build/DecoratorFunction/index.js.`,
+    },
+  },
+  positionals: true,
+  epilogue: `Exit status: 0 the handler returned; 1 it threw (the error is printed on stdout as
+{"errorType","errorMessage"}, as SAM does) or the bundle is missing; 2 a command-line error.`,
+  parse(values, positionals): InvokeOptions {
+    const [functionName, eventPath, ...extra] = positionals;
+    if (functionName === undefined || !Object.hasOwn(INVOKABLE_FUNCTIONS, functionName)) {
+      throw new UsageError(`invoke needs a function, ingestor or decorator${functionName === undefined ? '' : `, not "${functionName}"`}`);
+    }
+    if (eventPath === undefined) throw new UsageError('invoke needs an event file');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
+    const timeoutSeconds = values.timeout === undefined ? FUNCTION_LIMITS[functionName as InvokableFunction].timeoutSeconds : Number(values.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout ?? ''}"`);
+    return { functionName: functionName as InvokableFunction, eventPath, envVarsPath: values['env-vars'], timeoutSeconds, bundlePath: values.bundle };
+  },
+  run: (options, io) => runInvoke(options, io),
+});
+
+export const INVOKE_USAGE = renderUsage(invokeCommand);
+
 /**
  * Reads the command line of `invoke`; 'help' when help was asked for.
  *
  * @example parseInvokeArguments(['decorator', 'events/decorator/firehose-from-ingestor.json', '--timeout', '30'])
  */
 export function parseInvokeArguments(args: readonly string[]): InvokeOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { 'env-vars': { type: 'string' }, timeout: { type: 'string' }, bundle: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help === true) return 'help';
-  const [functionName, eventPath, ...extra] = positionals;
-  if (functionName === undefined || !Object.hasOwn(INVOKABLE_FUNCTIONS, functionName)) {
-    throw new UsageError(`invoke needs a function, ingestor or decorator${functionName === undefined ? '' : `, not "${functionName}"`}`, INVOKE_USAGE);
-  }
-  if (eventPath === undefined) throw new UsageError('invoke needs an event file', INVOKE_USAGE);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`, INVOKE_USAGE);
-  const timeoutSeconds = values.timeout === undefined ? FUNCTION_LIMITS[functionName as InvokableFunction].timeoutSeconds : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout ?? ''}"`, INVOKE_USAGE);
-  return { functionName: functionName as InvokableFunction, eventPath, envVarsPath: values['env-vars'], timeoutSeconds, bundlePath: values.bundle };
+  return parseCommand(invokeCommand, args);
 }
 
 /**
@@ -83,16 +99,16 @@ export function parseInvokeArguments(args: readonly string[]): InvokeOptions | '
  * @example functionEnvironment({ DecoratorFunction: { GEO_PROVIDER: 'none' } }, 'decorator') // { GEO_PROVIDER: 'none' }
  */
 export function functionEnvironment(envVars: unknown, functionName: InvokableFunction): Record<string, string> {
-  if (typeof envVars !== 'object' || envVars === null || Array.isArray(envVars)) throw new UsageError('--env-vars must hold a JSON object', INVOKE_USAGE);
+  if (typeof envVars !== 'object' || envVars === null || Array.isArray(envVars)) throw new UsageError('--env-vars must hold a JSON object');
   const sections = envVars as Record<string, unknown>;
   const environment: Record<string, string> = {};
   for (const sectionName of ['Parameters', INVOKABLE_FUNCTIONS[functionName]]) {
     const section = sections[sectionName];
     if (section === undefined) continue;
-    if (typeof section !== 'object' || section === null || Array.isArray(section)) throw new UsageError(`--env-vars: "${sectionName}" must be an object`, INVOKE_USAGE);
+    if (typeof section !== 'object' || section === null || Array.isArray(section)) throw new UsageError(`--env-vars: "${sectionName}" must be an object`);
     for (const [name, value] of Object.entries(section)) {
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        throw new UsageError(`--env-vars: ${sectionName}.${name} must be a string, number or boolean`, INVOKE_USAGE);
+        throw new UsageError(`--env-vars: ${sectionName}.${name} must be a string, number or boolean`);
       }
       environment[name] = String(value);
     }
@@ -118,7 +134,7 @@ export async function runInvoke(options: InvokeOptions, io: CliIo): Promise<Exit
   if (!existsSync(handlerPath)) {
     const hint = options.bundlePath === undefined ? ': run "npm run build" first' : '';
     io.stderr.write(`vpc-flow-log-appender: ${handlerPath} does not exist${hint}\n`);
-    return ExitCode.BadInput;
+    return ExitCode.Failure;
   }
   const event = JSON.parse(await readFile(options.eventPath, 'utf8')) as unknown;
   const environment = options.envVarsPath === undefined ? {} : functionEnvironment(JSON.parse(await readFile(options.envVarsPath, 'utf8')), options.functionName);
@@ -151,7 +167,7 @@ export async function runInvoke(options: InvokeOptions, io: CliIo): Promise<Exit
   if (failed) {
     const error = failure instanceof Error ? { errorType: failure.name, errorMessage: failure.message } : { errorType: 'Error', errorMessage: String(failure) };
     io.stdout.write(`${JSON.stringify(error)}\n`);
-    return ExitCode.BadInput;
+    return ExitCode.Failure;
   }
   // A handler that returns nothing answers null, as the Lambda runtime does.
   io.stdout.write(`${JSON.stringify(response ?? null)}\n`);

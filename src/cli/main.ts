@@ -1,25 +1,37 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
-import { ExitCode, UsageError, type CliIo } from './cli-io.js';
-import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from './enrich-command.js';
-import { runOpenSearchCommand } from './opensearch-command.js';
-import { INVOKE_USAGE, parseInvokeArguments, runInvoke } from './invoke-command.js';
-import { SNAPSHOT_USAGE, parseSnapshotArguments, runSnapshot } from './snapshot-command.js';
-import { parsePipelineArguments, PIPELINE_USAGE, runPipeline } from './pipeline-command.js';
-import { parseReportArguments, REPORT_USAGE, runReport } from './report-command.js';
+import { ExitCode, type CliIo } from './cli-io.js';
+import { PROGRAM, runCommandTable, type CommandDefinition, type CommandTable, type OptionTable } from './command.js';
+import { enrichCommand } from './enrich-command.js';
+import { invokeCommand } from './invoke-command.js';
+import { openSearchCommands } from './opensearch-command.js';
+import { pipelineCommand } from './pipeline-command.js';
+import { reportCommand } from './report-command.js';
+import { snapshotCommand } from './snapshot-command.js';
+import { PACKAGE_VERSION } from './version.js';
 
-export const MAIN_USAGE = `Usage: vpc-flow-log-appender <command> [options]
+/** Every command, in the order the usage lists them. */
+export const COMMANDS: readonly CommandDefinition<OptionTable, unknown>[] = [
+  enrichCommand,
+  invokeCommand,
+  ...openSearchCommands(),
+  snapshotCommand,
+  pipelineCommand,
+  reportCommand,
+] as readonly CommandDefinition<OptionTable, unknown>[];
+
+/** The main usage, listed from the command table. */
+export const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
-  enrich [FILE...]   Turn VPC Flow Logs records into JSON documents (NDJSON on stdout).
-  invoke FN EVENT    Run the built ingestor or decorator handler on an event, like sam local invoke.
-  opensearch setup   Install the index template, retention policy and dashboards (also: export, proxy).
-  snapshot --out DIR Save the account's interfaces, security groups and rules for enrich --inventory.
-  pipeline           Run the whole pipeline locally on the bundled sample or saved events (npm start).
-  report [INPUT...]  Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).
+${COMMANDS.map((command) => `  ${command.name.padEnd(20)}${command.summary}`).join('\n')}
 
-Run "vpc-flow-log-appender <command> --help" for a command's options.`;
+Run "${PROGRAM} <command> --help" for a command's options, "${PROGRAM} --version" for the version.
+
+Exit status: 0 success; 1 failure (bad input, a refused AWS call, a failed write); 2 a command-line error.`;
+
+const TABLE: CommandTable = { usage: MAIN_USAGE, version: PACKAGE_VERSION, commands: COMMANDS };
 
 /**
  * Runs the command line and returns the exit status; never calls process.exit itself, so tests
@@ -27,77 +39,8 @@ Run "vpc-flow-log-appender <command> --help" for a command's options.`;
  *
  * @example const status = await runCli(['enrich', 'flow-logs.log'], { stdin, stdout, stderr });
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [command, ...args] = argv;
-  try {
-    switch (command) {
-      case 'enrich': {
-        const options = parseEnrichArguments(args);
-        if (options === 'help') {
-          io.stdout.write(`${ENRICH_USAGE}\n`);
-          return ExitCode.Success;
-        }
-        return await runEnrich(options, io);
-      }
-      case 'invoke': {
-        const options = parseInvokeArguments(args);
-        if (options === 'help') {
-          io.stdout.write(`${INVOKE_USAGE}\n`);
-          return ExitCode.Success;
-        }
-        return await runInvoke(options, io);
-      }
-      case 'opensearch':
-        return await runOpenSearchCommand(args, io);
-      case 'snapshot': {
-        const options = parseSnapshotArguments(args);
-        if (options === 'help') {
-          io.stdout.write(`${SNAPSHOT_USAGE}\n`);
-          return ExitCode.Success;
-        }
-        return await runSnapshot(options, io);
-      }
-      case 'report': {
-        const options = parseReportArguments(args);
-        if (options === 'help') {
-          io.stdout.write(`${REPORT_USAGE}\n`);
-          return ExitCode.Success;
-        }
-        return await runReport(options, io);
-      }
-      case 'pipeline': {
-        const options = parsePipelineArguments(args);
-        if (options === 'help') {
-          io.stdout.write(`${PIPELINE_USAGE}\n`);
-          return ExitCode.Success;
-        }
-        return await runPipeline(options, io);
-      }
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        io.stdout.write(`${MAIN_USAGE}\n`);
-        return command === undefined ? ExitCode.Usage : ExitCode.Success;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`vpc-flow-log-appender: ${error.message}\n\n${error.usage ?? MAIN_USAGE}\n`);
-      return ExitCode.Usage;
-    }
-    // A command that lets parseArgs' own errors through still gets a usage error, not a crash.
-    if (isParseArgsError(error)) {
-      io.stderr.write(`vpc-flow-log-appender: ${error.message}\n\n${MAIN_USAGE}\n`);
-      return ExitCode.Usage;
-    }
-    throw error;
-  }
-}
-
-function isParseArgsError(error: unknown): error is TypeError {
-  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
+export function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  return runCommandTable(TABLE, argv, io);
 }
 
 function isEntryPoint(): boolean {
@@ -111,6 +54,10 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The SDK warns on every command under Node 20 that its releases after January 2027 will need
+  // Node 22. The versions package-lock.json pins run on 20.19+, which the CLI supports (the
+  // Lambda functions run nodejs24.x); the README says so once instead. Set it to "false" to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A closed pipe (`| head`) is the reader's choice, not a failure.
     if (error.code === 'EPIPE') process.exit(ExitCode.Success);

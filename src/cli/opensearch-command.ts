@@ -18,62 +18,11 @@ import {
   type OpenSearchHttp,
   type OpenSearchSetupReport,
 } from '../opensearch/index.js';
-import { ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
+import { ExitCode, type CliIo } from './cli-io.js';
+import { defineCommand, parseCommand, renderGroupUsage, runCommandTable, type CommandDefinition, type OptionTable, type OptionValues } from './command.js';
 
 /** The port `opensearch proxy` listens on unless told otherwise: the one OpenSearch Dashboards itself uses. */
 export const DEFAULT_PROXY_PORT = 5601;
-
-export const OPENSEARCH_USAGE = `Usage: vpc-flow-log-appender opensearch <setup|export|proxy> [options]
-
-vpc-flow-log-appender opensearch setup --endpoint URL [options]
-
-  Installs, each only when missing or different (running it again changes nothing):
-  1. the composable index template "${INDEX_TEMPLATE_NAME}" for the index pattern: ip, keyword,
-     numeric, date and geo_point mappings for every field the decorator emits;
-  2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its
-     creation, attached to new indices by the pattern and to existing ones that have no policy;
-  3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
-     "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
-  Run it before the first documents arrive: an index created earlier keeps the mapping it got.
-
-  --endpoint URL          The cluster, e.g. https://search-flows-abc123.us-east-1.es.amazonaws.com
-                          (required). https is required except for localhost.
-  --dashboards-url URL    OpenSearch Dashboards. Default: the endpoint + ${AMAZON_OPENSEARCH_DASHBOARDS_PATH}, as on
-                          Amazon OpenSearch Service.
-  --index-pattern P       The indices Firehose writes to. Default: ${DEFAULT_INDEX_PATTERN} (index name "cwl", daily
-                          rotation). Quote it so the shell does not expand the *.
-  --retention-days N      Days before ISM deletes an index. Default: ${DEFAULT_RETENTION_DAYS}.
-  --auth sigv4|basic|none sigv4 (default): AWS credentials from the default chain (environment,
-                          profile, SSO, container or instance role), signed for service "es".
-                          basic: the user in OPENSEARCH_USERNAME and the password in
-                          OPENSEARCH_PASSWORD, read from the environment only.
-                          none: a local cluster without the security plugin.
-  --region R              The region to sign for. Default: the region in the endpoint's host
-                          name, then AWS_REGION, then AWS_DEFAULT_REGION.
-  -h, --help              Show this help.
-
-vpc-flow-log-appender opensearch export --out DIR [--index-pattern P] [--retention-days N]
-
-  Writes what setup installs as files, for a manual install:
-  - index-template.json, the body of PUT _index_template/${INDEX_TEMPLATE_NAME};
-  - ism-policy.json, the body of PUT _plugins/_ism/policies/${ISM_POLICY_ID};
-  - saved-objects.ndjson, for Dashboards > Saved objects > Import, or for
-    POST /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true.
-
-vpc-flow-log-appender opensearch proxy --endpoint URL [--port N] [--region R]
-
-  Opens OpenSearch Dashboards of a domain that admits IAM principals only, as the stack's domain
-  does (a browser cannot sign requests): listens on http://127.0.0.1:N and signs every request
-  with SigV4 (default credential chain, service "es") before passing it to the domain. Prints the
-  dashboards' addresses; Ctrl-C stops it. While it runs, programs on this machine that reach
-  127.0.0.1:N act with your AWS credentials; requests from other web origins are refused.
-
-  --endpoint URL          The domain endpoint (required).
-  --port N                Default: ${DEFAULT_PROXY_PORT}; 0 picks a free port.
-  --region R              As for setup.
-
-Exit status: 0 done; 1 a step failed (the message names the step, the request and the HTTP
-status); 2 a command-line error.`;
 
 /** What the command reaches outside itself; tests replace it. */
 export interface OpenSearchCommandDependencies {
@@ -110,57 +59,117 @@ export interface OpenSearchExportCommandOptions {
 /** Amazon OpenSearch Service endpoints: `search-<domain>-<id>.<region>.es.amazonaws.com` (`vpc-` for VPC domains). */
 const AMAZON_OPENSEARCH_HOST = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.es\.amazonaws\.com(?:\.cn)?$/;
 
+const SETUP_OPTIONS = {
+  endpoint: { type: 'string', value: 'URL', help: 'The cluster, e.g. https://search-flows-abc123.us-east-1.es.amazonaws.com\n(required). https is required except for localhost.' },
+  'dashboards-url': {
+    type: 'string',
+    value: 'URL',
+    help: `OpenSearch Dashboards. Default: the endpoint + ${AMAZON_OPENSEARCH_DASHBOARDS_PATH}, as on\nAmazon OpenSearch Service.`,
+  },
+  'index-pattern': {
+    type: 'string',
+    value: 'P',
+    help: `The indices Firehose writes to. Default: ${DEFAULT_INDEX_PATTERN} (index name "cwl", daily\nrotation). Quote it so the shell does not expand the *.`,
+  },
+  'retention-days': { type: 'string', value: 'N', help: `Days before ISM deletes an index. Default: ${DEFAULT_RETENTION_DAYS}.` },
+  auth: {
+    type: 'string',
+    value: 'sigv4|basic|none',
+    help: `sigv4 (default): AWS credentials from the default chain (environment,
+profile, SSO, container or instance role), signed for service "es".
+basic: the user in OPENSEARCH_USERNAME and the password in
+OPENSEARCH_PASSWORD, read from the environment only.
+none: a local cluster without the security plugin.`,
+  },
+  region: { type: 'string', value: 'R', help: 'The region to sign for. Default: the region in the endpoint\'s host\nname, then AWS_REGION, then AWS_DEFAULT_REGION.' },
+} as const satisfies OptionTable;
+
+const EXPORT_OPTIONS = {
+  out: { type: 'string', value: 'DIR', help: 'The directory to write (created when missing). Required.' },
+  'index-pattern': SETUP_OPTIONS['index-pattern'],
+  'retention-days': SETUP_OPTIONS['retention-days'],
+} as const satisfies OptionTable;
+
+const PROXY_OPTIONS = {
+  endpoint: { type: 'string', value: 'URL', help: 'The domain endpoint (required).' },
+  port: { type: 'string', value: 'N', help: `Default: ${DEFAULT_PROXY_PORT}; 0 picks a free port.` },
+  region: { type: 'string', value: 'R', help: 'As for setup.' },
+} as const satisfies OptionTable;
+
+const OPENSEARCH_EXIT_STATUS = `Exit status: 0 done; 1 a step failed (the message names the step, the request and the HTTP
+status) or the port is in use; 2 a command-line error.`;
+
 /**
- * `vpc-flow-log-appender opensearch <setup|export> ...`: returns the exit status and reports
- * every failure on standard error itself, with this command's usage for command-line mistakes.
+ * `opensearch setup`, `opensearch export` and `opensearch proxy`, entries of the one command table
+ * (src/cli/main.ts), with what they reach outside replaced in tests.
  *
- * @example
- * await runOpenSearchCommand(['setup', '--endpoint', 'https://search-flows-abc123.us-east-1.es.amazonaws.com'], io);
+ * @example await runCommandTable({ usage, version, commands: openSearchCommands({ env: process.env, createHttp }) }, ['opensearch', 'setup', '--endpoint', url], io)
  */
-export async function runOpenSearchCommand(args: readonly string[], io: CliIo, dependencies: OpenSearchCommandDependencies = DEFAULT_DEPENDENCIES): Promise<ExitCode> {
-  const [subcommand, ...rest] = args;
-  try {
-    switch (subcommand) {
-      case 'setup': {
-        const options = parseOpenSearchSetupArguments(rest, dependencies.env);
-        if (options === 'help') return help(io);
-        return await runSetup(options, io, dependencies);
-      }
-      case 'export': {
-        const options = parseOpenSearchExportArguments(rest);
-        if (options === 'help') return help(io);
-        return await runExport(options, io);
-      }
-      case 'proxy': {
-        const options = parseOpenSearchProxyArguments(rest, dependencies.env);
-        if (options === 'help') return help(io);
-        return await runProxy(options, io, dependencies);
-      }
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        io.stdout.write(`${OPENSEARCH_USAGE}\n`);
-        return subcommand === undefined ? ExitCode.Usage : ExitCode.Success;
-      default:
-        throw new UsageError(`unknown opensearch command "${subcommand}"`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigurationError || isParseArgsError(error)) {
-      io.stderr.write(`vpc-flow-log-appender opensearch: ${(error as Error).message}\n\nRun "vpc-flow-log-appender opensearch --help" for the options.\n`);
-      return ExitCode.Usage;
-    }
-    if (error instanceof OpenSearchSetupError) {
-      io.stderr.write(`vpc-flow-log-appender opensearch setup failed at the ${error.message}\n`);
-      return ExitCode.BadInput;
-    }
-    throw error;
-  }
+export function openSearchCommands(dependencies: OpenSearchCommandDependencies = DEFAULT_DEPENDENCIES): readonly CommandDefinition<OptionTable, unknown>[] {
+  const setup = defineCommand({
+    name: 'opensearch setup',
+    arguments: '--endpoint URL [options]',
+    summary: 'Install the index template, retention policy and dashboards.',
+    description: `Installs, each only when missing or different (running it again changes nothing):
+1. the composable index template "${INDEX_TEMPLATE_NAME}" for the index pattern: ip, keyword,
+   numeric, date and geo_point mappings for every field the decorator emits;
+2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its
+   creation, attached to new indices by the pattern and to existing ones that have no policy;
+3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
+   "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
+Run it before the first documents arrive: an index created earlier keeps the mapping it got.`,
+    options: SETUP_OPTIONS,
+    positionals: false,
+    epilogue: OPENSEARCH_EXIT_STATUS,
+    parse: (values) => setupOptionsOf(values, dependencies.env),
+    run: (options, io) => runSetup(options, io, dependencies),
+  });
+  const exportCommand = defineCommand({
+    name: 'opensearch export',
+    arguments: '--out DIR [--index-pattern P] [--retention-days N]',
+    summary: 'Write what setup installs as files, for a manual install.',
+    description: `Writes what setup installs as files, for a manual install:
+- index-template.json, the body of PUT _index_template/${INDEX_TEMPLATE_NAME};
+- ism-policy.json, the body of PUT _plugins/_ism/policies/${ISM_POLICY_ID};
+- saved-objects.ndjson, for Dashboards > Saved objects > Import, or for
+  POST /api/saved_objects/_import?overwrite=true with the header osd-xsrf: true.`,
+    options: EXPORT_OPTIONS,
+    positionals: false,
+    epilogue: OPENSEARCH_EXIT_STATUS,
+    parse: exportOptionsOf,
+    run: (options, io) => runExport(options, io),
+  });
+  const proxy = defineCommand({
+    name: 'opensearch proxy',
+    arguments: '--endpoint URL [--port N] [--region R]',
+    summary: 'Open the domain\'s Dashboards in a browser through a local SigV4 signing proxy.',
+    description: `Opens OpenSearch Dashboards of a domain that admits IAM principals only, as the stack's domain
+does (a browser cannot sign requests): listens on http://127.0.0.1:N and signs every request
+with SigV4 (default credential chain, service "es") before passing it to the domain. Prints the
+dashboards' addresses; Ctrl-C stops it. While it runs, programs on this machine that reach
+127.0.0.1:N act with your AWS credentials. Requests a browser marks as coming from another site
+(an Origin, a Referer or Sec-Fetch-Site: cross-site naming another site) are refused with 403, so
+a web page you visit cannot use it; command-line clients that send none of these work as before.`,
+    options: PROXY_OPTIONS,
+    positionals: false,
+    epilogue: OPENSEARCH_EXIT_STATUS,
+    parse: (values) => proxyOptionsOf(values, dependencies.env),
+    run: (options, io) => runProxy(options, io, dependencies),
+  });
+  return [setup, exportCommand, proxy];
 }
 
-function help(io: CliIo): ExitCode {
-  io.stdout.write(`${OPENSEARCH_USAGE}\n`);
-  return ExitCode.Success;
+/** The usage of the `opensearch` group: every subcommand's usage, rendered from its table. */
+export const OPENSEARCH_USAGE = renderGroupUsage(openSearchCommands());
+
+/**
+ * Runs `opensearch <setup|export|proxy> ...` through the one dispatcher, with the given
+ * dependencies: the exit status, every failure reported on standard error.
+ *
+ * @example await runOpenSearchCommand(['setup', '--endpoint', 'https://search-flows-abc123.us-east-1.es.amazonaws.com'], io);
+ */
+export function runOpenSearchCommand(args: readonly string[], io: CliIo, dependencies: OpenSearchCommandDependencies = DEFAULT_DEPENDENCIES): Promise<ExitCode> {
+  return runCommandTable({ usage: OPENSEARCH_USAGE, version: '', commands: openSearchCommands(dependencies) }, ['opensearch', ...args], io);
 }
 
 /**
@@ -172,22 +181,11 @@ function help(io: CliIo): ExitCode {
  * // { kind: 'sigv4', region: 'eu-west-1' }
  */
 export function parseOpenSearchSetupArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchSetupCommandOptions | 'help' {
-  const { values, positionals } = parseCommandArguments(
-    args,
-    {
-      endpoint: { type: 'string' },
-      'dashboards-url': { type: 'string' },
-      'index-pattern': { type: 'string' },
-      'retention-days': { type: 'string' },
-      auth: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    OPENSEARCH_USAGE,
-  );
-  if (values.help === true) return 'help';
+  return parseCommand(openSearchCommands({ ...DEFAULT_DEPENDENCIES, env })[0] as CommandDefinition<OptionTable, OpenSearchSetupCommandOptions>, args);
+}
+
+function setupOptionsOf(values: OptionValues<typeof SETUP_OPTIONS>, env: Readonly<Record<string, string | undefined>>): OpenSearchSetupCommandOptions {
   const problems: string[] = [];
-  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
   const endpoint = requiredEndpoint(values.endpoint, problems);
   const retentionDays = parseRetentionDays(values['retention-days'], problems);
   const auth = parseAuth(values.auth ?? 'sigv4', values.region, endpoint, env, problems);
@@ -201,20 +199,8 @@ export function parseOpenSearchSetupArguments(args: readonly string[], env: Read
   };
 }
 
-export function parseOpenSearchExportArguments(args: readonly string[]): OpenSearchExportCommandOptions | 'help' {
-  const { values, positionals } = parseCommandArguments(
-    args,
-    {
-      out: { type: 'string' },
-      'index-pattern': { type: 'string' },
-      'retention-days': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    OPENSEARCH_USAGE,
-  );
-  if (values.help === true) return 'help';
+function exportOptionsOf(values: OptionValues<typeof EXPORT_OPTIONS>): OpenSearchExportCommandOptions {
   const problems: string[] = [];
-  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
   if (values.out === undefined) problems.push('--out is required');
   const retentionDays = parseRetentionDays(values['retention-days'], problems);
   if (problems.length > 0 || values.out === undefined) throw new ConfigurationError(problems);
@@ -230,19 +216,11 @@ export function parseOpenSearchExportArguments(args: readonly string[]): OpenSea
  * // { endpoint: 'https://search-flows-abc123.eu-west-1.es.amazonaws.com', port: 5601, region: 'eu-west-1' }
  */
 export function parseOpenSearchProxyArguments(args: readonly string[], env: Readonly<Record<string, string | undefined>>): OpenSearchProxyCommandOptions | 'help' {
-  const { values, positionals } = parseCommandArguments(
-    args,
-    {
-      endpoint: { type: 'string' },
-      port: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    OPENSEARCH_USAGE,
-  );
-  if (values.help === true) return 'help';
+  return parseCommand(openSearchCommands({ ...DEFAULT_DEPENDENCIES, env })[2] as CommandDefinition<OptionTable, OpenSearchProxyCommandOptions>, args);
+}
+
+function proxyOptionsOf(values: OptionValues<typeof PROXY_OPTIONS>, env: Readonly<Record<string, string | undefined>>): OpenSearchProxyCommandOptions {
   const problems: string[] = [];
-  if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0]}"`);
   const endpoint = requiredEndpoint(values.endpoint, problems);
   const port = values.port === undefined ? DEFAULT_PROXY_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!(port >= 0 && port <= 65_535)) problems.push(`--port must be a port number, or 0 for any free one (got "${values.port ?? ''}")`);
@@ -331,7 +309,14 @@ async function runSetup(options: OpenSearchSetupCommandOptions, io: CliIo, depen
     opensearch: dependencies.createHttp({ baseUrl: options.endpoint, auth: options.auth }),
     dashboards: dependencies.createHttp({ baseUrl: options.dashboardsUrl, auth: options.auth }),
   };
-  const report = await setUpOpenSearch(targets, { indexPattern: options.indexPattern, assets });
+  let report: OpenSearchSetupReport;
+  try {
+    report = await setUpOpenSearch(targets, { indexPattern: options.indexPattern, assets });
+  } catch (error) {
+    if (!(error instanceof OpenSearchSetupError)) throw error;
+    io.stderr.write(`vpc-flow-log-appender opensearch setup failed at the ${error.message}\n`);
+    return ExitCode.Failure;
+  }
   io.stdout.write(describeReport(report, options, targets.dashboards.baseUrl));
   return ExitCode.Success;
 }
@@ -363,7 +348,7 @@ async function runProxy(options: OpenSearchProxyCommandOptions, io: CliIo, depen
   } catch (error) {
     if (isErrorWithCode(error, 'EADDRINUSE')) {
       io.stderr.write(`vpc-flow-log-appender opensearch proxy: port ${options.port} of 127.0.0.1 is in use; pass another with --port\n`);
-      return ExitCode.BadInput;
+      return ExitCode.Failure;
     }
     throw error;
   }
@@ -410,8 +395,4 @@ async function runExport(options: OpenSearchExportCommandOptions, io: CliIo): Pr
     io.stdout.write(`${path}\n`);
   }
   return ExitCode.Success;
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
 }

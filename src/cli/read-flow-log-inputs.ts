@@ -1,9 +1,18 @@
 import type { Readable } from 'node:stream';
 import { createFlowLogLineParser, splitRecordText, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
 import { createBufferedWriter } from './cli-io.js';
+import { splitConcatenatedJsonObjects } from './concatenated-json.js';
+import { subscriptionMessagesOf } from './subscription-lines.js';
 import { openInputSources, type InputSourceOptions, type LineSource } from './input-sources.js';
 import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
 import { OutputFailure } from './errors.js';
+import { MAX_LINE_BYTES, OversizedLine } from './read-lines.js';
+
+/**
+ * Bad lines reported one by one per input; the rest are counted in one closing line, so a binary
+ * file or a wrong --log-format says what is wrong in a screenful instead of thousands of lines.
+ */
+export const MAX_REPORTED_BAD_LINES_PER_INPUT = 10;
 
 /** A buffered text sink for messages: write as they come, flush once at the end. */
 export interface MessageWriter {
@@ -79,20 +88,38 @@ export async function readFlowLogInputs(
     progress.update(bytesRead);
   };
   let badLines = 0;
+  if (request.inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+    // Otherwise a command run without a file waits on the terminal in silence.
+    await errors.write(`${request.label}: reading flow-log records from standard input (end with Ctrl-D); name a FILE or s3:// URL to read those instead\n`);
+  }
   for await (const source of listed ?? inputs) {
     const parser = createFlowLogLineParser(request.format === undefined ? {} : { format: request.format });
     let lineNumber = 0;
+    let badLinesHere = 0;
+    const reportBadLine = async (reason: string): Promise<void> => {
+      badLines += 1;
+      badLinesHere += 1;
+      if (badLinesHere <= MAX_REPORTED_BAD_LINES_PER_INPUT) await errors.write(`${source.name}:${lineNumber}: ${reason}\n`);
+    };
     try {
       for await (const rawLine of source.lines(terminal ? { onBytes } : {})) {
         lineNumber += 1;
         try {
-          if (handlers.line !== undefined && (await handlers.line(rawLine))) continue;
-          for (const line of splitRecordText(rawLine)) {
-            const outcome = parser.parse(line);
-            if (outcome.kind === 'flow') await handlers.record(outcome.document);
-            else if (outcome.kind === 'invalid') {
-              badLines += 1;
-              await errors.write(`${source.name}:${lineNumber}: ${outcome.error.message}\n`);
+          if (rawLine instanceof OversizedLine) {
+            await reportBadLine(`line longer than ${MAX_LINE_BYTES} bytes (${rawLine.bytes} bytes), skipped: no flow-log record or document is that long`);
+            continue;
+          }
+          for (const text of splitConcatenatedJsonObjects(rawLine)) {
+            const subscription = subscriptionMessagesOf(text);
+            if (subscription !== undefined && !subscription.ok) {
+              await reportBadLine(subscription.error);
+              continue;
+            }
+            if (subscription === undefined && handlers.line !== undefined && (await handlers.line(text))) continue;
+            for (const line of subscription?.value ?? splitRecordText(text)) {
+              const outcome = parser.parse(line);
+              if (outcome.kind === 'flow') await handlers.record(outcome.document);
+              else if (outcome.kind === 'invalid') await reportBadLine(outcome.error.message);
             }
           }
         } catch (error) {
@@ -104,6 +131,9 @@ export async function readFlowLogInputs(
       if (error instanceof OutputFailure) throw error.cause;
       badLines += 1;
       await errors.write(`${source.name}: ${describeReadError(error)}\n`);
+    }
+    if (badLinesHere > MAX_REPORTED_BAD_LINES_PER_INPUT) {
+      await errors.write(`${source.name}: ${badLinesHere - MAX_REPORTED_BAD_LINES_PER_INPUT} more bad lines not shown (${badLinesHere} in all)\n`);
     }
   }
   progress.finish();

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -7,15 +6,82 @@ import { createGunzip } from 'node:zlib';
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
- * The lines of a stream, decompressed first when it is gzip (detected from its first bytes, not
- * its name, since S3 objects and pipes carry no reliable extension).
+ * The longest line read: 1 MiB. No flow-log line comes near it, and nothing this stack writes
+ * can exceed it: a CloudWatch Logs event is at most 1 MiB and a Firehose record at most
+ * 1,000 KiB (so an enriched document or a `{"message"}` record is smaller too). A longer line is
+ * skipped in bounded memory and reported, never held whole (a 600 MB line once crashed readline).
  */
-export async function* readLines(input: Readable): AsyncGenerator<string> {
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** A line longer than MAX_LINE_BYTES, skipped: only its length is kept, for the message. */
+export class OversizedLine {
+  constructor(readonly bytes: number) {}
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The lines of a stream, decompressed first when it is gzip (detected from its first bytes, not
+ * its name, since S3 objects and pipes carry no reliable extension). Lines end at LF (a CR
+ * before it is dropped); a UTF-8 byte-order mark at the start is dropped, as editors on Windows
+ * write one; a line longer than `maxLineBytes` comes out as an OversizedLine, and memory stays
+ * within that bound plus one chunk whatever the input.
+ *
+ * @example for await (const line of readLines(createReadStream('flow-logs.log.gz'))) if (typeof line === 'string') console.log(line);
+ */
+export async function* readLines(input: Readable, maxLineBytes: number = MAX_LINE_BYTES): AsyncGenerator<string | OversizedLine> {
   const decoded = await decompressIfGzip(input);
-  const lines = createInterface({ input: decoded, crlfDelay: Infinity });
-  for await (const line of lines) {
-    yield line;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Bytes of the current line while it is being skipped; -1 when not skipping. */
+  let skippedBytes = -1;
+  let atStart = true;
+  const take = (piece: Buffer): string | OversizedLine => {
+    const bytes = pendingBytes + piece.length;
+    const whole = pending.length === 0 ? piece : Buffer.concat([...pending, piece], bytes);
+    pending = [];
+    pendingBytes = 0;
+    const end = whole.length > 0 && whole[whole.length - 1] === CARRIAGE_RETURN ? whole.length - 1 : whole.length;
+    return whole.toString('utf8', 0, end);
+  };
+  for await (const chunk of decoded) {
+    let buffer = toBuffer(chunk);
+    if (atStart && buffer.length > 0) {
+      atStart = false;
+      if (buffer.subarray(0, UTF8_BYTE_ORDER_MARK.length).equals(UTF8_BYTE_ORDER_MARK)) buffer = buffer.subarray(UTF8_BYTE_ORDER_MARK.length);
+    }
+    let start = 0;
+    while (start < buffer.length) {
+      const newline = buffer.indexOf(NEWLINE, start);
+      const end = newline === -1 ? buffer.length : newline;
+      if (skippedBytes >= 0) {
+        skippedBytes += end - start;
+        if (newline !== -1) {
+          yield new OversizedLine(skippedBytes);
+          skippedBytes = -1;
+        }
+      } else if (pendingBytes + (end - start) > maxLineBytes) {
+        skippedBytes = pendingBytes + (end - start);
+        pending = [];
+        pendingBytes = 0;
+        if (newline !== -1) {
+          yield new OversizedLine(skippedBytes);
+          skippedBytes = -1;
+        }
+      } else if (newline === -1) {
+        // Copied: the stream may reuse its buffer for the next chunk.
+        pending.push(Buffer.from(buffer.subarray(start, end)));
+        pendingBytes += end - start;
+      } else {
+        yield take(buffer.subarray(start, end));
+      }
+      start = end + 1;
+    }
   }
+  if (skippedBytes >= 0) yield new OversizedLine(skippedBytes);
+  else if (pendingBytes > 0) yield take(Buffer.alloc(0));
 }
 
 /** Opens a local file, or standard input for `-`. */

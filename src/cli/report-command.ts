@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { takeEc2Snapshot } from '../adapters/ec2-inventory-snapshot.js';
 import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
-import { createInventorySources, InventoryError, loadInventoryDirectory, type Inventory } from '../adapters/inventory-directory-source.js';
+import { createInventorySources, loadInventoryDirectory, type Inventory } from '../adapters/inventory-directory-source.js';
 import type { S3ObjectReader } from '../adapters/s3-object-reader.js';
 import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
-import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../flow-log/index.js';
+import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
   createSecurityGroupReportBuilder,
@@ -16,14 +17,51 @@ import {
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
-import { createBufferedWriter, ExitCode, parseCommandArguments, UsageError, type CliIo } from './cli-io.js';
+import { ec2ClientFor } from './aws-clients.js';
+import { CommandFailure, createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
+import { defineCommand, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
 import { batchLookupOf } from './enrich-command.js';
 import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
-import { takeEc2Snapshot } from './snapshot-command.js';
+import { parseLogFormatOption } from './log-format-option.js';
+import { parseVpcIds } from './vpc-ids.js';
 
-export const REPORT_USAGE = `Usage: vpc-flow-log-appender report [INPUT...] (--inventory DIR | --live) [options]
+/** The options of `report`: parsed and listed in its usage from this one table. */
+const REPORT_OPTIONS = {
+  inventory: {
+    type: 'string',
+    value: 'DIR',
+    help: `Saved AWS CLI EC2 output (describe-network-interfaces, and
+describe-security-group-rules or describe-security-groups), as for
+"enrich --inventory" ("snapshot --out DIR" writes it). Unused rules are
+found in its full rule list. Rules naming a prefix list are "not judged":
+a saved inventory holds no prefix-list entries.`,
+  },
+  live: {
+    type: 'boolean',
+    help: `Read the inventory from EC2 instead, once at the start, as "snapshot" does
+(every interface, group and rule of the Region, or of --vpc-id), and the
+entries of every prefix list a rule names. Default credential chain and
+Region; AWS_ENDPOINT_URL_EC2 applies. Needs ec2:DescribeNetworkInterfaces,
+ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
+ec2:GetManagedPrefixListEntries. Not with --inventory.`,
+  },
+  'vpc-id': { type: 'string', value: 'VPC', multiple: true, help: 'With --live: only this VPC\'s interfaces, groups and rules. Repeatable.' },
+  format: { type: 'string', value: 'md|json|html', help: 'Output format; default md. html is one self-contained page with charts.' },
+  out: { type: 'string', value: 'FILE', help: 'Write the report to FILE instead of standard output.' },
+  'log-format': {
+    type: 'string',
+    value: '"<format>"',
+    help: `The LogFormat of raw records, as for enrich ("\${version} \${srcaddr} ..." or
+"version srcaddr ..."); default the default format. A header line in an input
+overrides it.`,
+  },
+} as const satisfies OptionTable;
 
-Reads VPC Flow Logs and writes a security-group report for the window they cover: per-rule
+export const reportCommand = defineCommand({
+  name: 'report',
+  arguments: '[INPUT...] (--inventory DIR | --live) [options]',
+  summary: 'Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).',
+  description: `Reads VPC Flow Logs and writes a security-group report for the window they cover: per-rule
 usage (flows, bytes, distinct peers, first and last seen), unused rules by security group, rules
 broader than their traffic with suggested narrower CIDRs, SSH/RDP/database ports open to the
 internet and whether they were reached, top rejected sources and top talkers per group.
@@ -34,32 +72,20 @@ format the enrich command reads, S3 header lines, {"message":"..."} wrappers) or
 enriched by the decorator or "enrich" (NDJSON), detected line by line. Enriched documents with a
 rule_match are taken as they are; the others are attributed with the inventory's rules. Each bad
 line is reported on standard error as INPUT:LINE: reason and skipped. When standard error is a
-terminal, a progress bar shows the bytes read (never in a pipe, a file or CI logs).
-
-Options:
-  --inventory DIR        Saved AWS CLI EC2 output (describe-network-interfaces, and
-                         describe-security-group-rules or describe-security-groups), as for
-                         "enrich --inventory" ("snapshot --out DIR" writes it). Unused rules are
-                         found in its full rule list. Rules naming a prefix list are "not judged":
-                         a saved inventory holds no prefix-list entries.
-  --live                 Read the inventory from EC2 instead, once at the start, as "snapshot" does
-                         (every interface, group and rule of the Region, or of --vpc-id), and the
-                         entries of every prefix list a rule names. Default credential chain and
-                         Region; AWS_ENDPOINT_URL_EC2 applies. Needs ec2:DescribeNetworkInterfaces,
-                         ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
-                         ec2:GetManagedPrefixListEntries. Not with --inventory.
-  --vpc-id VPC           With --live: only this VPC's interfaces, groups and rules. Repeatable.
-  --format md|json|html  Output format; default md. html is one self-contained page with charts.
-  --out FILE             Write the report to FILE instead of standard output.
-  --log-format "<fmt>"   The LogFormat of raw records, e.g. "\${version} \${srcaddr} ..."; default the
-                         default format. A header line in an input overrides it.
-  -h, --help             Show this help.
-
-Definitions (unused, over-broad, exposure, error bounds) are printed in every report and in the
+terminal, a progress bar shows the bytes read (never in a pipe, a file or CI logs).`,
+  options: REPORT_OPTIONS,
+  positionals: true,
+  epilogue: `Definitions (unused, over-broad, exposure, error bounds) are printed in every report and in the
 README's "Security-group report" section. Memory stays bounded whatever the input size.
 
 Exit status: 0 when every line was usable; 1 when any line or input was bad (the report is still
-written) or EC2 refused a --live call (no report); 2 on a command-line error.`;
+written), the inventory could not be read, or EC2 refused a --live call (no report); 2 on a
+command-line error.`,
+  parse: parseReportOptions,
+  run: (options, io) => runReport(options, io),
+});
+
+export const REPORT_USAGE = renderUsage(reportCommand);
 
 export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html' } as const;
 export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
@@ -85,44 +111,27 @@ export interface ReportDependencies {
 const REPORT_CHUNK_DOCUMENTS = 2_000;
 
 /**
- * Reads the arguments of `report`; a mistake throws a UsageError carrying the report usage.
+ * Reads the arguments of `report`; a mistake throws a UsageError.
  *
  * @example parseReportArguments(['--inventory', 'inv', '--format', 'html', 'a.log']) // { inputs: ['a.log'], inventory: 'inv', format: 'html' }
  * @example parseReportArguments(['--live', '--vpc-id', 'vpc-0a1b2c3d']) // { inputs: ['-'], inventory: { live: true, vpcIds: ['vpc-0a1b2c3d'] }, format: 'md' }
  */
 export function parseReportArguments(args: readonly string[]): ReportOptions | 'help' {
-  const { values, positionals } = parseCommandArguments(
-    args,
-    {
-      inventory: { type: 'string' },
-      live: { type: 'boolean' },
-      'vpc-id': { type: 'string', multiple: true },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      'log-format': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    REPORT_USAGE,
-  );
-  if (values.help === true) return 'help';
+  return parseCommand(reportCommand, args);
+}
+
+function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positionals: readonly string[]): ReportOptions {
   const live = values.live === true;
-  if (values.inventory === undefined && !live) throw new UsageError('--inventory DIR or --live is required: unused rules are found in the full rule list', REPORT_USAGE);
-  if (values.inventory !== undefined && live) throw new UsageError('--inventory and --live exclude each other', REPORT_USAGE);
-  const vpcIds = values['vpc-id'] ?? [];
-  if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live', REPORT_USAGE);
-  const malformed = vpcIds.find((vpcId) => !/^vpc-[0-9a-f]+$/.test(vpcId));
-  if (malformed !== undefined) throw new UsageError(`--vpc-id: "${malformed}" is not a VPC id (vpc-...)`, REPORT_USAGE);
+  if (values.inventory === undefined && !live) throw new UsageError('--inventory DIR or --live is required: unused rules are found in the full rule list');
+  if (values.inventory !== undefined && live) throw new UsageError('--inventory and --live exclude each other');
+  const vpcIds = parseVpcIds(values['vpc-id']);
+  if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live');
   const format = values.format ?? ReportFormat.Markdown;
-  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json or html, got "${format}"`, REPORT_USAGE);
-  let logFormat: FlowLogFormat | undefined;
-  if (values['log-format'] !== undefined) {
-    const result = parseFormatString(values['log-format']);
-    if (!result.ok) throw new UsageError(`--log-format: ${result.error.message}`, REPORT_USAGE);
-    logFormat = result.value;
-  }
-  if (values.out === '') throw new UsageError('--out: expected a file name', REPORT_USAGE);
+  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json or html, got "${format}"`);
+  const logFormat = parseLogFormatOption(values['log-format'], '--log-format');
+  if (values.out === '') throw new UsageError('--out: expected a file name');
   return {
-    inputs: positionals.length === 0 ? ['-'] : positionals,
+    inputs: positionals.length === 0 ? ['-'] : [...positionals],
     inventory: values.inventory ?? { live: true, vpcIds },
     format: format as ReportFormat,
     ...(values.out === undefined ? {} : { out: values.out }),
@@ -139,12 +148,7 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
  */
 export async function runReport(options: ReportOptions, io: CliIo, dependencies: ReportDependencies = {}): Promise<ExitCode> {
   const errors = createMessageWriter(io.stderr);
-  const loaded = await loadReportInventory(options.inventory, errors, dependencies);
-  if (loaded === undefined) {
-    await errors.flush();
-    return ExitCode.BadInput;
-  }
-  const { inventory, prefixLists } = loaded;
+  const { inventory, prefixLists } = await loadReportInventory(options.inventory, errors, dependencies);
   const sources = attributionSources(inventory, prefixLists);
   const builder = createSecurityGroupReportBuilder({
     rules: [...inventory.rulesByGroup.values()].flat(),
@@ -178,7 +182,7 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   await flush();
   await errors.flush();
   await writeReport(builder.build(), options, io);
-  return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
+  return badLines > 0 ? ExitCode.Failure : ExitCode.Success;
 }
 
 /**
@@ -200,7 +204,17 @@ export function renderReport(report: SecurityGroupReport, format: ReportFormat):
 async function writeReport(report: SecurityGroupReport, options: ReportOptions, io: CliIo): Promise<void> {
   const text = renderReport(report, options.format);
   if (options.out !== undefined) {
-    await writeFile(options.out, text, 'utf8');
+    try {
+      await writeFile(options.out, text, 'utf8');
+    } catch (error) {
+      throw new CommandFailure(`cannot write ${options.out}`, { cause: error });
+    }
+    // Silence after a long run would leave the user guessing: where it went, and what it says.
+    const unused = report.unused.reduce((total, group) => total + group.rules.length, 0);
+    io.stderr.write(
+      `report: ${options.out} written (${options.format}): ${report.totals.records.toLocaleString('en-US')} records, ${report.rules.length} rules, ` +
+        `${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
+    );
     return;
   }
   const out = createBufferedWriter(io.stdout);
@@ -238,20 +252,13 @@ interface ReportInventory {
   readonly prefixLists: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The inventory of `--inventory DIR` or `--live`; undefined (after a message) when EC2 refused a call. */
-async function loadReportInventory(source: ReportOptions['inventory'], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory | undefined> {
+/** The inventory of `--inventory DIR` or `--live`; an unreadable or ruleless inventory or an EC2 refusal is thrown (exit 1). */
+async function loadReportInventory(source: ReportOptions['inventory'], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory> {
   if (typeof source !== 'string') return loadLiveInventory(source.vpcIds, errors, dependencies);
-  let inventory: Inventory;
-  try {
-    const directory = await loadInventoryDirectory(source);
-    for (const file of directory.ignoredFiles) await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
-    inventory = directory;
-  } catch (error) {
-    if (error instanceof InventoryError) throw new UsageError(error.message, REPORT_USAGE, { cause: error });
-    throw error;
-  }
+  const inventory = await loadInventoryDirectory(source);
+  for (const file of inventory.ignoredFiles) await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   if (inventory.rulesByGroup.size === 0) {
-    throw new UsageError(`${source}: holds no security-group rules (describe-security-group-rules or describe-security-groups output)`, REPORT_USAGE);
+    throw new CommandFailure(`${source}: holds no security-group rules (describe-security-group-rules or describe-security-groups output)`);
   }
   return { inventory, prefixLists: new Map() };
 }
@@ -261,13 +268,8 @@ async function loadReportInventory(source: ReportOptions['inventory'], errors: M
  * rule names, all read before the first record: the report needs the full rule list up front,
  * and a run then costs the same few calls however many records it reads.
  */
-async function loadLiveInventory(vpcIds: readonly string[], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory | undefined> {
-  const ec2 = (dependencies.ec2 ?? (() => new EC2Client({})))();
-  try {
-    await ec2.config.region();
-  } catch (error) {
-    throw new UsageError('--live needs an AWS Region: set AWS_REGION or a region in the profile', REPORT_USAGE, { cause: error });
-  }
+async function loadLiveInventory(vpcIds: readonly string[], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory> {
+  const ec2 = await ec2ClientFor(dependencies.ec2, '--live');
   let inventory: Inventory;
   let outcomes: ReadonlyMap<string, LookupOutcome<readonly string[]>>;
   try {
@@ -275,8 +277,7 @@ async function loadLiveInventory(vpcIds: readonly string[], errors: MessageWrite
     outcomes = await createEc2PrefixListSource({ client: ec2 }).getPrefixListEntries(prefixListIdsOf([...inventory.rulesByGroup.values()].flat()));
   } catch (error) {
     // SDK errors name the refusal (UnauthorizedOperation, RequestLimitExceeded ...); their messages never hold credentials.
-    await errors.write(`vpc-flow-log-appender: report: EC2 refused: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
-    return undefined;
+    throw new CommandFailure('EC2 refused', { cause: error });
   }
   const prefixLists = new Map<string, readonly string[]>();
   for (const [id, outcome] of outcomes) {

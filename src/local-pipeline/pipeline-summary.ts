@@ -93,12 +93,19 @@ export function formatPipelineSummary(report: LocalPipelineReport, context: Summ
   const rejected = report.delivered.rejectedSources;
   if (rejected.length === 0) lines.push('  (no REJECT record)');
   for (const source of rejected.slice(0, TOP_ROWS)) lines.push(`  ${source.address.padEnd(40)} ${plural(source.flows, 'flow').padStart(10)}`);
-  const inventory = context.inventory === undefined ? '' : ` --inventory ${context.inventory}`;
+  // The report needs the full rule list: without an inventory, point at the two ways to get one
+  // rather than print a command that fails. --silent keeps npm's banner out of piped output.
+  const inventory = context.inventory === undefined ? ' --inventory DIR' : ` --inventory ${context.inventory}`;
+  lines.push('', 'Next:');
+  if (context.inventory === undefined) {
+    lines.push(
+      '  (no --inventory: every document says eni_not_found, as no interface was known; "snapshot --out DIR" saves',
+      '   an account\'s inventory for pipeline --inventory DIR and for the report below, or use report --live)',
+    );
+  }
   lines.push(
-    '',
-    'Next:',
-    `  Security-group report:   npm run cli -- report ${context.outDirectory}/delivered/*/*/*/*/*${inventory} --format html --out ${context.outDirectory}/report.html`,
-    '  OpenSearch dashboards:   npm run cli -- opensearch setup --endpoint https://<your domain endpoint>',
+    `  Security-group report:   npm run --silent cli -- report ${context.outDirectory}/delivered/*/*/*/*/*${inventory} --format html --out ${context.outDirectory}/report.html`,
+    '  OpenSearch dashboards:   npm run --silent cli -- opensearch setup --endpoint https://<your domain endpoint>',
     '  Deploy to AWS:           sam build && sam deploy --guided',
     '',
   );

@@ -7,6 +7,16 @@ import { SAMPLE_INVENTORY, sampleEc2Account } from '../support/sample-ec2-accoun
 import { ndjson, runCliWith, temporaryDirectory } from '../unit/cli/cli-harness.js';
 
 const SAMPLE = 'events/sample/flow-logs.log';
+
+/** Sets an environment variable for one test; the returned function puts the old value back. */
+function withEnvironment(name: string, value: string): () => void {
+  const previous = process.env[name];
+  process.env[name] = value;
+  return () => {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  };
+}
 const KEY_PARAMETER = '/vpc-flow-log-appender/ipstack-api-key';
 
 /** SSM's JSON 1.1 GetParameter, answering one SecureString parameter; records each request body. */
@@ -98,7 +108,7 @@ describe('enrich --live', () => {
     expect(documents[0]).toHaveProperty('security_group_ids');
   });
 
-  it('marks documents whose interface EC2 could not be asked about, and still writes every record', async () => {
+  it('marks documents whose interface EC2 could not be asked about, still writes every record, and says why once with exit 1', async () => {
     // Prepare: EC2 throttles more often than the SDK retries.
     await startEc2(sampleEc2Account({ failFirst: 1_000 }));
     const plain = ndjson((await runCliWith(['enrich', SAMPLE])).stdout);
@@ -108,10 +118,44 @@ describe('enrich --live', () => {
 
     // Assess
     const documents = ndjson(run.stdout);
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^vpc-flow-log-appender enrich: network interface look-up failed: RequestLimitExceeded: .*; the documents affected say so in enrichment_issues\n$/);
     expect(documents).toHaveLength(plain.length);
     expect(documents[0]).toHaveProperty('enrichment_issues');
     expect(documents[0]).not.toHaveProperty('security_group_ids');
+  });
+
+  it('says EC2 refused the credentials, by its error code, and exits 1', async () => {
+    // Prepare: EC2 answers every call as it does for a wrong or expired key.
+    const server = createServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'text/xml' });
+      response.end('<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided access credentials</Message></Error></Errors><RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>');
+    });
+    const refusing = await listenOnLoopback(server);
+    cleanUps.push(pointClientsAt('EC2', refusing.url), () => refusing.close());
+
+    // Act
+    const run = await runCliWith(['enrich', SAMPLE, '--live', '--no-rules']);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('network interface look-up failed: AuthFailure: AWS was not able to validate the provided access credentials');
+    expect(ndjson(run.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('says EC2 is unreachable, with the connection error, and exits 1', async () => {
+    // Prepare: a port nothing listens on any more; one attempt, so the test does not wait out the retries.
+    const closed = await listenOnLoopback(createServer());
+    await closed.close();
+    cleanUps.push(pointClientsAt('EC2', closed.url), withEnvironment('AWS_MAX_ATTEMPTS', '1'));
+
+    // Act
+    const run = await runCliWith(['enrich', SAMPLE, '--live', '--no-rules']);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('network interface look-up failed: ECONNREFUSED');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('round-trips: snapshot from EC2, then --inventory gives what --live gives', async () => {
@@ -161,13 +205,24 @@ describe('enrich --geo ipstack', () => {
 
   it('names the parameter, not a key, when the parameter does not exist', async () => {
     // Act
-    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
+    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-parameter', '/elsewhere/ipstack-key', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
 
-    // Assess: the default parameter name was asked for; records are written without geolocation.
-    expect(ssm.requests).toContainEqual({ Name: 'ipstack-api-key', WithDecryption: true });
-    expect(run.stderr).toContain('ipstack-api-key');
+    // Assess: the parameter given was asked for; records are written without geolocation.
+    expect(ssm.requests).toContainEqual({ Name: '/elsewhere/ipstack-key', WithDecryption: true });
+    expect(run.stderr).toContain('/elsewhere/ipstack-key');
+    expect(run.stderr).not.toContain(TEST_IPSTACK_KEY);
     expect(ipstack.paths).toStrictEqual([]);
     expect(ndjson(run.stdout).some((document) => 'src_geo' in document)).toBe(false);
+  });
+
+  it('reads the stack\'s own parameter by default, so a deployed stack\'s key is found without --ipstack-parameter', async () => {
+    // Act
+    const run = await runCliWith(['enrich', SAMPLE, '--geo', 'ipstack', '--ipstack-url', ipstack.url, '--ipstack-allow-plain-http']);
+
+    // Assess
+    expect(ssm.requests).toStrictEqual([{ Name: KEY_PARAMETER, WithDecryption: true }]);
+    expect(ipstack.paths.length).toBeGreaterThan(0);
+    expect(run.stdout).not.toContain(TEST_IPSTACK_KEY);
   });
 
   it('refuses a plain-HTTP ipstack URL unless it is allowed, before reading anything', async () => {

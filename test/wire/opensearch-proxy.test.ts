@@ -150,6 +150,40 @@ describe('startOpenSearchSigningProxy', () => {
     expect(server.simulator.requests).toHaveLength(1);
   });
 
+  it.each([
+    ['an <img> or a link from another site', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }],
+    ['a top-level navigation from another site', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }],
+    ['a page of another local web server (same site, other port)', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }],
+    ['a browser without Sec-Fetch-* that sends a Referer from another site', { referer: 'https://attacker.example/page.html' }],
+  ])('refuses a signed GET carrying no Origin: %s', async (_case, headers: Record<string, string>) => {
+    // Prepare
+    const server = await domain();
+    const proxy = await proxyTo(server.url);
+
+    // Act
+    const answer = await browserRequest(`${proxy.url}/_dashboards/api/saved_objects/_find?type=dashboard`, { headers });
+
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(server.simulator.requests).toHaveLength(0);
+  });
+
+  it('serves the browser\'s own pages (same-origin, typed address) and plain command-line clients', async () => {
+    // Prepare
+    const server = await domain();
+    const proxy = await proxyTo(server.url);
+    const path = `${proxy.url}/_dashboards/api/saved_objects/_find?type=dashboard`;
+
+    // Act
+    const own = await browserRequest(path, { headers: { 'sec-fetch-site': 'same-origin', referer: `${proxy.url}/_dashboards/app/home` } });
+    const typed = await browserRequest(path, { headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' } });
+    const curl = await browserRequest(path, { headers: { 'user-agent': 'curl/8.5.0', accept: '*/*' } });
+
+    // Assess: each one reached the domain, signed, and came back with the domain's answer.
+    expect([own.status, typed.status, curl.status]).not.toContain(403);
+    expect(server.simulator.requests).toHaveLength(3);
+  });
+
   it('streams binary bodies through unchanged and points redirects to the domain back at itself', async () => {
     // Prepare
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, index) => index));

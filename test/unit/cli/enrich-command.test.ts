@@ -91,7 +91,7 @@ describe('enrich', () => {
   });
 
   it('parses records in the --format given', async () => {
-    const run = await runCliWith(['enrich', '--format', formatText(NAT_FIELDS)], `${flowLogLine({ 'instance-id': '-' }, { fields: NAT_FIELDS })}\n`);
+    const run = await runCliWith(['enrich', '--log-format', formatText(NAT_FIELDS)], `${flowLogLine({ 'instance-id': '-' }, { fields: NAT_FIELDS })}\n`);
 
     expect(run.status).toBe(0);
     expect(ndjson(run.stdout)).toStrictEqual([
@@ -130,20 +130,40 @@ describe('enrich', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`${ENRICH_USAGE}\n`);
-    for (const option of ['--format', '-h, --help', 'INPUT', 'gzip', 'INPUT:LINE: reason', 's3://BUCKET/KEY:LINE', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
+    for (const option of ['--log-format', '-h, --help', 'INPUT', 'gzip', 'INPUT:LINE: reason', 's3://BUCKET/KEY:LINE', 'Exit status']) expect(ENRICH_USAGE).toContain(option);
   });
 
   it.each([
-    [['enrich', '--colour'], "Unknown option '--colour'"],
-    [['enrich', '--format'], "Option '--format <value>' argument missing"],
-    [['enrich', '--format', 'version srcaddr'], '--format: "version" is not a field of the form ${field-name}'],
-  ])('exits 2 with the enrich usage for %j', async (argv, message) => {
+    [['enrich', '--colour'], 'vpc-flow-log-appender enrich: unknown option "--colour"'],
+    [['enrich', '--log-format'], 'vpc-flow-log-appender enrich: option --log-format <value> needs a value'],
+    [['enrich', '--log-format', '${version} ${version}'], 'vpc-flow-log-appender enrich: --log-format: the field "version" appears twice'],
+  ])('exits 2 naming the mistake, with the synopsis and a pointer to --help but not the whole usage, for %j', async (argv, message) => {
     const run = await runCliWith(argv);
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain(ENRICH_USAGE);
+    expect(run.stderr).toBe(`${message}\nUsage: vpc-flow-log-appender enrich [INPUT...] [options]\nRun "vpc-flow-log-appender enrich --help" for the options.\n`);
+  });
+
+  it('reads --log-format written as the header line of an S3 file, as well as in ${field} form', async () => {
+    const line = '2 eni-0a1b2c3d4e5f60001 10.0.1.5 203.0.113.9 ACCEPT';
+    const header = await runCliWith(['enrich', '--log-format', 'version interface-id srcaddr dstaddr action'], `${line}\n`);
+    const dollar = await runCliWith(['enrich', '--log-format', '${version} ${interface-id} ${srcaddr} ${dstaddr} ${action}'], `${line}\n`);
+
+    expect(header.status).toBe(0);
+    expect(header.stdout).toBe(dollar.stdout);
+    expect(ndjson(header.stdout)[0]).toMatchObject({ interface_id: 'eni-0a1b2c3d4e5f60001', srcaddr: '10.0.1.5', action: 'ACCEPT' });
+  });
+
+  it('still reads the old --format spelling of --log-format, and refuses both at once', async () => {
+    const line = '2 10.0.1.5 203.0.113.9';
+    const old = await runCliWith(['enrich', '--format', '${version} ${srcaddr} ${dstaddr}'], `${line}\n`);
+    const both = await runCliWith(['enrich', '--format', '${version}', '--log-format', '${version}'], `${line}\n`);
+
+    expect(old.status).toBe(0);
+    expect(ndjson(old.stdout)[0]).toMatchObject({ srcaddr: '10.0.1.5', dstaddr: '203.0.113.9' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--format is the old name of --log-format');
   });
 });
 
@@ -153,6 +173,6 @@ describe('parseEnrichArguments', () => {
   });
 
   it('throws a UsageError for a bad format string', () => {
-    expect(() => parseEnrichArguments(['--format', '${version} ${version}'])).toThrow(UsageError);
+    expect(() => parseEnrichArguments(['--log-format', '${version} ${version}'])).toThrow(UsageError);
   });
 });

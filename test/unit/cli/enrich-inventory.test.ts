@@ -163,19 +163,21 @@ describe('enrich --inventory / --geo', () => {
     expect(run.stderr).toBe(`${files.path('vpcs.json')}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   });
 
-  it('exits 2 naming an inventory directory that cannot be read', async () => {
+  it('exits 1 with one line naming an inventory directory that cannot be read: a failure, not a usage mistake', async () => {
     const run = await runCliWith(['enrich', '--inventory', files.path('missing')], `${flowLogLine()}\n`);
 
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(1);
     expect(run.stderr).toContain('cannot read the inventory directory');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
   });
 
-  it('exits 2 naming a geolocation database that cannot be read', async () => {
+  it('exits 1 with one line naming a geolocation database that cannot be read', async () => {
     const run = await runCliWith(['enrich', '--geo', `mmdb:${files.path('missing.mmdb')}`], `${flowLogLine()}\n`);
 
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(1);
     expect(run.stderr).toContain('cannot read the geolocation database');
+    expect(run.stderr).not.toContain('Usage:');
   });
 });
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/cli-io.js';
+import { CommandFailure, UsageError } from '../../../src/cli/cli-io.js';
 import { ENRICH_USAGE, parseEnrichArguments, runEnrich } from '../../../src/cli/enrich-command.js';
 import { flowLogLine } from '../../support/flow-log-builders.js';
 import { ndjson } from './cli-harness.js';
@@ -21,10 +21,10 @@ describe('parseEnrichArguments for --live and --geo ipstack', () => {
     expect(parseEnrichArguments(['--live', '--rules', 'a.log'])).toStrictEqual({ files: ['a.log'], live: true, listRules: true });
   });
 
-  it('reads --geo ipstack with the decorator\'s defaults: the ipstack-api-key parameter over HTTPS, no bulk', () => {
+  it('reads --geo ipstack with the stack\'s parameter name (template.yaml IpstackApiKeyParameterName) over HTTPS, no bulk', () => {
     expect(parseEnrichArguments(['--geo', 'ipstack'])).toStrictEqual({
       files: ['-'],
-      ipstack: { parameterName: 'ipstack-api-key', baseUrl: 'https://api.ipstack.com', allowPlainHttp: false, bulk: false },
+      ipstack: { parameterName: '/vpc-flow-log-appender/ipstack-api-key', baseUrl: 'https://api.ipstack.com', allowPlainHttp: false, bulk: false },
     });
   });
 
@@ -60,7 +60,7 @@ describe('parseEnrichArguments for --live and --geo ipstack', () => {
 });
 
 describe('runEnrich', () => {
-  it('stops with a usage error before reading when --live has no Region', async () => {
+  it('stops with a failure (not a usage error) before reading when --live has no Region', async () => {
     // Prepare: a client whose Region cannot be resolved, as without AWS_REGION or a profile.
     const { io } = streams(`${flowLogLine()}\n`);
     const ec2 = () => new EC2Client({ region: () => Promise.reject<string>(new Error('Region is missing')) });
@@ -69,7 +69,7 @@ describe('runEnrich', () => {
     const running = runEnrich({ files: ['-'], live: true }, io, { ec2 });
 
     // Assess
-    await expect(running).rejects.toThrow(UsageError);
+    await expect(running).rejects.toThrow(CommandFailure);
     await expect(running).rejects.toThrow('--live needs an AWS Region');
   });
 

@@ -191,13 +191,34 @@ describe('vpc-flow-log-appender pipeline arguments', () => {
     [['--sample', '--events', 'x'], '--sample and --events'],
     [['--geo', 'ipstack'], '--geo'],
     [['--bogus'], 'bogus'],
-    [['--events', 'no/such/folder'], 'no/such/folder'],
-  ])('answers %j with exit status 2 and the usage', async (args, message) => {
+  ])('answers %j with exit status 2 and the synopsis', async (args, message) => {
     const run = await runCliWith(['pipeline', ...args]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('Usage: vpc-flow-log-appender pipeline');
+  });
+
+  it('answers an events folder that cannot be read with exit status 1 and one line, no usage: it is not a command-line mistake', async () => {
+    const run = await runCliWith(['pipeline', '--events', 'no/such/folder']);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no/such/folder');
+    expect(run.stderr).not.toContain('Usage:');
+  });
+
+  it('suggests next commands that run as printed: npm run --silent, and without --inventory says why every document lacks its interface', async () => {
+    const out = temporaryDirectory();
+    try {
+      const run = await runCliWith(['pipeline', '--events', 'events/sample/subscription-events', '--geo', 'none', '--out', out.path('run')]);
+
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('no --inventory: every document says eni_not_found');
+      expect(run.stdout).toContain(`npm run --silent cli -- report ${out.path('run')}/delivered/*/*/*/*/* --inventory DIR --format html`);
+      expect(run.stdout).not.toMatch(/npm run cli --/);
+    } finally {
+      out.remove();
+    }
   });
 
   it('prints its usage for --help', async () => {

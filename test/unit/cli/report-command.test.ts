@@ -71,7 +71,7 @@ describe('report command', () => {
     for (const ruleId of truth.unusedRuleIds) expect(run.stdout).toContain(ruleId);
   });
 
-  it('writes the report to --out and nothing to standard output', async () => {
+  it('writes the report to --out, nothing to standard output, and says where it went with a one-line summary', async () => {
     // Prepare
     const logs = directory.write('flows.log', groundTruthLogText(truth));
     const out = directory.path('report.html');
@@ -79,6 +79,8 @@ describe('report command', () => {
     const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out]);
     // Assess
     expect(run.stdout).toBe('');
+    expect(run.stderr.startsWith(`report: ${out} written (html): `)).toBe(true);
+    expect(run.stderr).toMatch(/ [\d,]+ records, \d+ rules, \d+ unused, \d+ over-broad, \d+ exposures\n$/);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 
@@ -104,12 +106,13 @@ describe('report command', () => {
     expect(run.stdout).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
   });
 
-  it('exits 2 when the inventory directory cannot be read', async () => {
+  it('exits 1 with one line, no usage, when the inventory directory cannot be read', async () => {
     // Act
     const run = await runCliWith(['report', '--inventory', directory.path('missing')], '');
     // Assess
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('cannot read the inventory directory');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('vpc-flow-log-appender report: cannot read the inventory directory');
+    expect(run.stderr).not.toContain('Usage:');
   });
 });
 

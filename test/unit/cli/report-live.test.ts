@@ -10,7 +10,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { S3ObjectReader } from '../../../src/adapters/s3-object-reader.js';
-import { UsageError } from '../../../src/cli/cli-io.js';
+import { CommandFailure, UsageError } from '../../../src/cli/cli-io.js';
+import { describeFailure } from '../../../src/cli/command.js';
 import { parseReportArguments, REPORT_USAGE, runReport, type ReportOptions } from '../../../src/cli/report-command.js';
 import type { SecurityGroupReport } from '../../../src/report/report-model.js';
 import { generateAttributionGroundTruth, type AttributionGroundTruth } from '../../support/attribution-ground-truth.js';
@@ -108,26 +109,26 @@ describe('runReport --live', () => {
     expect(text('stderr')).toContain(`prefix list ${missing}: not found; its rules are not judged`);
   });
 
-  it('exits 1 without a report when EC2 refuses the inventory', async () => {
+  it('fails (exit 1 through the dispatcher) without a report when EC2 refuses the inventory, naming the refusal', async () => {
     // Prepare
     ec2.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error('You are not authorized'), { name: 'UnauthorizedOperation' }));
     const { io, text } = streams(groundTruthLogText(truth));
     // Act
-    const status = await runReport(liveOptions(), io, { ec2: () => client });
+    const failure = await runReport(liveOptions(), io, { ec2: () => client }).catch((error: unknown) => error);
     // Assess
-    expect(status).toBe(1);
+    expect(failure).toBeInstanceOf(CommandFailure);
+    expect(describeFailure(failure as CommandFailure)).toBe('EC2 refused: UnauthorizedOperation: You are not authorized');
     expect(text('stdout')).toBe('');
-    expect(text('stderr')).toContain('EC2 refused: UnauthorizedOperation');
   });
 
-  it('stops with a usage error when there is no Region', async () => {
+  it('stops with a failure (not a usage error) when there is no Region', async () => {
     // Prepare
     const { io } = streams('');
     const noRegion = () => new EC2Client({ region: () => Promise.reject<string>(new Error('Region is missing')) });
     // Act
     const running = runReport(liveOptions(), io, { ec2: noRegion });
     // Assess
-    await expect(running).rejects.toThrow(UsageError);
+    await expect(running).rejects.toThrow(CommandFailure);
     await expect(running).rejects.toThrow('--live needs an AWS Region');
   });
 });
