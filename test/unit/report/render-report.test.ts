@@ -37,7 +37,7 @@ describe('renderMarkdownReport', () => {
     // Act
     const markdown = renderMarkdownReport(sampleReport());
     // Assess
-    const row = markdown.split('\n').find((line) => line.includes('sgr-0aaaaaaaaaaaaaaa3') && line.includes('script'));
+    const row = markdown.split('\n').find((line) => line.startsWith('| sgr-0aaaaaaaaaaaaaaa3 | ingress'));
     expect(row).toBe(`| sgr-0aaaaaaaaaaaaaaa3 | ingress | tcp | 8443 | 0.0.0.0/0 | ${escapeMarkdown(HOSTILE)} |`);
     expect(markdown).not.toContain('<script>');
   });
@@ -47,7 +47,8 @@ describe('escapeMarkdown', () => {
   it.each([
     ['a|b', 'a\\|b'],
     ['<b>', '\\<b\\>'],
-    ['[x](y)', '\\[x\\]\\(y\\)'],
+    ['[x](y)', '\\[x\\](y)'],
+    ['"matched" (IPv4)', '"matched" (IPv4)'],
     ['one\ntwo', 'one two'],
   ])('escapes %j', (text, expected) => {
     // Act / Assess

@@ -97,7 +97,18 @@ describe('buildSecurityGroupReport', () => {
     const report = buildSecurityGroupReport(flows, { rules: [HTTPS, SSH_ANYWHERE] });
     // Assess
     expect(report.exposures).toEqual([
-      { ...summarizeRule(SSH_ANYWHERE), port: 22, service: 'SSH', publicFlows: 1, publicSources: { value: 1, exact: true }, reached: true, lastReached: '2023-11-14T22:28:20Z' },
+      {
+        ...summarizeRule(SSH_ANYWHERE),
+        port: 22,
+        service: 'SSH',
+        publicFlows: 1,
+        publicSources: { value: 1, exact: true },
+        reached: true,
+        lastReached: '2023-11-14T22:28:20Z',
+        blockedAttempts: 0,
+        blockedSources: { value: 0, exact: true },
+        attempted: true,
+      },
     ]);
   });
 
@@ -122,7 +133,7 @@ describe('buildSecurityGroupReport', () => {
         { key: '203.0.113.77', value: 1, overcount: 0 },
       ],
       total: 6,
-      counters: 1_000,
+      exact: true,
       errorBound: 0,
     });
   });
