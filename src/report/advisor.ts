@@ -3,7 +3,7 @@ import { isPublicAddress } from '../enrich/public-address.js';
 import type { SecurityGroupRule } from '../ports.js';
 import { ADDRESS_BITS, blockContains, blockSize, formatCidrBlock, parseCidrBlock, type CidrBlock } from './cidr-block.js';
 import { EXPOSED_SERVICE_PORTS } from './exposure-ports.js';
-import { suggestCidrBlocks } from './peer-prefix-summary.js';
+import { mergeSiblingBlocks, suggestCidrBlocks } from './peer-prefix-summary.js';
 import {
   REPORT_SCHEMA,
   Verdict,
@@ -375,7 +375,7 @@ function narrowerPeers(rule: SecurityGroupRule, entry: RuleLedger, context: Judg
     }
   }
 
-  const suggested = suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs);
+  const suggested = mergeSiblingBlocks(suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs));
   if (suggested.length === 0) return undefined;
   const widest = Math.min(...suggested.map((block) => block.prefixLength));
   const granularity = ruleBlock.family === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
@@ -557,7 +557,7 @@ function overBroadOf(rule: SecurityGroupRule, summary: RuleSummary, entry: RuleL
   const ruleBlock = cidr === undefined ? undefined : parseCidrBlock(cidr);
   if (entry.flows === 0 || ruleBlock === undefined || entry.peerBlocks.cidrs.length === 0) return [];
   const blocks = entry.peerBlocks.cidrs.map((text) => parseCidrBlock(text)).filter((block): block is CidrBlock => block !== undefined);
-  const suggested = suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs);
+  const suggested = mergeSiblingBlocks(suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs));
   if (suggested.length === 0) return [];
   const widest = Math.min(...suggested.map((block) => block.prefixLength));
   const granularity = ruleBlock.family === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
