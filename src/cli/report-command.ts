@@ -8,11 +8,14 @@ import { parseFormatString, type FlowLogDocument, type FlowLogFormat } from '../
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
   createSecurityGroupReportBuilder,
+  DEFAULT_REPORT_THRESHOLDS,
   isEnrichedDocument,
+  renderCliScripts,
   renderHtmlReport,
   renderJsonReport,
   renderMarkdownReport,
   toReportFlow,
+  type ReportThresholds,
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
@@ -23,10 +26,10 @@ import { takeEc2Snapshot } from './snapshot-command.js';
 
 export const REPORT_USAGE = `Usage: vpc-flow-log-appender report [INPUT...] (--inventory DIR | --live) [options]
 
-Reads VPC Flow Logs and writes a security-group report for the window they cover: per-rule
-usage (flows, bytes, distinct peers, first and last seen), unused rules by security group, rules
-broader than their traffic with suggested narrower CIDRs, SSH/RDP/database ports open to the
-internet and whether they were reached, top rejected sources and top talkers per group.
+Reads VPC Flow Logs and advises on security groups for the window they cover: a verdict per rule
+(keep, remove, narrow, review) with its reasons and evidence, replacement rules proven against
+every accepted flow of the window, SSH/RDP/database ports open to the internet and the attempts
+on them, per-rule usage, unused and over-broad rules, top rejected sources and top talkers.
 
 INPUT is a file (plain text or gzip, detected from the content), "-" for standard input (the
 default), or s3://bucket/prefix (every object under the prefix). Lines are raw records (any
@@ -49,8 +52,21 @@ Options:
                          ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
                          ec2:GetManagedPrefixListEntries. Not with --inventory.
   --vpc-id VPC           With --live: only this VPC's interfaces, groups and rules. Repeatable.
-  --format md|json|html  Output format; default md. html is one self-contained page with charts.
+  --format md|json|html|cli
+                         Output format; default md. html is one self-contained page with charts.
+                         cli writes a bash script of AWS CLI commands (authorize the replacement
+                         rules, then revoke the old ones) that runs nothing without --apply, and
+                         its rollback beside it (FILE.rollback.sh); it needs --out.
   --out FILE             Write the report to FILE instead of standard output.
+  --min-window DAYS      Days every interface of a rule's group must be covered by records before
+                         the rule may be called unused or narrowed; default ${DEFAULT_REPORT_THRESHOLDS.minWindowDays}.
+  --public-min-peers N   Distinct public peers that make a rule from the internet a public service
+                         (kept as it is); default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinPeers}.
+  --public-min-networks N
+                         ... spread over at least N distinct /8 (IPv4) or /32 (IPv6) networks;
+                         default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinNetworks}.
+  --max-cidrs N          Blocks a narrowed peer may become at most; default ${DEFAULT_REPORT_THRESHOLDS.maxSuggestedCidrs}.
+  --max-ports N          Ports a narrowed range or all-traffic rule may keep at most; default ${DEFAULT_REPORT_THRESHOLDS.maxNarrowedPorts}.
   --log-format "<fmt>"   The LogFormat of raw records, e.g. "\${version} \${srcaddr} ..."; default the
                          default format. A header line in an input overrides it.
   -h, --help             Show this help.
@@ -61,7 +77,7 @@ README's "Security-group report" section. Memory stays bounded whatever the inpu
 Exit status: 0 when every line was usable; 1 when any line or input was bad (the report is still
 written) or EC2 refused a --live call (no report); 2 on a command-line error.`;
 
-export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html' } as const;
+export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html', Cli: 'cli' } as const;
 export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
 
 export interface ReportOptions {
@@ -72,6 +88,8 @@ export interface ReportOptions {
   /** Absent: standard output. */
   readonly out?: string;
   readonly logFormat?: FlowLogFormat;
+  /** Thresholds given on the command line; the others keep their defaults. */
+  readonly thresholds?: Partial<ReportThresholds>;
 }
 
 export interface ReportDependencies {
@@ -100,6 +118,11 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
       format: { type: 'string' },
       out: { type: 'string' },
       'log-format': { type: 'string' },
+      'min-window': { type: 'string' },
+      'public-min-peers': { type: 'string' },
+      'public-min-networks': { type: 'string' },
+      'max-cidrs': { type: 'string' },
+      'max-ports': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     REPORT_USAGE,
@@ -113,7 +136,20 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
   const malformed = vpcIds.find((vpcId) => !/^vpc-[0-9a-f]+$/.test(vpcId));
   if (malformed !== undefined) throw new UsageError(`--vpc-id: "${malformed}" is not a VPC id (vpc-...)`, REPORT_USAGE);
   const format = values.format ?? ReportFormat.Markdown;
-  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json or html, got "${format}"`, REPORT_USAGE);
+  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json, html or cli, got "${format}"`, REPORT_USAGE);
+  if (format === ReportFormat.Cli && values.out === undefined) throw new UsageError('--format cli needs --out FILE: the rollback script is written beside it', REPORT_USAGE);
+  type NumericThreshold = 'minWindowDays' | 'publicServiceMinPeers' | 'publicServiceMinNetworks' | 'maxSuggestedCidrs' | 'maxNarrowedPorts';
+  const thresholds: Partial<Record<NumericThreshold, number>> = {};
+  const numberOption = (name: string, key: NumericThreshold, value: string | undefined, minimum: number): void => {
+    if (value === undefined) return;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < minimum) throw new UsageError(`--${name}: expected a number of at least ${minimum}, got "${value}"`, REPORT_USAGE);
+    thresholds[key] = Number(value);
+  };
+  numberOption('min-window', 'minWindowDays', values['min-window'], 0);
+  numberOption('public-min-peers', 'publicServiceMinPeers', values['public-min-peers'], 1);
+  numberOption('public-min-networks', 'publicServiceMinNetworks', values['public-min-networks'], 1);
+  numberOption('max-cidrs', 'maxSuggestedCidrs', values['max-cidrs'], 1);
+  numberOption('max-ports', 'maxNarrowedPorts', values['max-ports'], 1);
   let logFormat: FlowLogFormat | undefined;
   if (values['log-format'] !== undefined) {
     const result = parseFormatString(values['log-format']);
@@ -127,6 +163,7 @@ export function parseReportArguments(args: readonly string[]): ReportOptions | '
     format: format as ReportFormat,
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(logFormat === undefined ? {} : { logFormat }),
+    ...(Object.keys(thresholds).length === 0 ? {} : { thresholds }),
   };
 }
 
@@ -146,10 +183,14 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   }
   const { inventory, prefixLists } = loaded;
   const sources = attributionSources(inventory, prefixLists);
+  const rules = [...inventory.rulesByGroup.values()].flat();
   const builder = createSecurityGroupReportBuilder({
-    rules: [...inventory.rulesByGroup.values()].flat(),
+    rules,
     // Without a prefix list's entries, no flow can be attributed to a rule that names it.
     peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
+    groupMembers: await groupMembersOf(inventory),
+    prefixLists,
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
@@ -177,16 +218,33 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   );
   await flush();
   await errors.flush();
-  await writeReport(builder.build(), options, io);
+  await writeReport(builder.build(), rules, options, io);
   return badLines > 0 ? ExitCode.BadInput : ExitCode.Success;
 }
 
+/** The addresses of every group's interfaces, as the inventory knows them: for "peers are one group's members" and the replay of group references. */
+async function groupMembersOf(inventory: Inventory): Promise<ReadonlyMap<string, readonly string[]>> {
+  const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers([...inventory.rulesByGroup.keys()]);
+  const members = new Map<string, readonly string[]>();
+  for (const [groupId, outcome] of outcomes) if (outcome.status === 'found') members.set(groupId, outcome.value);
+  return members;
+}
+
 /**
- * Renders a report in one of the formats.
+ * Where `--format cli` writes the rollback script: beside the apply script.
+ *
+ * @example rollbackPathOf('changes.sh') // 'changes.rollback.sh'
+ */
+export function rollbackPathOf(out: string): string {
+  return out.endsWith('.sh') ? `${out.slice(0, -'.sh'.length)}.rollback.sh` : `${out}.rollback.sh`;
+}
+
+/**
+ * Renders a report in one of the text formats (`cli` is two scripts: see `renderCliScripts`).
  *
  * @example renderReport(report, 'md').startsWith('# Security-group report') // true
  */
-export function renderReport(report: SecurityGroupReport, format: ReportFormat): string {
+export function renderReport(report: SecurityGroupReport, format: Exclude<ReportFormat, 'cli'>): string {
   switch (format) {
     case ReportFormat.Json:
       return renderJsonReport(report);
@@ -197,8 +255,14 @@ export function renderReport(report: SecurityGroupReport, format: ReportFormat):
   }
 }
 
-async function writeReport(report: SecurityGroupReport, options: ReportOptions, io: CliIo): Promise<void> {
-  const text = renderReport(report, options.format);
+async function writeReport(report: SecurityGroupReport, rules: readonly SecurityGroupRule[], options: ReportOptions, io: CliIo): Promise<void> {
+  if (options.format === ReportFormat.Cli && options.out !== undefined) {
+    const { apply, rollback } = renderCliScripts(report, rules);
+    await writeFile(options.out, apply, { encoding: 'utf8', mode: 0o755 });
+    await writeFile(rollbackPathOf(options.out), rollback, { encoding: 'utf8', mode: 0o755 });
+    return;
+  }
+  const text = renderReport(report, options.format === ReportFormat.Cli ? ReportFormat.Markdown : options.format);
   if (options.out !== undefined) {
     await writeFile(options.out, text, 'utf8');
     return;

@@ -13,5 +13,6 @@ export { renderMarkdownReport, escapeMarkdown } from './render-markdown.js';
 export { renderHtmlReport } from './render-html.js';
 export { escapeHtml } from './escape-html.js';
 export { renderJsonReport } from './render-json.js';
+export { renderCliScripts, shellQuote, type CliScripts } from './render-cli-script.js';
 export { reportDefinitions, REPORT_SECTIONS } from './report-text.js';
 export { toReportFlow, isEnrichedDocument, type ReportDocument } from './report-flow.js';

@@ -155,11 +155,18 @@ function orNone(lines: string[]): string[] {
 
 /**
  * Text safe inside Markdown (and a table cell): the characters that could end a cell, start a
- * link, emphasis, code or HTML are backslash-escaped, and line breaks become spaces. Quotes and
- * parentheses mean nothing on their own and stay as they are, so that a terminal shows plain text.
+ * link, emphasis, code or HTML are backslash-escaped, and line breaks become spaces. Quotes,
+ * parentheses and underscores inside words mean nothing on their own and stay as they are, so
+ * that a terminal shows plain text.
  *
  * @example escapeMarkdown('a|b <script>') // 'a\\|b \\<script\\>'
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (character) => `\\${character}`);
+  return (
+    text
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/[\\`*[\]<>|~&]/g, (character) => `\\${character}`)
+      // An underscore inside a word (exposed_admin_port) starts no emphasis in GFM: only the others are escaped.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+  );
 }

@@ -68,7 +68,7 @@ export const GROUND_TRUTH_HEADER_LINE = GROUND_TRUTH_LOG_FIELDS.join(' ');
  * `NetworkInterfaces` and DescribeSecurityGroupRules' `SecurityGroupRules`, and each prefix
  * list's GetManagedPrefixListEntries `Entries`.
  */
-export function groundTruthEc2Output(truth: AttributionGroundTruth) {
+export function groundTruthEc2Output(truth: Pick<AttributionGroundTruth, 'interfaces' | 'rulesByGroup' | 'prefixLists'>) {
   const NetworkInterfaces = truth.interfaces.map((info) => ({
     NetworkInterfaceId: info.interfaceId,
     InterfaceType: info.interfaceType,
@@ -94,6 +94,7 @@ export function groundTruthEc2Output(truth: AttributionGroundTruth) {
     ...(rule.peer.kind === 'ipv6_cidr' ? { CidrIpv6: rule.peer.cidr } : {}),
     ...(rule.peer.kind === 'prefix_list' ? { PrefixListId: rule.peer.prefix_list_id } : {}),
     ...(rule.peer.kind === 'security_group' ? { ReferencedGroupInfo: { GroupId: rule.peer.group_id, UserId: rule.peer.user_id } } : {}),
+    ...(rule.description === undefined ? {} : { Description: rule.description }),
   }));
   const prefixListEntries = new Map([...truth.prefixLists].map(([id, cidrs]) => [id, cidrs.map((cidr) => ({ Cidr: cidr }))]));
   return { NetworkInterfaces, SecurityGroupRules, prefixListEntries };
@@ -103,7 +104,7 @@ export function groundTruthEc2Output(truth: AttributionGroundTruth) {
  * Writes the environment as `aws ec2 describe-network-interfaces` and
  * `describe-security-group-rules` output into `directory` (created if need be).
  */
-export function writeGroundTruthInventory(truth: AttributionGroundTruth, directory: string): void {
+export function writeGroundTruthInventory(truth: Pick<AttributionGroundTruth, 'interfaces' | 'rulesByGroup' | 'prefixLists'>, directory: string): void {
   mkdirSync(directory, { recursive: true });
   const { NetworkInterfaces, SecurityGroupRules } = groundTruthEc2Output(truth);
   writeFileSync(join(directory, 'network-interfaces.json'), JSON.stringify({ NetworkInterfaces }, null, 1));

@@ -49,6 +49,8 @@ describe('escapeMarkdown', () => {
     ['<b>', '\\<b\\>'],
     ['[x](y)', '\\[x\\](y)'],
     ['"matched" (IPv4)', '"matched" (IPv4)'],
+    ['exposed_admin_port', 'exposed_admin_port'],
+    ['_x_ and *y*', '\\_x\\_ and \\*y\\*'],
     ['one\ntwo', 'one two'],
   ])('escapes %j', (text, expected) => {
     // Act / Assess
