@@ -188,7 +188,11 @@ export function adviseSecurityGroups(ledger: ReportLedger, inventory: AdvisorInv
     else if (!peerResolved(rule)) unresolvedPeerRules.push(summary);
     else unused.set(rule.group_id, [...(unused.get(rule.group_id) ?? []), summary]);
   }
-  const keptAsTheyAre = new Set(rules.filter((rule) => (judged.get(rule.rule_id) as Judgement).reasons.some((reason) => reason === VerdictReason.Essential || reason === VerdictReason.PublicService)).map((rule) => rule.rule_id));
+  // The over-broad table shows the rules the verdicts call over-broad, never a public service, an
+  // essential rule or a rule whose evidence is too short (its suggested blocks would read as advice).
+  const judgedOverBroad = new Set(
+    rules.filter((rule) => (judged.get(rule.rule_id) as Judgement).reasons.some((reason) => reason === VerdictReason.OverBroadPeers || reason === VerdictReason.PeersInSecurityGroup)).map((rule) => rule.rule_id),
+  );
 
   return {
     schema: REPORT_SCHEMA,
@@ -214,7 +218,7 @@ export function adviseSecurityGroups(ledger: ReportLedger, inventory: AdvisorInv
       }),
     notJudged: { groupsWithoutRecords: [...groupsWithoutRecords].sort(compareText), unresolvedPeerRules },
     overBroad: rules
-      .filter((rule) => !keptAsTheyAre.has(rule.rule_id))
+      .filter((rule) => judgedOverBroad.has(rule.rule_id))
       .flatMap((rule) => overBroadOf(rule, summaries.get(rule.rule_id) as RuleSummary, ledgerOf(rule), thresholds))
       .sort((a, b) => b.reductionBits - a.reductionBits || compareText(a.ruleId, b.ruleId)),
     exposures: rules.flatMap((rule) => exposuresOf(rule, summaries.get(rule.rule_id) as RuleSummary, ledgerOf(rule))),
@@ -369,7 +373,7 @@ function narrowerPeers(rule: SecurityGroupRule, entry: RuleLedger, context: Judg
         return {
           targets: [{ referencedGroupId: group[0] }],
           reason: VerdictReason.PeersInSecurityGroup,
-          text: `Every one of its ${blocks.length} peers is an address of an interface in ${group[0]}: reference that group instead of ${cidrOf(rule) as string}.`,
+          text: `${blocks.length === 1 ? 'Its one peer is' : `Every one of its ${blocks.length} peers is`} an address of an interface in ${group[0]}: reference that group instead of ${cidrOf(rule) as string}.`,
         };
       }
     }
@@ -400,7 +404,7 @@ function narrowerServices(rule: SecurityGroupRule, entry: RuleLedger, thresholds
     return {
       targets: runs.map(([from, to]) => ({ ipProtocol: name, fromPort: from, toPort: to })),
       reason: VerdictReason.UnusedPorts,
-      text: `Of the ${range.to - range.from + 1} ports it opens, only ${ports.join(', ')} were used.`,
+      text: `Of the ${(range.to - range.from + 1).toLocaleString('en-US')} ports it opens, only ${ports.join(', ')} ${ports.length === 1 ? 'was' : 'were'} used.`,
     };
   }
   if (protocol !== ALL_PROTOCOLS) return undefined;
@@ -423,7 +427,7 @@ function narrowerServices(rule: SecurityGroupRule, entry: RuleLedger, thresholds
   return {
     targets,
     reason: VerdictReason.UnusedProtocols,
-    text: `It allows every protocol; only ${protocols.map(protocolName).join(', ')} were used (ICMP for path MTU discovery is kept).`,
+    text: `It allows every protocol; only ${protocols.map(protocolName).join(', ')} ${protocols.length === 1 ? 'was' : 'were'} used (ICMP for path MTU discovery is kept).`,
   };
 }
 

@@ -145,17 +145,30 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
     else state.hours.add(lastHour);
   };
 
+  // The decorator hands every record of an interface the same group list: its set is found once.
+  const groupSetOfList = new WeakMap<readonly unknown[], number | undefined>();
+  const groupSetIndexOf = (list: unknown): number | undefined => {
+    if (!Array.isArray(list)) return undefined;
+    if (groupSetOfList.has(list)) return groupSetOfList.get(list);
+    const groupIds = (list as readonly unknown[]).filter((id): id is string => typeof id === 'string');
+    let index: number | undefined;
+    if (groupIds.length > 0) {
+      const key = [...new Set(groupIds)].sort().join(',');
+      index = groupSets.get(key);
+      if (index === undefined) groupSets.set(key, (index = groupSets.size));
+    }
+    groupSetOfList.set(list, index);
+    return index;
+  };
+
   /** Keeps the flow for the replay, or marks every rule it used as not replayable. */
   const keepForReplay = (flow: ReportFlow, direction: 'ingress' | 'egress' | undefined, peer: string | undefined, states: readonly RuleState[]): void => {
-    const groupIds = listOf(flow.security_group_ids).filter((id): id is string => typeof id === 'string');
-    if (direction === undefined || peer === undefined || typeof flow.protocol !== 'number' || groupIds.length === 0) {
+    const groupIndex = groupSetIndexOf(flow.security_group_ids);
+    if (direction === undefined || peer === undefined || typeof flow.protocol !== 'number' || groupIndex === undefined) {
       flowsNotKept += 1;
       for (const state of states) state.replayComplete = false;
       return;
     }
-    const groupKey = [...new Set(groupIds)].sort().join(',');
-    let groupIndex = groupSets.get(groupKey);
-    if (groupIndex === undefined) groupSets.set(groupKey, (groupIndex = groupSets.size));
     const port = typeof flow.dstport === 'number' ? flow.dstport : null;
     const key = `${groupIndex}|${direction}|${peer}|${flow.protocol}|${port ?? ''}`;
     const known = tuples.get(key);
@@ -358,12 +371,18 @@ function exposedTo(exposure: ExposureState, flow: ReportFlow): boolean {
   return flow.dstport === exposure.port && flow.protocol !== undefined && exposure.protocols.includes(flow.protocol);
 }
 
-/** The /8 of an IPv4 address or the /32 of an IPv6 one, as a key. */
+/**
+ * The /8 of an IPv4 address or the /32 of an IPv6 one, as a key, from the text (called per
+ * record: no parse). An IPv6 address compressed within its first two groups is expanded first.
+ */
 function peerNetwork(address: string): string {
-  const block = parseCidrBlock(address);
-  if (block === undefined) return address;
-  const bits = block.family === 4 ? 24n : 96n;
-  return `${block.family}:${(block.network >> bits).toString(16)}`;
+  const dot = address.indexOf('.');
+  if (dot !== -1 && !address.includes(':')) return address.slice(0, dot);
+  const compressed = address.indexOf('::');
+  const head = compressed === -1 ? address : address.slice(0, compressed);
+  const groups = head === '' ? [] : head.split(':');
+  while (groups.length < 2) groups.push('0');
+  return `${Number.parseInt(groups[0] as string, 16)}:${Number.parseInt(groups[1] as string, 16)}`;
 }
 
 function rankingLedger(ranking: BoundedRanking, items: number): RankingLedger {

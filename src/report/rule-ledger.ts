@@ -186,14 +186,18 @@ const LEDGER_FIELDS_COMPLETE: Exclude<keyof ReportLedger, (typeof LEDGER_FIELDS)
 void RULE_FIELDS_COMPLETE;
 void LEDGER_FIELDS_COMPLETE;
 
-/** Generous defaults: exact for anything a VPC's month of traffic normally holds, a few hundred MiB at worst. */
+/**
+ * Generous defaults: exact for what a month of most security groups' traffic holds (a public
+ * service's clients are the exception, and its verdict rests on their count, not their list),
+ * at most a few hundred MiB however many records.
+ */
 export const DEFAULT_LEDGER_LIMITS: LedgerLimits = {
-  exactDistinctLimit: 100_000,
+  exactDistinctLimit: 20_000,
   peerBlockLimit: 4_096,
   serviceLimit: 1_024,
-  replayTuplesPerRule: 20_000,
-  replayTuplesTotal: 500_000,
-  rankingExactLimit: 50_000,
+  replayTuplesPerRule: 10_000,
+  replayTuplesTotal: 200_000,
+  rankingExactLimit: 20_000,
   rankingCounters: 1_000,
   rankingItems: 20,
   interfaces: 100_000,

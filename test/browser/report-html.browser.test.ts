@@ -50,7 +50,7 @@ describe('HTML security-group report in Chromium', () => {
     // Repeated so that it ranks first among the rejected sources.
     const enriched = directory.write('hostile.ndjson', `${hostile}\n`.repeat(100));
     const out = directory.path('report.html');
-    const run = await runCliWith(['report', logs, enriched, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out]);
+    const run = await runCliWith(['report', logs, enriched, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out, '--min-window', '0']);
     if (run.status !== 0) throw new Error(`report failed (${run.status}): ${run.stderr}`);
     pageUrl = pathToFileURL(out).href;
 

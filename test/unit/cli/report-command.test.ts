@@ -50,7 +50,7 @@ describe('report command', () => {
     // Prepare
     const logs = directory.write('flows.log.gz', groundTruthLogText(truth), { gzip: true });
     // Act
-    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
     expect(run.status).toBe(0);
@@ -64,7 +64,7 @@ describe('report command', () => {
     const documents = await enrichFlowLogs(truth.flows.map((flow) => ({ ...flow.document })), groundTruthSources(truth));
     const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
     // Act
-    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
     expect(unusedIds(report)).toEqual([...truth.unusedRuleIds].sort());
@@ -78,10 +78,10 @@ describe('report command', () => {
     const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
     const raw = directory.write('flows.log', groundTruthLogText(truth));
     // Act
-    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
-    const fromRaw = JSON.parse((await runCliWith(['report', raw, '--inventory', directory.path('inventory'), '--format', 'json'])).stdout) as SecurityGroupReport;
+    const fromRaw = JSON.parse((await runCliWith(['report', raw, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0'])).stdout) as SecurityGroupReport;
     expect(report.overBroad.map((rule) => rule.ruleId).sort()).toEqual([...truth.overBroadRuleIds].sort());
     expect(report.totals.byRuleMatch).toEqual(fromRaw.totals.byRuleMatch);
     expect(report.unknownRuleIds).toEqual([]);
@@ -110,7 +110,7 @@ describe('report command', () => {
     // Prepare
     const logs = directory.write('flows.log', `${groundTruthLogText(truth)}not a record\n`);
     // Act
-    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${logs}:${truth.flows.length + 2}:`);

@@ -21,7 +21,7 @@ function sampleReport() {
     reportFlow({ srcaddr: '198.51.100.7', dstport: 22, security_group_rule_ids: ['sgr-0aaaaaaaaaaaaaaa2'] }),
     reportFlow({ action: 'REJECT', rule_match: 'no_rule', srcaddr: HOSTILE }),
   ];
-  return buildSecurityGroupReport(flows, { rules });
+  return buildSecurityGroupReport(flows, { rules, thresholds: { minWindowDays: 0 } });
 }
 
 describe('renderMarkdownReport', () => {

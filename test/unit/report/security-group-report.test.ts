@@ -71,7 +71,7 @@ describe('buildSecurityGroupReport', () => {
     // Prepare
     const flows = Array.from({ length: 40 }, (_, index) => reportFlow({ srcaddr: `203.0.113.${index}` }));
     // Act
-    const report = buildSecurityGroupReport(flows, { rules: [HTTPS] });
+    const report = buildSecurityGroupReport(flows, { rules: [HTTPS], thresholds: { minWindowDays: 0 } });
     // Assess
     expect(report.overBroad).toHaveLength(1);
     expect(report.overBroad[0]).toMatchObject({ ruleId: HTTPS.rule_id, suggestedCidrs: ['203.0.113.0/27', '203.0.113.32/29'], suggestionsExact: true, flows: 40 });
