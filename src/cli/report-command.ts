@@ -190,6 +190,7 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
     peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
     groupMembers: await groupMembersOf(inventory),
     prefixLists,
+    interfaces: inventory.interfaceGroups,
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   const pending: FlowLogDocument[] = [];

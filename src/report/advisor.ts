@@ -62,6 +62,12 @@ export interface AdvisorInventory {
   readonly groupMembers?: ReadonlyMap<string, readonly string[]>;
   /** Entries of the prefix lists rules name, for the replay. */
   readonly prefixLists?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Every interface in scope and its groups. An interface without any record then counts as
+   * covered for 0 days, so a group with an interface whose flow log is missing is never judged on
+   * the others' records. Without it, only the interfaces seen in the records count.
+   */
+  readonly interfaces?: ReadonlyMap<string, readonly string[]>;
 }
 
 const SECONDS_PER_DAY = 86_400;
@@ -113,15 +119,24 @@ export function adviseSecurityGroups(ledger: ReportLedger, inventory: AdvisorInv
     groupIds: entry.groupIds,
     coveredDays: round2(entry.coveredHours.reduce((sum, [from, to]) => sum + (to - from + 1), 0) / HOURS_PER_DAY),
   }));
-  const groupCoveredDays = new Map<string, number>();
+  const seenInterfaces = new Set(coverage.map((entry) => entry.interfaceId));
+  for (const [interfaceId, groupIds] of inventory.interfaces ?? []) {
+    if (!seenInterfaces.has(interfaceId)) coverage.push({ interfaceId, groupIds: [...groupIds].sort(compareText), coveredDays: 0 });
+  }
+  coverage.sort((a, b) => compareText(a.interfaceId, b.interfaceId));
+  const groupCoverage = new Map<string, { days: number; interfaceId: string }>();
   for (const entry of coverage) {
-    for (const groupId of entry.groupIds) groupCoveredDays.set(groupId, Math.min(groupCoveredDays.get(groupId) ?? Number.POSITIVE_INFINITY, entry.coveredDays));
+    for (const groupId of entry.groupIds) {
+      const known = groupCoverage.get(groupId);
+      if (known === undefined || entry.coveredDays < known.days) groupCoverage.set(groupId, { days: entry.coveredDays, interfaceId: entry.interfaceId });
+    }
   }
   const ledgerOf = (rule: SecurityGroupRule): RuleLedger => ledgerByRule.get(rule.rule_id) ?? emptyRuleLedger(rule.rule_id);
   const context: JudgeContext = {
     thresholds,
     inventory,
-    coveredDays: (rule) => groupCoveredDays.get(rule.group_id) ?? 0,
+    coveredDays: (rule) => groupCoverage.get(rule.group_id)?.days ?? 0,
+    leastCovered: (rule) => groupCoverage.get(rule.group_id)?.interfaceId,
     groupSeen: (rule) => groupsSeen.has(rule.group_id),
     peerResolved,
   };
@@ -235,6 +250,8 @@ interface JudgeContext {
   readonly thresholds: ReportThresholds;
   readonly inventory: AdvisorInventory;
   readonly coveredDays: (rule: SecurityGroupRule) => number;
+  /** The interface of the rule's group with the least coverage, if any. */
+  readonly leastCovered: (rule: SecurityGroupRule) => string | undefined;
   readonly groupSeen: (rule: SecurityGroupRule) => boolean;
   readonly peerResolved: (rule: SecurityGroupRule) => boolean;
 }
@@ -259,7 +276,8 @@ function judgeRule(rule: SecurityGroupRule, entry: RuleLedger, context: JudgeCon
   const exposedText = exposed ? `Opens ${exposedPorts.map(({ port, service }) => `${port} (${service})`).join(', ')} to the internet. ` : '';
   const days = context.coveredDays(rule);
   const enough = days >= thresholds.minWindowDays;
-  const evidenceText = `${formatDays(days)} of coverage, ${thresholds.minWindowDays} needed`;
+  const leastCovered = context.leastCovered(rule);
+  const evidenceText = `${formatDays(days)} of coverage${leastCovered === undefined ? '' : ` on ${leastCovered}, the least-covered interface of the group`}, ${thresholds.minWindowDays} needed`;
 
   if (entry.flows === 0) {
     if (!context.groupSeen(rule)) return review([...exposure, VerdictReason.InsufficientEvidence], `${exposedText}No record was seen on any interface of its group: no evidence either way.`);

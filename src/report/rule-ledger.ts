@@ -193,7 +193,7 @@ void LEDGER_FIELDS_COMPLETE;
  */
 export const DEFAULT_LEDGER_LIMITS: LedgerLimits = {
   exactDistinctLimit: 20_000,
-  peerBlockLimit: 4_096,
+  peerBlockLimit: 1_024,
   serviceLimit: 1_024,
   replayTuplesPerRule: 10_000,
   replayTuplesTotal: 200_000,
