@@ -111,7 +111,8 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
   const rejectedEgress = ranking();
   const byRuleMatch = { matched: 0, return_traffic: 0, unmatched: 0, would_allow: 0, no_rule: 0, not_attributed: 0 };
   const groupSets = new Map<string, number>();
-  const tuples = new Map<string, { groups: number; direction: 'ingress' | 'egress'; peer: string; protocol: number; port: number | null; flows: number }>();
+  // Replay tuples as `groups|i or e|protocol|port|peer` -> flows: one string and one number each, parsed back once in ledger().
+  const tuples = new Map<string, number>();
   let flowsNotKept = 0;
   let records = 0;
   let accepted = 0;
@@ -169,11 +170,10 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
       for (const state of states) state.replayComplete = false;
       return;
     }
-    const port = typeof flow.dstport === 'number' ? flow.dstport : null;
-    const key = `${groupIndex}|${direction}|${peer}|${flow.protocol}|${port ?? ''}`;
+    const key = `${groupIndex}|${direction === 'ingress' ? 'i' : 'e'}|${flow.protocol}|${typeof flow.dstport === 'number' ? flow.dstport : ''}|${peer}`;
     const known = tuples.get(key);
     if (known !== undefined) {
-      known.flows += 1;
+      tuples.set(key, known + 1);
       return;
     }
     if (tuples.size >= limits.replayTuplesTotal || states.some((state) => state.replayTuples >= limits.replayTuplesPerRule)) {
@@ -181,7 +181,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
       for (const state of states) state.replayComplete = false;
       return;
     }
-    tuples.set(key, { groups: groupIndex, direction, peer, protocol: flow.protocol, port, flows: 1 });
+    tuples.set(key, 1);
     for (const state of states) state.replayTuples += 1;
   };
 
@@ -292,7 +292,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
           .sort(([a], [b]) => compareText(a, b))
           .map(([groupId, group]): GroupLedger => ({ groupId, groupName: group.name, talkers: rankingLedger(group.talkers, limits.rankingItems) })),
         rejectedSources: { ingress: rankingLedger(rejectedIngress, limits.rankingItems), egress: rankingLedger(rejectedEgress, limits.rankingItems) },
-        replay: { groupSets: groupSetList, tuples: [...tuples.values()].map((tuple): ReplayTuple => ({ ...tuple })), flowsNotKept },
+        replay: { groupSets: groupSetList, tuples: [...tuples].map(([key, flows]) => replayTupleOf(key, flows)), flowsNotKept },
         unknownRuleIds: [...unknownRuleIds].sort(compareText),
       };
     },
@@ -383,6 +383,13 @@ function peerNetwork(address: string): string {
   const groups = head === '' ? [] : head.split(':');
   while (groups.length < 2) groups.push('0');
   return `${Number.parseInt(groups[0] as string, 16)}:${Number.parseInt(groups[1] as string, 16)}`;
+}
+
+function replayTupleOf(key: string, flows: number): ReplayTuple {
+  const [groups = '', direction = '', protocol = '', port = ''] = key.split('|', 4);
+  // The peer is the rest: an address holds no '|', but the split above stops before it anyway.
+  const peer = key.slice(groups.length + direction.length + protocol.length + port.length + 4);
+  return { groups: Number(groups), direction: direction === 'i' ? 'ingress' : 'egress', peer, protocol: Number(protocol), port: port === '' ? null : Number(port), flows };
 }
 
 function rankingLedger(ranking: BoundedRanking, items: number): RankingLedger {
