@@ -146,19 +146,14 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
     else state.hours.add(lastHour);
   };
 
-  // The decorator hands every record of an interface the same group list: its set is found once.
-  const groupSetOfList = new WeakMap<readonly unknown[], number | undefined>();
+  // Only matched records come here, and an interface has one or two groups: the key is cheap.
   const groupSetIndexOf = (list: unknown): number | undefined => {
     if (!Array.isArray(list)) return undefined;
-    if (groupSetOfList.has(list)) return groupSetOfList.get(list);
     const groupIds = (list as readonly unknown[]).filter((id): id is string => typeof id === 'string');
-    let index: number | undefined;
-    if (groupIds.length > 0) {
-      const key = [...new Set(groupIds)].sort().join(',');
-      index = groupSets.get(key);
-      if (index === undefined) groupSets.set(key, (index = groupSets.size));
-    }
-    groupSetOfList.set(list, index);
+    if (groupIds.length === 0) return undefined;
+    const key = groupIds.length === 1 ? (groupIds[0] as string) : [...new Set(groupIds)].sort().join(',');
+    let index = groupSets.get(key);
+    if (index === undefined) groupSets.set(key, (index = groupSets.size));
     return index;
   };
 
