@@ -168,7 +168,7 @@ const benchmark: Benchmark = {
       const generationMs = performance.now() - generationStarted;
       writeGroundTruthInventory(generated.truth, inventory);
 
-      const reportOf = (file: string): Promise<ChildRun> => runChild([cli, 'report', file, '--inventory', inventory, '--format', 'json']);
+      const reportOf = (file: string): Promise<ChildRun> => runChild([cli, 'report', file, '--inventory', inventory, '--format', 'json', '--min-window', '0']);
       const baselineOf = (file: string): Promise<ChildRun> => runChild(['--input-type=module', '-e', BASELINE_SCRIPT, file]);
       // Small before large, baseline before report: the same order every run.
       const baselineSmall = await baselineOf(small);

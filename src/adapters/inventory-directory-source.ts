@@ -38,6 +38,8 @@ export interface Inventory {
   readonly securityGroupRules?: SecurityGroupRuleSource;
   /** Every group's rules, for a report that must also list the rules no flow used. */
   readonly rulesByGroup: ReadonlyMap<string, readonly SecurityGroupRule[]>;
+  /** Every interface's groups: the report needs each interface of a group covered by records before it judges the group's rules. */
+  readonly interfaceGroups: ReadonlyMap<string, readonly string[]>;
   readonly summary: InventorySummary;
 }
 
@@ -97,6 +99,7 @@ export function createInventorySources(outputs: readonly unknown[]): Inventory {
       ? {}
       : { securityGroupRules: { describeSecurityGroupRules: (groupIds: readonly string[]) => Promise.resolve(outcomesOf(groupIds, rulesByGroup)) } }),
     rulesByGroup,
+    interfaceGroups: new Map([...interfaces.values()].map((info) => [info.interfaceId, info.securityGroups.map((group) => group.groupId)])),
     summary: {
       networkInterfaces: interfaces.size,
       securityGroups: rulesByGroup.size,

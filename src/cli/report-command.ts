@@ -9,11 +9,14 @@ import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
   createSecurityGroupReportBuilder,
+  DEFAULT_REPORT_THRESHOLDS,
   isEnrichedDocument,
+  renderCliScripts,
   renderHtmlReport,
   renderJsonReport,
   renderMarkdownReport,
   toReportFlow,
+  type ReportThresholds,
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
@@ -46,8 +49,35 @@ ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
 ec2:GetManagedPrefixListEntries. Not with --inventory.`,
   },
   'vpc-id': { type: 'string', value: 'VPC', multiple: true, help: 'With --live: only this VPC\'s interfaces, groups and rules. Repeatable.' },
-  format: { type: 'string', value: 'md|json|html', help: 'Output format; default md. html is one self-contained page with charts.' },
+  format: {
+    type: 'string',
+    value: 'md|json|html|cli',
+    help: `Output format; default md. html is one self-contained page with charts.
+cli writes a bash script of AWS CLI commands (authorize the replacement
+rules, then revoke the old ones) that runs nothing without --apply, and
+its rollback beside it (FILE.rollback.sh); it needs --out.`,
+  },
   out: { type: 'string', value: 'FILE', help: 'Write the report to FILE instead of standard output.' },
+  'min-window': {
+    type: 'string',
+    value: 'DAYS',
+    help: `Days every interface of a rule's group must be covered by records before
+the rule may be called unused or narrowed; default ${DEFAULT_REPORT_THRESHOLDS.minWindowDays}.`,
+  },
+  'public-min-peers': {
+    type: 'string',
+    value: 'N',
+    help: `Distinct public peers that make a rule from the internet a public service
+(kept as it is); default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinPeers}.`,
+  },
+  'public-min-networks': {
+    type: 'string',
+    value: 'N',
+    help: `... spread over at least N distinct /8 (IPv4) or /32 (IPv6) networks;
+default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinNetworks}.`,
+  },
+  'max-cidrs': { type: 'string', value: 'N', help: `Blocks a narrowed peer may become at most; default ${DEFAULT_REPORT_THRESHOLDS.maxSuggestedCidrs}.` },
+  'max-ports': { type: 'string', value: 'N', help: `Ports a narrowed range or all-traffic rule may keep at most; default ${DEFAULT_REPORT_THRESHOLDS.maxNarrowedPorts}.` },
   'log-format': {
     type: 'string',
     value: '"<format>"',
@@ -61,10 +91,10 @@ export const reportCommand = defineCommand({
   name: 'report',
   arguments: '[INPUT...] (--inventory DIR | --live) [options]',
   summary: 'Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).',
-  description: `Reads VPC Flow Logs and writes a security-group report for the window they cover: per-rule
-usage (flows, bytes, distinct peers, first and last seen), unused rules by security group, rules
-broader than their traffic with suggested narrower CIDRs, SSH/RDP/database ports open to the
-internet and whether they were reached, top rejected sources and top talkers per group.
+  description: `Reads VPC Flow Logs and advises on security groups for the window they cover: a verdict per rule
+(keep, remove, narrow, review) with its reasons and evidence, replacement rules proven against
+every accepted flow of the window, SSH/RDP/database ports open to the internet and the attempts
+on them, per-rule usage, unused and over-broad rules, top rejected sources and top talkers.
 
 INPUT is a file (plain text or gzip, detected from the content), "-" for standard input (the
 default), or s3://bucket/prefix (every object under the prefix). Lines are raw records (any
@@ -87,7 +117,7 @@ command-line error.`,
 
 export const REPORT_USAGE = renderUsage(reportCommand);
 
-export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html' } as const;
+export const ReportFormat = { Markdown: 'md', Json: 'json', Html: 'html', Cli: 'cli' } as const;
 export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
 
 export interface ReportOptions {
@@ -98,6 +128,8 @@ export interface ReportOptions {
   /** Absent: standard output. */
   readonly out?: string;
   readonly logFormat?: FlowLogFormat;
+  /** Thresholds given on the command line; the others keep their defaults. */
+  readonly thresholds?: Partial<ReportThresholds>;
 }
 
 export interface ReportDependencies {
@@ -127,7 +159,20 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   const vpcIds = parseVpcIds(values['vpc-id']);
   if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live');
   const format = values.format ?? ReportFormat.Markdown;
-  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json or html, got "${format}"`);
+  if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json, html or cli, got "${format}"`);
+  if (format === ReportFormat.Cli && values.out === undefined) throw new UsageError('--format cli needs --out FILE: the rollback script is written beside it');
+  type NumericThreshold = 'minWindowDays' | 'publicServiceMinPeers' | 'publicServiceMinNetworks' | 'maxSuggestedCidrs' | 'maxNarrowedPorts';
+  const thresholds: Partial<Record<NumericThreshold, number>> = {};
+  const numberOption = (name: string, key: NumericThreshold, value: string | undefined, minimum: number): void => {
+    if (value === undefined) return;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < minimum) throw new UsageError(`--${name}: expected a number of at least ${minimum}, got "${value}"`);
+    thresholds[key] = Number(value);
+  };
+  numberOption('min-window', 'minWindowDays', values['min-window'], 0);
+  numberOption('public-min-peers', 'publicServiceMinPeers', values['public-min-peers'], 1);
+  numberOption('public-min-networks', 'publicServiceMinNetworks', values['public-min-networks'], 1);
+  numberOption('max-cidrs', 'maxSuggestedCidrs', values['max-cidrs'], 1);
+  numberOption('max-ports', 'maxNarrowedPorts', values['max-ports'], 1);
   const logFormat = parseLogFormatOption(values['log-format'], '--log-format');
   if (values.out === '') throw new UsageError('--out: expected a file name');
   return {
@@ -136,6 +181,7 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
     format: format as ReportFormat,
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(logFormat === undefined ? {} : { logFormat }),
+    ...(Object.keys(thresholds).length === 0 ? {} : { thresholds }),
   };
 }
 
@@ -150,10 +196,15 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   const errors = createMessageWriter(io.stderr);
   const { inventory, prefixLists } = await loadReportInventory(options.inventory, errors, dependencies);
   const sources = attributionSources(inventory, prefixLists);
+  const rules = [...inventory.rulesByGroup.values()].flat();
   const builder = createSecurityGroupReportBuilder({
-    rules: [...inventory.rulesByGroup.values()].flat(),
+    rules,
     // Without a prefix list's entries, no flow can be attributed to a rule that names it.
     peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
+    groupMembers: await groupMembersOf(inventory),
+    prefixLists,
+    interfaces: inventory.interfaceGroups,
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
@@ -181,16 +232,33 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   );
   await flush();
   await errors.flush();
-  await writeReport(builder.build(), options, io);
+  await writeReport(builder.build(), rules, options, io);
   return badLines > 0 ? ExitCode.Failure : ExitCode.Success;
 }
 
+/** The addresses of every group's interfaces, as the inventory knows them: for "peers are one group's members" and the replay of group references. */
+async function groupMembersOf(inventory: Inventory): Promise<ReadonlyMap<string, readonly string[]>> {
+  const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers([...inventory.rulesByGroup.keys()]);
+  const members = new Map<string, readonly string[]>();
+  for (const [groupId, outcome] of outcomes) if (outcome.status === 'found') members.set(groupId, outcome.value);
+  return members;
+}
+
 /**
- * Renders a report in one of the formats.
+ * Where `--format cli` writes the rollback script: beside the apply script.
+ *
+ * @example rollbackPathOf('changes.sh') // 'changes.rollback.sh'
+ */
+export function rollbackPathOf(out: string): string {
+  return out.endsWith('.sh') ? `${out.slice(0, -'.sh'.length)}.rollback.sh` : `${out}.rollback.sh`;
+}
+
+/**
+ * Renders a report in one of the text formats (`cli` is two scripts: see `renderCliScripts`).
  *
  * @example renderReport(report, 'md').startsWith('# Security-group report') // true
  */
-export function renderReport(report: SecurityGroupReport, format: ReportFormat): string {
+export function renderReport(report: SecurityGroupReport, format: Exclude<ReportFormat, 'cli'>): string {
   switch (format) {
     case ReportFormat.Json:
       return renderJsonReport(report);
@@ -201,25 +269,35 @@ export function renderReport(report: SecurityGroupReport, format: ReportFormat):
   }
 }
 
-async function writeReport(report: SecurityGroupReport, options: ReportOptions, io: CliIo): Promise<void> {
-  const text = renderReport(report, options.format);
-  if (options.out !== undefined) {
-    try {
-      await writeFile(options.out, text, 'utf8');
-    } catch (error) {
-      throw new CommandFailure(`cannot write ${options.out}`, { cause: error });
-    }
-    // Silence after a long run would leave the user guessing: where it went, and what it says.
-    const unused = report.unused.reduce((total, group) => total + group.rules.length, 0);
-    io.stderr.write(
-      `report: ${options.out} written (${options.format}): ${report.totals.records.toLocaleString('en-US')} records, ${report.rules.length} rules, ` +
-        `${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
-    );
+async function writeReport(report: SecurityGroupReport, rules: readonly SecurityGroupRule[], options: ReportOptions, io: CliIo): Promise<void> {
+  if (options.out === undefined) {
+    const out = createBufferedWriter(io.stdout);
+    await out.write(renderReport(report, options.format === ReportFormat.Cli ? ReportFormat.Markdown : options.format));
+    await out.flush();
     return;
   }
-  const out = createBufferedWriter(io.stdout);
-  await out.write(text);
-  await out.flush();
+  if (options.format === ReportFormat.Cli) {
+    const { apply, rollback } = renderCliScripts(report, rules);
+    await writeOutputFile(options.out, apply, 0o755);
+    await writeOutputFile(rollbackPathOf(options.out), rollback, 0o755);
+  } else {
+    await writeOutputFile(options.out, renderReport(report, options.format), 0o644);
+  }
+  // Silence after a long run would leave the user guessing: where it went, and what it says.
+  const unused = report.unused.reduce((total, group) => total + group.rules.length, 0);
+  const changes = report.recommendations.filter((recommendation) => recommendation.verdict === 'remove' || recommendation.verdict === 'narrow').length;
+  io.stderr.write(
+    `report: ${options.out} written (${options.format}): ${report.totals.records.toLocaleString('en-US')} records, ${report.rules.length} rules, ` +
+      `${changes} proposed changes, ${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
+  );
+}
+
+async function writeOutputFile(path: string, text: string, mode: number): Promise<void> {
+  try {
+    await writeFile(path, text, { encoding: 'utf8', mode });
+  } catch (error) {
+    throw new CommandFailure(`cannot write ${path}`, { cause: error });
+  }
 }
 
 /** An enriched JSON document, or undefined for a raw record (or its `{"message"}` wrapper, or bad JSON the parser reports). */

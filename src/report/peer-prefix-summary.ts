@@ -132,3 +132,31 @@ function withoutContained(sorted: readonly CidrBlock[]): CidrBlock[] {
   }
   return kept;
 }
+
+/**
+ * The blocks with every pair of sibling blocks (the two halves of one supernet) replaced by that
+ * supernet, repeatedly: the same addresses in fewer rules.
+ *
+ * @example mergeSiblingBlocks([parseCidrBlock('10.0.2.10')!, parseCidrBlock('10.0.2.11')!]) // [10.0.2.10/31]
+ */
+export function mergeSiblingBlocks(blocks: readonly CidrBlock[]): CidrBlock[] {
+  let current = withoutContained([...blocks].sort(compareBlocks));
+  for (let merged = true; merged; ) {
+    merged = false;
+    const next: CidrBlock[] = [];
+    for (const block of current) {
+      const last = next[next.length - 1];
+      if (last !== undefined && last.family === block.family && last.prefixLength === block.prefixLength && last.prefixLength > 0) {
+        const parent = commonSupernet(last, block);
+        if (parent.prefixLength === block.prefixLength - 1) {
+          next[next.length - 1] = parent;
+          merged = true;
+          continue;
+        }
+      }
+      next.push(block);
+    }
+    current = withoutContained(next);
+  }
+  return current;
+}

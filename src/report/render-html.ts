@@ -1,7 +1,8 @@
 import { escapeHtml } from './escape-html.js';
-import type { RuleSummary, SecurityGroupReport } from './report-model.js';
-import { formatBytes, formatCount, formatInteger, REPORT_SECTIONS, reportDefinitions } from './report-text.js';
+import type { Ranking, Recommendation, RuleSummary, SecurityGroupReport } from './report-model.js';
+import { describeReplacement, describeSafetyCheck, formatBytes, formatCount, formatInteger, REPORT_SECTIONS, reportDefinitions } from './report-text.js';
 import { renderSvgBarChart } from './svg-bar-chart.js';
+import { renderSvgDailyChart } from './svg-daily-chart.js';
 
 /** Rules shown in the usage chart; the table below it lists every rule. */
 const USAGE_CHART_RULES = 15;
@@ -26,7 +27,11 @@ p.note { color: var(--muted); margin: 4px 0 10px; }
 .card .label { color: var(--muted); font-size: 13px; }
 .card.warn .value { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+div.scroll { overflow-x: auto; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: normal; word-break: normal; }
+th { white-space: nowrap; }
+td code, td.token { white-space: nowrap; }
+td.why { min-width: 18em; }
 th { background: #f2f5f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
@@ -34,7 +39,9 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .no { color: var(--ok); }
 svg.chart { display: block; max-width: 100%; height: auto; margin: 8px 0 12px; }
 svg.chart text { font: 12px system-ui, sans-serif; fill: var(--ink); }
-svg.chart rect { fill: var(--accent); }
+svg.chart rect, svg.daily rect { fill: var(--accent); }
+.verdict-narrow, .verdict-remove { color: var(--warn); font-weight: 600; }
+.verdict-review { color: #9a6700; font-weight: 600; }
 ul.definitions li { margin-bottom: 6px; }
 `;
 
@@ -47,7 +54,9 @@ ul.definitions li { margin-bottom: 6px; }
 export function renderHtmlReport(report: SecurityGroupReport): string {
   const { totals } = report;
   const unusedCount = report.unused.reduce((sum, group) => sum + group.rules.length, 0);
-  const reached = report.exposures.filter((exposure) => exposure.reached).length;
+  const attempted = report.exposures.filter((exposure) => exposure.attempted).length;
+  const proposed = report.recommendations.filter((recommendation) => recommendation.verdict === 'narrow' || recommendation.verdict === 'remove').length;
+  const rulesById = new Map(report.rules.map((rule) => [rule.ruleId, rule]));
   const body: string[] = [];
   body.push(`<h1>${REPORT_SECTIONS.title}</h1>`);
   body.push(`<p class="note">Window ${text(report.window.first ?? 'n/a')} to ${text(report.window.last ?? 'n/a')}; ${formatInteger(totals.records)} records.</p>`);
@@ -58,15 +67,63 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
       card('Records', formatInteger(totals.records)),
       card('Accepted', formatInteger(totals.accepted)),
       card('Rejected', formatInteger(totals.rejected)),
-      card('Bytes', formatBytes(totals.bytes)),
+      card('Traffic', formatBytes(totals.bytes)),
       card('Interfaces', formatCount(totals.interfaces)),
       card('Rules', formatInteger(report.rules.length)),
       card('Unused rules', formatInteger(unusedCount), unusedCount > 0),
       card('Over-broad rules', formatInteger(report.overBroad.length), report.overBroad.length > 0),
-      card('Exposures reached', `${formatInteger(reached)} / ${formatInteger(report.exposures.length)}`, reached > 0),
+      card('Exposures reached or attempted', `${formatInteger(attempted)} / ${formatInteger(report.exposures.length)}`, attempted > 0),
+      card('Changes proposed', formatInteger(proposed), proposed > 0),
     ].join('')}</div>`,
   );
+  body.push(`<p class="note">Least-covered interface: ${coverageText(report)}; ${report.thresholds.minWindowDays} days are needed before a rule is called unused or narrowed.</p>`);
   body.push(renderSvgBarChart('Records by rule match', Object.entries(totals.byRuleMatch).map(([label, value]) => ({ label, value, valueText: formatInteger(value) }))));
+
+  body.push(section('recommendations', REPORT_SECTIONS.recommendations));
+  body.push('<p class="note">Narrow: authorize the replacement, then revoke the old rule (report --format cli writes the script). Remove: revoke. Review: a person decides. Keep: nothing to do.</p>');
+  body.push(
+    table(
+      'recommendations-table',
+      ['Rule', 'Security group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Description', 'Verdict', 'Replacement', 'Evidence', 'Flows per day', 'Why'],
+      report.recommendations.map((recommendation) => {
+        const rule = rulesById.get(recommendation.ruleId);
+        return [
+          ...(rule === undefined ? [code(recommendation.ruleId), code(recommendation.groupId), token(recommendation.direction), '', '', ''] : ruleCells(rule)),
+          text(rule?.description ?? ''),
+          `<span class="verdict-${recommendation.verdict}">${text(recommendation.verdict)}</span><br>${text(recommendation.reasons.join(', '))}`,
+          replacementCell(recommendation),
+          text(`${formatInteger(recommendation.evidence.flows)} flows, ${formatCount(recommendation.evidence.distinctPeers)} peers, ${recommendation.evidence.coveredDays} days covered`),
+          rule === undefined || rule.hitsByDay.length < 2 ? '' : renderSvgDailyChart(rule.ruleId, rule.hitsByDay),
+          `<td class="why">${text(recommendation.explanation)}</td>`,
+        ];
+      }),
+    ),
+  );
+
+  body.push(section('safety-check', REPORT_SECTIONS.safetyCheck));
+  body.push(`<p>${text(describeSafetyCheck(report))}</p>`);
+
+  body.push(section('exposures', REPORT_SECTIONS.exposures));
+  body.push(
+    table(
+      'exposures-table',
+      ['Rule', 'Security group', 'Port', 'Service', 'Peer', 'Reached', 'Public flows', 'Public sources', 'Last reached', 'Blocked attempts', 'Blocked sources', 'Last blocked'],
+      report.exposures.map((exposure) => [
+        code(exposure.ruleId),
+        code(exposure.groupId),
+        number(String(exposure.port)),
+        text(exposure.service),
+        code(exposure.peer),
+        exposure.reached ? '<span class="yes">yes</span>' : exposure.attempted ? '<span class="yes">attempted, stopped by the network ACL</span>' : '<span class="no">no</span>',
+        number(formatInteger(exposure.publicFlows)),
+        number(formatCount(exposure.publicSources)),
+        token(exposure.lastReached ?? ''),
+        number(formatInteger(exposure.blockedAttempts)),
+        number(formatCount(exposure.blockedSources)),
+        token(exposure.lastBlocked ?? ''),
+      ]),
+    ),
+  );
 
   body.push(section('unused-rules', REPORT_SECTIONS.unused));
   body.push('<p class="note">No record in the window used these rules; records were seen on their groups\' interfaces.</p>');
@@ -85,9 +142,10 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
   body.push(
     table(
       'over-broad-rules-table',
-      ['Rule', 'Security group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Flows', 'Distinct peers', 'Suggested CIDRs'],
+      ['Rule', 'Security group', 'Direction', 'Protocol', 'Ports', 'Peer', 'Description', 'Flows', 'Distinct peers', 'Suggested CIDRs'],
       report.overBroad.map((rule) => [
         ...ruleCells(rule),
+        text(rule.description ?? ''),
         number(formatInteger(rule.flows)),
         number(formatCount(rule.distinctPeers)),
         rule.suggestedCidrs.map(code).join('<br>') + (rule.suggestionsExact ? '' : ' (coarsened)'),
@@ -95,35 +153,14 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
     ),
   );
 
-  body.push(section('exposures', REPORT_SECTIONS.exposures));
-  body.push(
-    table(
-      'exposures-table',
-      ['Rule', 'Security group', 'Port', 'Service', 'Peer', 'Reached', 'Public flows', 'Public sources', 'Last reached'],
-      report.exposures.map((exposure) => [
-        code(exposure.ruleId),
-        code(exposure.groupId),
-        number(String(exposure.port)),
-        text(exposure.service),
-        code(exposure.peer),
-        exposure.reached ? '<span class="yes">yes</span>' : '<span class="no">no</span>',
-        number(formatInteger(exposure.publicFlows)),
-        number(formatCount(exposure.publicSources)),
-        text(exposure.lastReached ?? ''),
-      ]),
-    ),
-  );
-
-  const rejected = report.topRejectedSources;
   body.push(section('top-rejected-sources', REPORT_SECTIONS.rejected));
-  body.push(`<p class="note">${formatInteger(rejected.total)} rejected records. Counts are upper bounds, over by at most the overcount (error bound ${formatInteger(rejected.errorBound)}).</p>`);
-  body.push(renderSvgBarChart(REPORT_SECTIONS.rejected, rejected.items.map((item) => ({ label: item.key, value: item.value, valueText: formatInteger(item.value) }))));
-  body.push(table('top-rejected-sources-table', ['Source', 'Rejected records', 'Overcount'], rejected.items.map((item) => [code(item.key), number(formatInteger(item.value)), number(formatInteger(item.overcount))])));
+  body.push(rankingHtml('top-rejected-sources', 'Ingress: sources outside knocking', report.topRejectedSources));
+  body.push(rankingHtml('top-rejected-egress-sources', 'Egress: your own hosts refused on the way out', report.topRejectedEgressSources));
 
   body.push(section('top-talkers', REPORT_SECTIONS.talkers));
   if (report.topTalkers.length === 0) body.push('<p>None.</p>');
   for (const group of report.topTalkers) {
-    body.push(`<h3>${code(group.groupId)}</h3><p class="note">${formatBytes(group.total)} accepted; error bound ${formatBytes(group.errorBound)}.</p>`);
+    body.push(`<h3>${code(group.groupId)}${group.groupName === undefined ? '' : ` (${text(group.groupName)})`}</h3><p class="note">${formatBytes(group.total)} accepted; ${group.exact ? 'exact' : `error bound ${formatBytes(group.errorBound)}`}.</p>`);
     body.push(table(undefined, ['Peer', 'Bytes', 'Overcount'], group.items.map((item) => [code(item.key), number(formatBytes(item.value)), number(formatBytes(item.overcount))])));
   }
 
@@ -138,8 +175,8 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
         number(formatInteger(rule.flows)),
         number(formatBytes(rule.bytes)),
         number(formatCount(rule.distinctPeers)),
-        text(rule.firstSeen ?? ''),
-        text(rule.lastSeen ?? ''),
+        token(rule.firstSeen ?? ''),
+        token(rule.lastSeen ?? ''),
         number(formatInteger(rule.rejectedWouldAllow)),
       ]),
     ),
@@ -154,7 +191,7 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
   );
 
   body.push(section('definitions', REPORT_SECTIONS.definitions));
-  body.push(`<ul class="definitions">${reportDefinitions(report.thresholds).map((definition) => `<li>${text(definition)}</li>`).join('')}</ul>`);
+  body.push(`<ul class="definitions">${reportDefinitions(report.thresholds, report.limits).map((definition) => `<li>${text(definition)}</li>`).join('')}</ul>`);
 
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
@@ -166,7 +203,31 @@ export function renderHtmlReport(report: SecurityGroupReport): string {
 
 /** The cells every rule table starts with: Rule, Security group, Direction, Protocol, Ports, Peer. */
 function ruleCells(rule: RuleSummary): string[] {
-  return [code(rule.ruleId), code(rule.groupId), text(rule.direction), text(rule.protocol), text(rule.ports), code(rule.peer)];
+  return [code(rule.ruleId), code(rule.groupId), token(rule.direction), token(rule.protocol), token(rule.ports), code(rule.peer)];
+}
+
+function replacementCell(recommendation: Recommendation): string {
+  if (recommendation.replacement !== undefined) return recommendation.replacement.map((rule) => code(describeReplacement(rule))).join('<br>');
+  if (recommendation.shadowedBy !== undefined) return `covered by ${recommendation.shadowedBy.map(code).join(', ')}`;
+  return '';
+}
+
+function rankingHtml(id: string, title: string, ranking: Ranking): string {
+  const note = `${formatInteger(ranking.total)} rejected records; ${ranking.exact ? 'exact counts' : `counts are upper bounds, over by at most the overcount (error bound ${formatInteger(ranking.errorBound)})`}.`;
+  return (
+    `<h3>${text(title)}</h3><p class="note">${text(note)}</p>` +
+    renderSvgBarChart(title, ranking.items.map((item) => ({ label: item.key, value: item.value, valueText: formatInteger(item.value) }))) +
+    table(`${id}-table`, ['Source', 'Rejected records', 'Overcount'], ranking.items.map((item) => [code(item.key), number(formatInteger(item.value)), number(formatInteger(item.overcount))]))
+  );
+}
+
+function coverageText(report: SecurityGroupReport): string {
+  return report.coverage.length === 0 ? 'no interface seen' : `${Math.min(...report.coverage.map((entry) => entry.coveredDays))} days`;
+}
+
+/** A cell that must never break inside: a port, a direction, a time. */
+function token(value: string): string {
+  return `<td class="token">${escapeHtml(value)}</td>`;
 }
 
 function section(id: string, title: string): string {
@@ -182,7 +243,7 @@ function table(id: string | undefined, headers: readonly string[], rows: readonl
   if (rows.length === 0) return '<p>None.</p>';
   const head = `<thead><tr>${headers.map((header) => `<th scope="col">${text(header)}</th>`).join('')}</tr></thead>`;
   const bodyRows = rows.map((row) => `<tr>${row.map((cell) => (cell.startsWith('<td') ? cell : `<td>${cell}</td>`)).join('')}</tr>`).join('');
-  return `<table${id === undefined ? '' : ` id="${id}"`}>${head}<tbody>${bodyRows}</tbody></table>`;
+  return `<div class="scroll"><table${id === undefined ? '' : ` id="${id}"`}>${head}<tbody>${bodyRows}</tbody></table></div>`;
 }
 
 function text(value: string): string {

@@ -50,7 +50,7 @@ describe('HTML security-group report in Chromium', () => {
     // Repeated so that it ranks first among the rejected sources.
     const enriched = directory.write('hostile.ndjson', `${hostile}\n`.repeat(100));
     const out = directory.path('report.html');
-    const run = await runCliWith(['report', logs, enriched, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out]);
+    const run = await runCliWith(['report', logs, enriched, '--inventory', directory.path('inventory'), '--format', 'html', '--out', out, '--min-window', '0']);
     if (run.status !== 0) throw new Error(`report failed (${run.status}): ${run.stderr}`);
     pageUrl = pathToFileURL(out).href;
 
@@ -128,6 +128,19 @@ describe('HTML security-group report in Chromium', () => {
     expect(images).toBe(0);
     expect(rejectedText).toContain(HOSTILE_SOURCE);
     expect(await page.title()).toBe(REPORT_SECTIONS.title);
+  });
+
+  it('never wraps a port, an id or a time inside its cell at 1280 px (a split port number is misread)', async () => {
+    // Prepare
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Act: a token that wraps is laid out as more than one line box.
+    // (A string, run in the page: the test's own compilation has no DOM types.)
+    const wrapped = await page.evaluate<string[]>(`[...document.querySelectorAll('td code, td.token, td.num, th')]
+      .filter((element) => { const range = document.createRange(); range.selectNodeContents(element); return range.getClientRects().length > 1; })
+      .map((element) => element.textContent ?? '')`);
+    // Assess
+    expect(await page.locator('td code').count()).toBeGreaterThan(10);
+    expect(wrapped).toEqual([]);
   });
 
   it('logs no console error and requests nothing beyond the page itself', () => {

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { blockContains, formatCidrBlock, parseCidrBlock, type CidrBlock } from '../../src/report/cidr-block.js';
 import { createDistinctCounter } from '../../src/report/distinct-counter.js';
 import { createPeerPrefixSummary, suggestCidrBlocks } from '../../src/report/peer-prefix-summary.js';
+import { createBoundedRanking } from '../../src/report/bounded-ranking.js';
 import { createHeavyHitters } from '../../src/report/space-saving.js';
+import { mergeSiblingBlocks } from '../../src/report/peer-prefix-summary.js';
 
 const ipv4Block = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([address, length]) => parseCidrBlock(`${address}/${length}`) as CidrBlock);
 
@@ -106,6 +108,54 @@ describe('createDistinctCounter', () => {
         else expect(Math.abs(count.value - distinct) / distinct).toBeLessThan(0.15);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('createBoundedRanking', () => {
+  it('is exact up to its limit; past it never under-counts and over-counts by at most its error bound', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }).map((key) => `k${key}`), fc.integer({ min: 1, max: 50 })), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 10 }),
+        (stream, exactLimit, counters) => {
+          // Prepare
+          const truth = new Map<string, number>();
+          const ranking = createBoundedRanking({ exactLimit, counters });
+          // Act
+          for (const [key, weight] of stream) {
+            ranking.add(key, weight);
+            truth.set(key, (truth.get(key) ?? 0) + weight);
+          }
+          // Assess
+          expect(ranking.exact).toBe(truth.size <= exactLimit);
+          const top = ranking.top(100);
+          for (const { key, count, overcount } of top) {
+            const weight = truth.get(key) ?? 0;
+            if (ranking.exact) expect([count, overcount]).toEqual([weight, 0]);
+            expect(count).toBeGreaterThanOrEqual(weight);
+            expect(count - overcount).toBeLessThanOrEqual(weight);
+            expect(overcount).toBeLessThanOrEqual(ranking.errorBound);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('mergeSiblingBlocks', () => {
+  it('covers exactly the same addresses as its input, in no more blocks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 63 }), { minLength: 1, maxLength: 64 }), (hosts) => {
+        // Prepare
+        const blocks = hosts.map((host) => parseCidrBlock(`10.0.0.${host}`) as CidrBlock);
+        // Act
+        const merged = mergeSiblingBlocks(blocks);
+        // Assess
+        expect(merged.length).toBeLessThanOrEqual(new Set(hosts).size);
+        for (let host = 0; host < 64; host += 1) expect(coveredBy(merged, `10.0.0.${host}`)).toBe(hosts.includes(host));
+      }),
     );
   });
 });

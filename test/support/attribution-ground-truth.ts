@@ -58,7 +58,7 @@ export interface RuleTruth {
   readonly trafficCidrs: readonly string[];
   /** No accepted flow uses it. */
   readonly unused: boolean;
-  /** Its CIDR is at least 8 prefix bits shorter than the widest block of its traffic. */
+  /** Its CIDR is at least 8 prefix bits shorter than the widest block of its traffic, and it is not ICMPv6 (essential). */
   readonly overBroad: boolean;
 }
 
@@ -233,7 +233,8 @@ function toRuleTruth(design: RuleDesign): RuleTruth {
   const traffic = design.traffic ?? [];
   const peerPrefix = design.peer.kind === 'ipv4_cidr' || design.peer.kind === 'ipv6_cidr' ? prefixLengthOf(design.peer.cidr) : undefined;
   const widestTraffic = Math.min(...traffic.map(prefixLengthOf));
-  const overBroad = design.unused !== true && peerPrefix !== undefined && traffic.length > 0 && peerPrefix + 8 <= widestTraffic;
+  // ICMPv6 is essential (neighbour discovery, path MTU discovery): never over-broad, whatever its traffic.
+  const overBroad = design.unused !== true && design.protocol !== 'icmpv6' && peerPrefix !== undefined && traffic.length > 0 && peerPrefix + 8 <= widestTraffic;
   return { rule, trafficCidrs: traffic, unused: design.unused === true, overBroad };
 }
 

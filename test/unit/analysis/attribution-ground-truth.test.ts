@@ -57,7 +57,7 @@ describe('rule attribution against the generated ground truth', () => {
       'sgr-web-all-out-v6',
       'sgr-web-https-any-v4',
       'sgr-web-https-any-v6',
-      'sgr-web-icmpv6',
+      // Not sgr-web-icmpv6: ICMPv6 is essential (neighbour discovery, path MTU), never over-broad.
       'sgr-web-ping',
     ]);
   });

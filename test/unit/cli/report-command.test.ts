@@ -5,7 +5,10 @@ import { parseReportArguments } from '../../../src/cli/report-command.js';
 import { UsageError } from '../../../src/cli/cli-io.js';
 import type { SecurityGroupReport } from '../../../src/report/report-model.js';
 import { generateAttributionGroundTruth, groundTruthSources, type AttributionGroundTruth } from '../../support/attribution-ground-truth.js';
-import { groundTruthLogText, prefixListRuleIds, writeGroundTruthInventory } from '../../support/report-builders.js';
+import { existsSync } from 'node:fs';
+import { rollbackPathOf } from '../../../src/cli/report-command.js';
+import { generateAdvisorGroundTruth } from '../../support/advisor-ground-truth.js';
+import { groundTruthLogLine, GROUND_TRUTH_HEADER_LINE, groundTruthLogText, prefixListRuleIds, writeGroundTruthInventory } from '../../support/report-builders.js';
 import { runCliWith, temporaryDirectory } from './cli-harness.js';
 
 const truth: AttributionGroundTruth = generateAttributionGroundTruth({ seed: 11, interfacesPerTier: 12, flows: 2500 });
@@ -22,11 +25,32 @@ describe('report command', () => {
   });
   afterEach(() => directory.remove());
 
+  it('writes the apply and rollback scripts of three weeks of records, and proposes nothing with a longer --min-window', async () => {
+    // Prepare
+    const advisorTruth = generateAdvisorGroundTruth({ seed: 2, publicClients: 300 });
+    writeGroundTruthInventory({ ...advisorTruth, prefixLists: new Map() }, directory.path('advisor-inventory'));
+    const logs = directory.write('advisor.log', `${GROUND_TRUTH_HEADER_LINE}\n${advisorTruth.documents.map(groundTruthLogLine).join('\n')}\n`);
+    const out = directory.path('changes.sh');
+    // Act
+    const scripted = await runCliWith(['report', logs, '--inventory', directory.path('advisor-inventory'), '--format', 'cli', '--out', out]);
+    const strict = await runCliWith(['report', logs, '--inventory', directory.path('advisor-inventory'), '--format', 'json', '--min-window', '30']);
+    // Assess
+    expect(scripted.stderr).toBe('');
+    expect(scripted.status).toBe(0);
+    const apply = readFileSync(out, 'utf8');
+    expect(apply).toContain('run aws ec2 revoke-security-group-ingress --group-id sg-0web0000000000001 --security-group-rule-ids sgr-web-ssh-any');
+    expect(apply).toContain('"CidrIp":"198.51.100.8/29","Description":"SSH (temporary) (narrowed from sgr-web-ssh-any)"');
+    expect(existsSync(rollbackPathOf(out))).toBe(true);
+    const report = JSON.parse(strict.stdout) as SecurityGroupReport;
+    expect(report.thresholds.minWindowDays).toBe(30);
+    expect(report.recommendations.filter((recommendation) => recommendation.verdict === 'narrow' || recommendation.verdict === 'remove').map((recommendation) => recommendation.ruleId)).toEqual(['sgr-web-https-partner']);
+  });
+
   it('lists exactly the unused and over-broad rules of the ground truth from raw flow logs', async () => {
     // Prepare
     const logs = directory.write('flows.log.gz', groundTruthLogText(truth), { gzip: true });
     // Act
-    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
     expect(run.status).toBe(0);
@@ -40,7 +64,7 @@ describe('report command', () => {
     const documents = await enrichFlowLogs(truth.flows.map((flow) => ({ ...flow.document })), groundTruthSources(truth));
     const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
     // Act
-    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
     expect(unusedIds(report)).toEqual([...truth.unusedRuleIds].sort());
@@ -54,10 +78,10 @@ describe('report command', () => {
     const input = directory.write('enriched.ndjson', documents.map((document) => JSON.stringify(document)).join('\n'));
     const raw = directory.write('flows.log', groundTruthLogText(truth));
     // Act
-    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', input, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     const report = JSON.parse(run.stdout) as SecurityGroupReport;
-    const fromRaw = JSON.parse((await runCliWith(['report', raw, '--inventory', directory.path('inventory'), '--format', 'json'])).stdout) as SecurityGroupReport;
+    const fromRaw = JSON.parse((await runCliWith(['report', raw, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0'])).stdout) as SecurityGroupReport;
     expect(report.overBroad.map((rule) => rule.ruleId).sort()).toEqual([...truth.overBroadRuleIds].sort());
     expect(report.totals.byRuleMatch).toEqual(fromRaw.totals.byRuleMatch);
     expect(report.unknownRuleIds).toEqual([]);
@@ -88,7 +112,7 @@ describe('report command', () => {
     // Prepare
     const logs = directory.write('flows.log', `${groundTruthLogText(truth)}not a record\n`);
     // Act
-    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json']);
+    const run = await runCliWith(['report', logs, '--inventory', directory.path('inventory'), '--format', 'json', '--min-window', '0']);
     // Assess
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${logs}:${truth.flows.length + 2}:`);
@@ -129,9 +153,25 @@ describe('parseReportArguments', () => {
     expect(() => parseReportArguments(['a.log'])).toThrow(UsageError);
   });
 
+  it('reads the advisor thresholds as numbers, and refuses anything else', () => {
+    // Act / Assess
+    expect(parseReportArguments(['--inventory', 'inv', '--min-window', '7', '--public-min-peers', '50', '--public-min-networks', '8', '--max-cidrs', '2', '--max-ports', '4'])).toMatchObject({
+      thresholds: { minWindowDays: 7, publicServiceMinPeers: 50, publicServiceMinNetworks: 8, maxSuggestedCidrs: 2, maxNarrowedPorts: 4 },
+    });
+    expect(() => parseReportArguments(['--inventory', 'inv', '--min-window', 'two weeks'])).toThrow(/--min-window: expected a number/);
+    expect(() => parseReportArguments(['--inventory', 'inv', '--max-cidrs', '0'])).toThrow(/--max-cidrs: expected a number of at least 1/);
+  });
+
+  it('needs --out for --format cli, and names the rollback beside it', () => {
+    // Act / Assess
+    expect(() => parseReportArguments(['--inventory', 'inv', '--format', 'cli'])).toThrow(/--format cli needs --out FILE/);
+    expect(rollbackPathOf('changes.sh')).toBe('changes.rollback.sh');
+    expect(rollbackPathOf('changes')).toBe('changes.rollback.sh');
+  });
+
   it('refuses an unknown format', () => {
     // Act / Assess
-    expect(() => parseReportArguments(['--inventory', 'inv', '--format', 'pdf'])).toThrow(/expected md, json or html/);
+    expect(() => parseReportArguments(['--inventory', 'inv', '--format', 'pdf'])).toThrow(/expected md, json, html or cli/);
   });
 
   it('refuses a bad --log-format', () => {

@@ -66,7 +66,7 @@ describe('runReport --live', () => {
     // Prepare
     const { io, text } = streams(groundTruthLogText(truth));
     // Act
-    const status = await runReport(liveOptions(), io, { ec2: () => client });
+    const status = await runReport(liveOptions({ thresholds: { minWindowDays: 0 } }), io, { ec2: () => client });
     // Assess
     const report = JSON.parse(text('stdout')) as SecurityGroupReport;
     expect(status).toBe(0);

@@ -21,7 +21,7 @@ function sampleReport() {
     reportFlow({ srcaddr: '198.51.100.7', dstport: 22, security_group_rule_ids: ['sgr-0aaaaaaaaaaaaaaa2'] }),
     reportFlow({ action: 'REJECT', rule_match: 'no_rule', srcaddr: HOSTILE }),
   ];
-  return buildSecurityGroupReport(flows, { rules });
+  return buildSecurityGroupReport(flows, { rules, thresholds: { minWindowDays: 0 } });
 }
 
 describe('renderMarkdownReport', () => {
@@ -37,7 +37,7 @@ describe('renderMarkdownReport', () => {
     // Act
     const markdown = renderMarkdownReport(sampleReport());
     // Assess
-    const row = markdown.split('\n').find((line) => line.includes('sgr-0aaaaaaaaaaaaaaa3') && line.includes('script'));
+    const row = markdown.split('\n').find((line) => line.startsWith('| sgr-0aaaaaaaaaaaaaaa3 | ingress'));
     expect(row).toBe(`| sgr-0aaaaaaaaaaaaaaa3 | ingress | tcp | 8443 | 0.0.0.0/0 | ${escapeMarkdown(HOSTILE)} |`);
     expect(markdown).not.toContain('<script>');
   });
@@ -47,7 +47,10 @@ describe('escapeMarkdown', () => {
   it.each([
     ['a|b', 'a\\|b'],
     ['<b>', '\\<b\\>'],
-    ['[x](y)', '\\[x\\]\\(y\\)'],
+    ['[x](y)', '\\[x\\](y)'],
+    ['"matched" (IPv4)', '"matched" (IPv4)'],
+    ['exposed_admin_port', 'exposed_admin_port'],
+    ['_x_ and *y*', '\\_x\\_ and \\*y\\*'],
     ['one\ntwo', 'one two'],
   ])('escapes %j', (text, expected) => {
     // Act / Assess

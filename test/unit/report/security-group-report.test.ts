@@ -71,7 +71,7 @@ describe('buildSecurityGroupReport', () => {
     // Prepare
     const flows = Array.from({ length: 40 }, (_, index) => reportFlow({ srcaddr: `203.0.113.${index}` }));
     // Act
-    const report = buildSecurityGroupReport(flows, { rules: [HTTPS] });
+    const report = buildSecurityGroupReport(flows, { rules: [HTTPS], thresholds: { minWindowDays: 0 } });
     // Assess
     expect(report.overBroad).toHaveLength(1);
     expect(report.overBroad[0]).toMatchObject({ ruleId: HTTPS.rule_id, suggestedCidrs: ['203.0.113.0/27', '203.0.113.32/29'], suggestionsExact: true, flows: 40 });
@@ -97,7 +97,18 @@ describe('buildSecurityGroupReport', () => {
     const report = buildSecurityGroupReport(flows, { rules: [HTTPS, SSH_ANYWHERE] });
     // Assess
     expect(report.exposures).toEqual([
-      { ...summarizeRule(SSH_ANYWHERE), port: 22, service: 'SSH', publicFlows: 1, publicSources: { value: 1, exact: true }, reached: true, lastReached: '2023-11-14T22:28:20Z' },
+      {
+        ...summarizeRule(SSH_ANYWHERE),
+        port: 22,
+        service: 'SSH',
+        publicFlows: 1,
+        publicSources: { value: 1, exact: true },
+        reached: true,
+        lastReached: '2023-11-14T22:28:20Z',
+        blockedAttempts: 0,
+        blockedSources: { value: 0, exact: true },
+        attempted: true,
+      },
     ]);
   });
 
@@ -122,7 +133,7 @@ describe('buildSecurityGroupReport', () => {
         { key: '203.0.113.77', value: 1, overcount: 0 },
       ],
       total: 6,
-      counters: 1_000,
+      exact: true,
       errorBound: 0,
     });
   });
