@@ -13,8 +13,8 @@ import {
   type FlowLogDocument,
   type FlowLogFormat,
   type LineOutcome,
-} from '../../src/flow-log/index.js';
-import { corpusFiles, corpusIsPresent, CORPUS_DIR, missingCorpusMessage, readCorpusJson, readCorpusText } from './corpus.js';
+} from '../../../src/flow-log/index.js';
+import { corpusFiles, corpusIsPresent, CORPUS_DIR, missingCorpusMessage, readCorpusJson, readCorpusText } from '../../support/corpus.js';
 
 /** The fields of versions 2 up to `version` in the order of the AWS documentation table. */
 function docTableFormat(version: number, extra: readonly string[] = []): FlowLogFormat {
