@@ -10,6 +10,8 @@ export default defineConfig({
     ...unitConfig.test,
     include: ['test/integration/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
+    // Services shared by every test file of the run.
+    globalSetup: ['test/integration/support/opensearch-global-setup.ts'],
     // A JVM starting on 2 shared cores, a browser, child processes on another Node: generous limits,
     // here only, so that the unit tier keeps its tight ones.
     testTimeout: 180_000,

@@ -8,7 +8,10 @@ source scripts/integration/tools-dir.sh
 NODE24_VERSION=24.21.0
 prefix="$VPC_FLOW_LOG_TOOLS_DIR/node-$NODE24_VERSION"
 binary="$prefix/node_modules/node/bin/node"
+# The tests find it through this link (test/integration/support/tools.ts).
+link="$VPC_FLOW_LOG_TOOLS_DIR/node24"
 if [[ -x "$binary" && "$("$binary" --version)" == "v$NODE24_VERSION" ]]; then
+  ln -sfn "node-$NODE24_VERSION" "$link"
   echo "node24: $binary (v$NODE24_VERSION)"
   exit 0
 fi
@@ -22,4 +25,5 @@ if [[ "$installed" != "v$NODE24_VERSION" ]]; then
   echo "install-node24: expected v$NODE24_VERSION at $binary, found '${installed:-nothing}'" >&2
   exit 1
 fi
+ln -sfn "node-$NODE24_VERSION" "$link"
 echo "node24: $binary ($installed)"
