@@ -1,18 +1,24 @@
 // The OpenSearch assets on a real OpenSearch 2.19 node (the integration tier's, see
 // test/integration/support/opensearch-node.ts): `opensearch setup` against it, the documents of
-// `npm start` bulk-indexed under the index template, and every saved visualization's and saved
+// `npm start` and of every flow-log format of the public corpus bulk-indexed under the index
+// template, and every saved visualization's and saved
 // search's query run as OpenSearch Dashboards would send it, its buckets compared with the same
 // question answered over the documents in plain code.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SAMPLE_GEO_DATABASE } from '../../../scripts/build-sample-geo-db.js';
+import { FLOW_LOG_FIELDS } from '../../../src/flow-log/index.js';
 import { buildIndexTemplate, buildSavedObjects, DEFAULT_INDEX_PATTERN, INDEX_TEMPLATE_NAME } from '../../../src/opensearch/index.js';
+import { corpusFiles, corpusIsPresent, CORPUS_DIR, HEADERLESS_FLOW_LOG_VERSIONS, missingCorpusMessage, NEGATIVE_FLOW_LOG_FILES } from '../../support/corpus.js';
 import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument, type SavedView } from '../support/dashboards-queries.js';
-import { runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
+import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 
 const url = inject('opensearchUrl');
 /** An index Firehose would write for the sample's day ("cwl" rotated daily), under the default pattern. */
 const SAMPLE_INDEX = 'cwl-2026-06-01';
+/** Where the corpus's documents go, under the default pattern too. */
+const CORPUS_INDEX = 'cwl-corpus';
 
 interface Answer {
   readonly status: number;
@@ -183,5 +189,44 @@ describe('the documents of npm start in OpenSearch', () => {
         expectTermsBuckets(view, 0, (answer.body.aggregations as Record<string, { buckets: Bucket[] }>)[first.id]?.buckets ?? [], matching);
       }
     });
+  });
+});
+
+describe('the documents of every flow-log format of the public corpus in OpenSearch', () => {
+  const logFiles = corpusFiles('flowlogs', '.log').filter((path) => !NEGATIVE_FLOW_LOG_FILES.has(basename(path)));
+
+  beforeAll(async () => {
+    // Fail, never skip: a missing corpus must not pass for indexable documents.
+    if (!corpusIsPresent()) throw new Error(missingCorpusMessage());
+    const template = await request('PUT', `/_index_template/${INDEX_TEMPLATE_NAME}`, buildIndexTemplate({ indexPattern: DEFAULT_INDEX_PATTERN }));
+    expect(template.status).toBe(200);
+    await request('DELETE', `/${CORPUS_INDEX}`);
+  });
+
+  it.each(logFiles)('%s: enrich\'s documents bulk-index with zero item errors', async (path) => {
+    // Prepare: a headerless file needs its format named, as a user would with --format.
+    const version = HEADERLESS_FLOW_LOG_VERSIONS[path];
+    const format = version === undefined ? [] : ['--format', FLOW_LOG_FIELDS.filter((field) => field.version <= version).map((field) => `\${${field.name}}`).join(' ')];
+    const run = await runCliWith(['enrich', join(CORPUS_DIR, path), ...format, '--inventory', 'events/sample/inventory', '--geo', `mmdb:${SAMPLE_GEO_DATABASE}`]);
+    const documents = ndjson(run.stdout);
+
+    // Act
+    const answer = await bulkIndex(CORPUS_INDEX, documents);
+
+    // Assess
+    expect(documents.length, run.stderr).toBeGreaterThan(0);
+    expect(answer.items.filter((item) => item.index.status !== 201).map((item) => item.index.error)).toEqual([]);
+    expect(answer.errors).toBe(false);
+  });
+
+  it('keeps the template\'s types for every field, and maps as keyword only the fields the template does not name', async () => {
+    const answer = await request('GET', `/${CORPUS_INDEX}/_mapping`);
+
+    const properties = (answer.body[CORPUS_INDEX] as { mappings: { properties: Record<string, unknown> } }).mappings.properties;
+    const templated = JSON.parse(JSON.stringify(buildIndexTemplate({ indexPattern: DEFAULT_INDEX_PATTERN }).template.mappings.properties)) as Record<string, unknown>;
+    for (const [field, mapping] of Object.entries(properties)) {
+      expect(mapping, field).toEqual(templated[field] ?? { type: 'keyword', ignore_above: 1024 });
+    }
+    expect(properties).toMatchObject({ srcaddr: { type: 'ip' }, dstaddr: { type: 'ip' }, '@timestamp': { type: 'date' } });
   });
 });
