@@ -2,8 +2,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The unit tier (`npm test`): everything that needs Node.js alone. test/integration/ needs more
+    // (the corpus, a browser, OpenSearch, Node 24, Python tools) and runs with vitest.integration.config.ts.
     include: ['test/**/*.test.ts'],
-    // The integration tier needs tools npm does not install (npm run test:integration).
     exclude: [...configDefaults.exclude, 'test/integration/**'],
     environment: 'node',
     // Wire-level tests start loopback servers and real SDK clients; the default 5 s is tight on 2 cores.

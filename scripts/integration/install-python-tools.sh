@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the integration tier's Python tools (SAM CLI, cfn-lint, the SAM translator, moto's server)
-# into a virtual environment under .integration/python (gitignored), from the exact versions in
+# into a virtual environment under the tools directory ($VPC_FLOW_LOG_TOOLS_DIR/python, outside the
+# clone, like the other prerequisites), from the exact versions in
 # scripts/integration/requirements.txt. Idempotent: a venv whose recorded requirements match the
 # file is left as it is, so a second run takes a second; a changed file rebuilds the venv.
 # Needs python3 (3.9 or later, with the venv module) and PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools-dir.sh
+source scripts/integration/tools-dir.sh
 
 requirements=scripts/integration/requirements.txt
-venv=.integration/python
+venv="$VPC_FLOW_LOG_TOOLS_DIR/python"
 stamp="$venv/.requirements.txt"
 python="${PYTHON:-python3}"
 

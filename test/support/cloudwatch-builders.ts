@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { CORPUS_DIR } from '../conformance/corpus.js';
+import { CORPUS_DIR } from './corpus.js';
 import type { CloudWatchLogEvent, CloudWatchLogsPayload } from '../../src/cloudwatch/decode-subscription-payload.js';
 
 /** A 56-digit log event id like CloudWatch Logs', distinct per `sequence`. */

@@ -1,12 +1,8 @@
 import { EC2Client, type SecurityGroupRule as Ec2SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEc2SecurityGroupRuleSource, toSecurityGroupRule } from '../../src/adapters/ec2-security-group-rule-source.js';
-import { ec2SecurityGroupRule, readEc2Corpus } from '../support/ec2-builders.js';
+import { ec2SecurityGroupRule } from '../support/ec2-builders.js';
 import { pointEc2ClientsAt, startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from '../support/ec2-loopback-server.js';
-
-interface CliRuleExamples {
-  readonly examples: readonly { readonly output: { readonly SecurityGroupRules: Ec2SecurityGroupRule[] } }[];
-}
 
 let server: Ec2LoopbackServer | undefined;
 let restoreEndpoint: (() => void) | undefined;
@@ -25,20 +21,6 @@ afterEach(async () => {
 });
 
 describe('createEc2SecurityGroupRuleSource over the wire', () => {
-  it('reads the corpus rules of every peer kind from EC2 XML exactly as from the SDK JSON shape', async () => {
-    // The authorize examples all belong to sg-1234567890abcdef0 and cover CIDRs, IPv6, ICMP,
-    // a prefix list, group references and a description.
-    const rules = [
-      ...readEc2Corpus<CliRuleExamples>('aws-cli-examples/authorize-security-group-ingress.json').examples,
-      ...readEc2Corpus<CliRuleExamples>('aws-cli-examples/authorize-security-group-egress.json').examples,
-    ].flatMap((example) => example.output.SecurityGroupRules);
-    const { source } = await sourceAgainst({ securityGroupRules: rules });
-
-    const outcomes = await source.describeSecurityGroupRules(['sg-1234567890abcdef0']);
-
-    expect(outcomes.get('sg-1234567890abcdef0')).toEqual({ status: 'found', value: rules.map(toSecurityGroupRule) });
-  });
-
   it('follows nextToken and sends the group-id filter on every page', async () => {
     const rules = Array.from({ length: 7 }, (_, index) => ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-${index}`, FromPort: 8000 + index, ToPort: 8000 + index }));
     const { server, source } = await sourceAgainst({ securityGroupRules: rules, maxPageSize: 5 });
@@ -60,5 +42,22 @@ describe('createEc2SecurityGroupRuleSource over the wire', () => {
 
     expect(outcomes.get('sg-0bbbbbbbbbbbbbbb2')).toEqual({ status: 'found', value: [] });
     expect(server.calls.map((call) => call.status)).toEqual([503, 200]);
+  });
+
+  // The AWS CLI's own authorize examples cross this wire in test/integration/corpus.
+  it('reads rules of every peer kind from EC2 XML exactly as from the SDK JSON shape', async () => {
+    const rules: Ec2SecurityGroupRule[] = [
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-0000000000000ipv4' }),
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-0000000000000ipv6', CidrIpv4: undefined, CidrIpv6: '2001:db8:1234:1a00::/64', Description: 'RDP access from NY office' }),
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-0000000000000icmp', IpProtocol: 'icmp', FromPort: 3, ToPort: 4, CidrIpv4: '0.0.0.0/0' }),
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-000000000000plist', IsEgress: true, CidrIpv4: undefined, PrefixListId: 'pl-0721453c7ac4ec009' }),
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-000000000000group', CidrIpv4: undefined, ReferencedGroupInfo: { GroupId: 'sg-0aad1c26bbeec5c22', UserId: '123456789012' } }),
+      ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-00000000000000all', IpProtocol: '-1', FromPort: -1, ToPort: -1 }),
+    ];
+    const { source } = await sourceAgainst({ securityGroupRules: rules });
+
+    const outcomes = await source.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+
+    expect(outcomes.get('sg-0123456789abcdef0')).toEqual({ status: 'found', value: rules.map(toSecurityGroupRule) });
   });
 });

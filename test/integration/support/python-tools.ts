@@ -4,11 +4,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOOLS_DIR } from './tools.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The venv's bin folder. */
-export const PYTHON_TOOLS_BIN = join(PROJECT_ROOT, '.integration/python/bin');
+/** The venv's bin folder, in the tools directory beside the other prerequisites. */
+export const PYTHON_TOOLS_BIN = join(TOOLS_DIR, 'python', 'bin');
 
 export const INSTALL_PYTHON_TOOLS_COMMAND = 'bash scripts/integration/install-python-tools.sh';
 
@@ -18,7 +19,7 @@ export type PythonTool = 'sam' | 'cfn-lint' | 'moto_server' | 'python';
 /**
  * Absolute path of a tool in the venv, or an error that says how to install it.
  *
- * @example pythonTool('sam') // '/path/to/clone/.integration/python/bin/sam'
+ * @example pythonTool('sam') // '~/.cache/vpc-flow-log-appender/integration/python/bin/sam'
  */
 export function pythonTool(name: PythonTool): string {
   const path = join(PYTHON_TOOLS_BIN, name);

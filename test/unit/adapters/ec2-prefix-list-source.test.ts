@@ -1,14 +1,9 @@
-import { EC2Client, EC2ServiceException, GetManagedPrefixListEntriesCommand, type GetManagedPrefixListEntriesCommandOutput } from '@aws-sdk/client-ec2';
+import { EC2Client, EC2ServiceException, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2PrefixListSource } from '../../../src/adapters/ec2-prefix-list-source.js';
 import { ConfigurationError } from '../../../src/errors.js';
-import { readEc2Corpus } from '../../support/ec2-builders.js';
-
-interface CliEntriesExamples {
-  readonly examples: readonly { readonly output: Pick<GetManagedPrefixListEntriesCommandOutput, 'Entries'> }[];
-}
 
 const ec2 = mockClient(EC2Client);
 
@@ -30,16 +25,6 @@ describe('createEc2PrefixListSource', () => {
     expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
     expect(ec2).toHaveReceivedCommandWith(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0123456abcabcabc1', MaxResults: 100 });
     expect(ec2).toHaveReceivedCommandWith(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0123456abcabcabc2', MaxResults: 100 });
-  });
-
-  it('gives the CIDRs of the AWS CLI example', async () => {
-    const [example] = readEc2Corpus<CliEntriesExamples>('aws-cli-examples/get-managed-prefix-list-entries.json').examples;
-    ec2.on(GetManagedPrefixListEntriesCommand).resolves(example?.output ?? {});
-    const source = createEc2PrefixListSource({ client: new EC2Client({}) });
-
-    const outcomes = await source.getPrefixListEntries(['pl-0123456abcabcabc1']);
-
-    expect(outcomes.get('pl-0123456abcabcabc1')).toEqual({ status: 'found', value: ['10.0.0.0/16', '10.2.0.0/16'] });
   });
 
   it('follows NextToken and keeps the entries of every page', async () => {

@@ -2,35 +2,44 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInventorySources, InventoryError, loadInventoryDirectory } from '../../../src/adapters/inventory-directory-source.js';
 import type { LookupOutcome, SecurityGroupRule } from '../../../src/ports.js';
+import { ec2NetworkInterface, ec2SecurityGroupRule } from '../../support/ec2-builders.js';
 import { temporaryDirectory } from '../cli/cli-harness.js';
 
-const CORPUS = '/work/shared/corpus/ec2/aws-cli-examples';
 const SAMPLE_INVENTORY = 'events/sample/inventory';
 
-/** The `output` of every example of a corpus AWS CLI example file: the CLI's JSON, read in place. */
-function corpusOutputs(command: string): unknown[] {
-  const file = JSON.parse(readFileSync(`${CORPUS}/${command}.json`, 'utf8')) as { examples: { output: unknown }[] };
-  return file.examples.map((example) => example.output);
-}
-
 describe('createInventorySources', () => {
+  // The same questions asked of the AWS CLI's own example outputs are in test/integration/corpus.
+  const interfaces = {
+    NetworkInterfaces: [
+      ec2NetworkInterface({ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60001', Groups: [{ GroupId: 'sg-0a1b2c3d4e5f60101', GroupName: 'default' }], Association: { PublicIp: '203.0.113.12' } }),
+      ec2NetworkInterface({
+        NetworkInterfaceId: 'eni-0a1b2c3d4e5f60002',
+        Groups: [{ GroupId: 'sg-0a1b2c3d4e5f60101', GroupName: 'default' }],
+        PrivateIpAddress: '10.0.1.55',
+        PrivateIpAddresses: [
+          { PrivateIpAddress: '10.0.1.55', Primary: true },
+          { PrivateIpAddress: '10.0.1.117', Primary: false },
+        ],
+      }),
+    ],
+  };
+  const ingress = ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60001', GroupId: 'sg-0a1b2c3d4e5f60101' });
+  const egress = ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60002', GroupId: 'sg-0a1b2c3d4e5f60101', IsEgress: true, IpProtocol: '-1', CidrIpv4: undefined, CidrIpv6: '::/0' });
+
   it('finds the interfaces of describe-network-interfaces output with their groups and addresses', async () => {
-    // Prepare
-    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+    const inventory = createInventorySources([interfaces]);
 
-    // Act
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-e5aa89a3', 'eni-b9a5ac93']);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60001', 'eni-0a1b2c3d4e5f60002']);
 
-    // Assess
-    expect(outcomes.get('eni-e5aa89a3')).toMatchObject({
+    expect(outcomes.get('eni-0a1b2c3d4e5f60001')).toMatchObject({
       status: 'found',
-      value: { securityGroups: [{ groupId: 'sg-8637d3e3', groupName: 'default' }], privateIpv4Addresses: ['10.0.1.17'], publicIpv4Addresses: ['203.0.113.12'] },
+      value: { securityGroups: [{ groupId: 'sg-0a1b2c3d4e5f60101', groupName: 'default' }], privateIpv4Addresses: ['10.0.1.17'], publicIpv4Addresses: ['203.0.113.12'] },
     });
-    expect(outcomes.get('eni-b9a5ac93')).toMatchObject({ status: 'found', value: { privateIpv4Addresses: ['10.0.1.55', '10.0.1.117'] } });
+    expect(outcomes.get('eni-0a1b2c3d4e5f60002')).toMatchObject({ status: 'found', value: { privateIpv4Addresses: ['10.0.1.55', '10.0.1.117'] } });
   });
 
   it('answers not_found for an interface the inventory does not hold', async () => {
-    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
+    const inventory = createInventorySources([interfaces]);
 
     const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f69999']);
 
@@ -38,23 +47,31 @@ describe('createInventorySources', () => {
   });
 
   it('reads describe-security-group-rules output, counting a rule listed in two outputs once', async () => {
-    const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
+    const inventory = createInventorySources([{ SecurityGroupRules: [ingress, egress] }, { SecurityGroupRules: [ingress] }]);
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-1234567890abcdef0']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-0a1b2c3d4e5f60101']);
 
-    expect(outcomes?.get('sg-1234567890abcdef0')).toStrictEqual({
+    expect(outcomes?.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({
       status: 'found',
       value: [
-        expect.objectContaining({ rule_id: 'sgr-abcdef01234567890', direction: 'ingress', peer: { kind: 'security_group', group_id: 'sg-1234567890abcdef0', user_id: '111122223333' } }),
-        expect.objectContaining({ rule_id: 'sgr-bcdef01234567890a', direction: 'egress', peer: { kind: 'ipv6_cidr', cidr: '::/0' } }),
-        expect.objectContaining({ rule_id: 'sgr-cdef01234567890ab', direction: 'egress', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } }),
+        expect.objectContaining({ rule_id: 'sgr-0a1b2c3d4e5f60001', direction: 'ingress', peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' } }),
+        expect.objectContaining({ rule_id: 'sgr-0a1b2c3d4e5f60002', direction: 'egress', peer: { kind: 'ipv6_cidr', cidr: '::/0' } }),
       ],
     });
   });
 
-  it('derives rules from describe-security-groups permissions when no rules output lists the group', async () => {
-    // Prepare: the corpus also holds an example whose output is a list of names, which is skipped.
-    const inventory = createInventorySources(corpusOutputs('describe-security-groups'));
+  it('derives rules from describe-security-groups permissions when no rules output lists the group, skipping an output of names', async () => {
+    // Prepare: `aws ec2 describe-security-groups --query` can print a plain list of names; it holds no group.
+    const group = {
+      GroupId: 'sg-903004f8',
+      OwnerId: '123456789012',
+      IpPermissions: [
+        { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-903004f8', UserId: '123456789012' }] },
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'Access from NY office' }] },
+      ],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    };
+    const inventory = createInventorySources([{ SecurityGroups: [group] }, ['MySecurityGroup']]);
 
     // Act
     const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-903004f8']);
@@ -79,6 +96,29 @@ describe('createInventorySources', () => {
     });
   });
 
+  it('answers not_found for a group whose rules the inventory does not hold', async () => {
+    const inventory = createInventorySources([{ SecurityGroupRules: [ingress] }]);
+
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-8637d3e3']);
+
+    expect(outcomes?.get('sg-8637d3e3')).toStrictEqual({ status: 'not_found' });
+  });
+
+  it('has no rule source when the inventory holds neither rules nor groups', () => {
+    const inventory = createInventorySources([interfaces]);
+
+    expect(inventory.securityGroupRules).toBeUndefined();
+  });
+
+  it('gives the members of a group as the private addresses of its interfaces, and none for an unknown group', async () => {
+    const inventory = createInventorySources([interfaces]);
+
+    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(['sg-0a1b2c3d4e5f60101', 'sg-0a1b2c3d4e5f69999']);
+
+    expect(outcomes.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({ status: 'found', value: ['10.0.1.17', '10.0.1.55', '10.0.1.117'] });
+    expect(outcomes.get('sg-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'found', value: [] });
+  });
+
   it('prefers describe-security-group-rules over derived permissions for the same group', async () => {
     const group = { GroupId: 'sg-0a1b2c3d4e5f60101', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
     const rule = { SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60001', GroupId: 'sg-0a1b2c3d4e5f60101', IsEgress: false, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '0.0.0.0/0' };
@@ -87,29 +127,6 @@ describe('createInventorySources', () => {
     const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-0a1b2c3d4e5f60101']);
 
     expect(outcomes?.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({ status: 'found', value: [expect.objectContaining({ rule_id: 'sgr-0a1b2c3d4e5f60001', from_port: 443 })] });
-  });
-
-  it('answers not_found for a group whose rules the inventory does not hold', async () => {
-    const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
-
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-8637d3e3']);
-
-    expect(outcomes?.get('sg-8637d3e3')).toStrictEqual({ status: 'not_found' });
-  });
-
-  it('has no rule source when the inventory holds neither rules nor groups', () => {
-    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
-
-    expect(inventory.securityGroupRules).toBeUndefined();
-  });
-
-  it('gives the members of a group as the private addresses of its interfaces, and none for an unknown group', async () => {
-    const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
-
-    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(['sg-8637d3e3', 'sg-0a1b2c3d4e5f69999']);
-
-    expect(outcomes.get('sg-8637d3e3')).toStrictEqual({ status: 'found', value: ['10.0.1.17', '10.0.1.149'] });
-    expect(outcomes.get('sg-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'found', value: [] });
   });
 });
 

@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeSubscriptionPayload, type CloudWatchLogsPayload } from '../../../src/cloudwatch/decode-subscription-payload.js';
 import {
   controlPayload,
-  corpusCloudWatchLogsEvents,
   encodeSubscriptionData,
   logEvent,
-  readCorpusJson,
   subscriptionPayload,
 } from '../../support/cloudwatch-builders.js';
 
@@ -120,62 +118,5 @@ describe('decodeSubscriptionPayload', () => {
     const reasons = inputs.map((input) => reasonFor(input as string));
 
     expect(reasons).toEqual(['not_base64', 'not_base64', 'not_base64', 'not_base64', 'not_compressed', 'not_compressed']);
-  });
-});
-
-describe('decodeSubscriptionPayload on the public corpus', () => {
-  const events = corpusCloudWatchLogsEvents();
-
-  it('finds the CloudWatch Logs Lambda events of the corpus', () => {
-    expect(events.map(({ file }) => file)).toEqual(
-      expect.arrayContaining([
-        'aws-lambda-go/cloudwatch-logs-event.json',
-        'powertools-python/cloudWatchLogEventWithPolicyLevel.json',
-        'powertools-typescript/cloudwatch-base.json',
-        'sam-cli/CloudwatchLogs.json',
-      ]),
-    );
-  });
-
-  it.each(events)('decodes $file as the corpus decoded view says', ({ file, event }) => {
-    const expected = readCorpusJson(`events/decoded/${file.replace('/', '__').replace(/\.json$/, '.decoded.json')}`) as {
-      decoded_awslogs_data: unknown;
-    };
-
-    const decoded = decodedOk(event.awslogs.data);
-
-    expect(decoded).toEqual(expected.decoded_awslogs_data);
-  });
-
-  it('decodes every gzipped CloudWatch Logs envelope in the SAM CLI Firehose processor event, the control message first', () => {
-    const event = readCorpusJson('events/sam-cli/KinesisFirehoseCloudwatchLogsProcessor.rendered-defaults.json') as { records: { data: string }[] };
-
-    const types = event.records.map((record) => decodedOk(record.data).messageType);
-
-    expect(types).toEqual(['CONTROL_MESSAGE', 'DATA_MESSAGE', 'DATA_MESSAGE', 'DATA_MESSAGE']);
-  });
-
-  it('decodes the gzipped CloudWatch Logs data of the Powertools Kinesis stream event', () => {
-    const event = readCorpusJson('events/powertools-typescript/kinesis-stream-cloudwatch-logs.json') as { Records: { kinesis: { data: string } }[] };
-
-    const logGroups = event.Records.map((record) => decodedOk(record.kinesis.data).logGroup);
-
-    expect(logGroups.every((logGroup) => logGroup.startsWith('/aws/lambda/'))).toBe(true);
-  });
-
-  it.each(['valid_vpc_flow_cw.json', 'valid_vpc_flow_cw_custom.json'])('round-trips the OpenTelemetry flow-log payload %s', (file) => {
-    const payload = readCorpusJson(`flowlogs/otel-collector-contrib/${file}`);
-
-    const decoded = decodedOk(encodeSubscriptionData(payload));
-
-    expect(decoded).toEqual(payload);
-  });
-
-  it.each(['example1', 'example2'])('round-trips the CloudWatch Logs guide payload %s', (name) => {
-    const payload = readCorpusJson(`events/aws-docs/cwl-subscription-decoded-payload.${name}.json`);
-
-    const decoded = decodedOk(encodeSubscriptionData(payload));
-
-    expect(decoded).toEqual(payload);
   });
 });

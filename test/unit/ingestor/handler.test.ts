@@ -5,7 +5,7 @@ import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { controlPayload, encodeSubscriptionData, lambdaContext, logEvents, readCorpusJson, subscriptionEvent } from '../../support/cloudwatch-builders.js';
+import { controlPayload, encodeSubscriptionData, lambdaContext, logEvent, logEvents, subscriptionEvent } from '../../support/cloudwatch-builders.js';
 
 type Handler = (event: CloudWatchLogsEvent, context: Context) => Promise<void>;
 
@@ -64,10 +64,11 @@ describe('ingestor handler', () => {
     await expect(start).rejects.toThrow(/DELIVERY_STREAM_NAME is required\n- PUT_RECORD_BATCH_CONCURRENCY must be an integer/);
   });
 
-  it('puts each log event of the SAM CLI sample event into Firehose as one line', async () => {
+  // The SAM CLI's own sample event goes through this handler in test/integration/corpus.
+  it('puts each log event into Firehose as one line', async () => {
     acceptAll();
     const { handler } = await coldStart();
-    const event = readCorpusJson('events/sam-cli/CloudwatchLogs.json') as CloudWatchLogsEvent;
+    const event = subscriptionEvent({ logEvents: [logEvent({ sequence: 0, message: '[ERROR] First test message' }), logEvent({ sequence: 1, message: '[ERROR] Second test message' })] });
 
     await handler(event, lambdaContext());
 

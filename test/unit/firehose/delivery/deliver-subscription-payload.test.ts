@@ -4,14 +4,12 @@ import { FirehoseClient, PutRecordBatchCommand, ServiceUnavailableException, typ
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeSubscriptionPayload } from '../../../../src/cloudwatch/decode-subscription-payload.js';
 import { createFirehoseDeliveryStream } from '../../../../src/adapters/firehose-delivery-stream.js';
 import { deliverSubscriptionPayload, type DeliverSubscriptionPayloadDependencies } from '../../../../src/firehose/delivery/deliver-subscription-payload.js';
 import { DeliveryError, UndecodableSubscriptionError } from '../../../../src/firehose/delivery/delivery-errors.js';
 import { MAX_PUT_RECORD_BATCH_BYTES, MAX_RECORD_BYTES } from '../../../../src/firehose/delivery/put-record-batch-limits.js';
 import {
   controlPayload,
-  corpusCloudWatchLogsEvents,
   encodeSubscriptionData,
   logEvent,
   logEvents,
@@ -339,19 +337,5 @@ describe('deliverSubscriptionPayload', () => {
     await deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: events })), dependencies);
 
     expect([measured.values.get('RecordsFailed'), measured.values.get('OversizedLogEvents')]).toEqual([[{ unit: 'Count', value: 0 }], [{ unit: 'Count', value: 1 }]]);
-  });
-});
-
-describe('deliverSubscriptionPayload on the public corpus', () => {
-  it.each(corpusCloudWatchLogsEvents())('puts each log event of $file as one line', async ({ event }) => {
-    answerWith();
-    const { dependencies } = setUp();
-    const decoded = decodeSubscriptionPayload(event.awslogs.data);
-    const expected = decoded.ok ? decoded.value.logEvents.map((logEvent) => `${logEvent.message}\n`) : [];
-
-    await deliverSubscriptionPayload(event.awslogs.data, dependencies);
-
-    expect(sentBatches().flat()).toEqual(expected);
-    expect(expected.length).toBeGreaterThan(0);
   });
 });

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_SECTIONS } from '../../src/report/report-text.js';
-import { generateAttributionGroundTruth } from '../support/attribution-ground-truth.js';
-import { groundTruthLogText, writeGroundTruthInventory } from '../support/report-builders.js';
-import { runCliWith, temporaryDirectory } from '../unit/cli/cli-harness.js';
+import { REPORT_SECTIONS } from '../../../src/report/report-text.js';
+import { generateAttributionGroundTruth } from '../../support/attribution-ground-truth.js';
+import { groundTruthLogText, writeGroundTruthInventory } from '../../support/report-builders.js';
+import { runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -4,12 +4,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decorateFirehoseRecords, TransformationResult, type DecorationOptions } from '../../src/firehose/transformation/decorate-firehose-records.js';
-import { DEFAULT_FORMAT_TEXT } from '../../src/flow-log/flow-log-format.js';
-import type { NetworkInterfaceInfo } from '../../src/ports.js';
-import { CORPUS, readCorpusJson } from '../support/cloudwatch-builders.js';
-import { networkInterfaceInfo } from '../support/ec2-builders.js';
-import { documentsOf, mapLookup } from '../support/firehose-builders.js';
+import { decorateFirehoseRecords, TransformationResult, type DecorationOptions } from '../../../src/firehose/transformation/decorate-firehose-records.js';
+import { DEFAULT_FORMAT_TEXT } from '../../../src/flow-log/flow-log-format.js';
+import type { NetworkInterfaceInfo } from '../../../src/ports.js';
+import { CORPUS, readCorpusJson } from '../../support/cloudwatch-builders.js';
+import { networkInterfaceInfo } from '../../support/ec2-builders.js';
+import { documentsOf, mapLookup } from '../../support/firehose-builders.js';
 
 const EVENTS = new URL('events/', CORPUS);
 if (!existsSync(EVENTS)) {

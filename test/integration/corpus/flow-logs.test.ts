@@ -13,26 +13,30 @@ import {
   type FlowLogDocument,
   type FlowLogFormat,
   type LineOutcome,
-} from '../../src/flow-log/index.js';
-import { corpusFiles, corpusIsPresent, CORPUS_DIR, missingCorpusMessage, readCorpusJson, readCorpusText } from './corpus.js';
+} from '../../../src/flow-log/index.js';
+import {
+  corpusFiles,
+  corpusIsPresent,
+  CORPUS_DIR,
+  HEADERLESS_FLOW_LOG_VERSIONS,
+  missingCorpusMessage,
+  NEGATIVE_FLOW_LOG_FILES,
+  readCorpusJson,
+  readCorpusText,
+} from '../../support/corpus.js';
 
 /** The fields of versions 2 up to `version` in the order of the AWS documentation table. */
 function docTableFormat(version: number, extra: readonly string[] = []): FlowLogFormat {
   return formatFromFieldNames([...FLOW_LOG_FIELDS.filter((field) => field.version <= version).map((field) => field.name), ...extra]);
 }
 
-/**
- * Formats of corpus files that have no header line (README: the Elastic ECS/v8 samples use every
- * field in documentation-table order). Files not listed here start with a header or use the default format.
- */
-const HEADERLESS_FORMATS: Readonly<Record<string, FlowLogFormat>> = {
-  'flowlogs/elastic-integrations/test-v5-all-fields.log': docTableFormat(5),
-  'flowlogs/elastic-integrations/test-ecs-samples.log': docTableFormat(7),
-  'flowlogs/elastic-integrations/test-v8-samples.log': docTableFormat(8),
-};
+/** Formats of the corpus files that have no header line. */
+const HEADERLESS_FORMATS: Readonly<Record<string, FlowLogFormat>> = Object.fromEntries(
+  Object.entries(HEADERLESS_FLOW_LOG_VERSIONS).map(([path, version]) => [path, docTableFormat(version)]),
+);
 
 /** Files whose records must NOT parse: the OTel negative cases. */
-const NEGATIVE_FILES = new Set(['vpc_flow_log_too_few_fields.log', 'vpc_flow_log_too_many_fields.log']);
+const NEGATIVE_FILES = NEGATIVE_FLOW_LOG_FILES;
 
 interface ParsedLine {
   readonly lineNumber: number;

@@ -48,3 +48,17 @@ export function readCorpusText(path: string): string {
 export function readCorpusJson(path: string): unknown {
   return JSON.parse(readCorpusText(path));
 }
+
+/**
+ * Corpus flow-log files that have no header line, with the version whose fields (every field of
+ * versions 2 up to it, in the AWS documentation table's order) they carry (corpus README: the
+ * Elastic ECS/v8 samples). Files not listed start with a header or use the default format.
+ */
+export const HEADERLESS_FLOW_LOG_VERSIONS: Readonly<Record<string, number>> = {
+  'flowlogs/elastic-integrations/test-v5-all-fields.log': 5,
+  'flowlogs/elastic-integrations/test-ecs-samples.log': 7,
+  'flowlogs/elastic-integrations/test-v8-samples.log': 8,
+};
+
+/** Corpus flow-log files whose records must NOT parse: the OpenTelemetry negative cases. */
+export const NEGATIVE_FLOW_LOG_FILES: ReadonlySet<string> = new Set(['vpc_flow_log_too_few_fields.log', 'vpc_flow_log_too_many_fields.log']);
