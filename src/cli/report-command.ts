@@ -288,7 +288,7 @@ async function writeReport(report: SecurityGroupReport, rules: readonly Security
   const changes = report.recommendations.filter((recommendation) => recommendation.verdict === 'remove' || recommendation.verdict === 'narrow').length;
   io.stderr.write(
     `report: ${options.out} written (${options.format}): ${report.totals.records.toLocaleString('en-US')} records, ${report.rules.length} rules, ` +
-      `${changes} proposed changes, ${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
+      `${changes} change${changes === 1 ? '' : 's'} proposed, ${unused} unused, ${report.overBroad.length} over-broad, ${report.exposures.length} exposures\n`,
   );
 }
 

@@ -35,7 +35,7 @@ describe('report command', () => {
     const scripted = await runCliWith(['report', logs, '--inventory', directory.path('advisor-inventory'), '--format', 'cli', '--out', out]);
     const strict = await runCliWith(['report', logs, '--inventory', directory.path('advisor-inventory'), '--format', 'json', '--min-window', '30']);
     // Assess
-    expect(scripted.stderr).toBe('');
+    expect(scripted.stderr).toBe(`report: ${out} written (cli): 3,837 records, 17 rules, 9 changes proposed, 6 unused, 6 over-broad, 2 exposures\n`);
     expect(scripted.status).toBe(0);
     const apply = readFileSync(out, 'utf8');
     expect(apply).toContain('run aws ec2 revoke-security-group-ingress --group-id sg-0web0000000000001 --security-group-rule-ids sgr-web-ssh-any');
@@ -104,7 +104,7 @@ describe('report command', () => {
     // Assess
     expect(run.stdout).toBe('');
     expect(run.stderr.startsWith(`report: ${out} written (html): `)).toBe(true);
-    expect(run.stderr).toMatch(/ [\d,]+ records, \d+ rules, \d+ unused, \d+ over-broad, \d+ exposures\n$/);
+    expect(run.stderr).toMatch(/ [\d,]+ records, \d+ rules, \d+ changes? proposed, \d+ unused, \d+ over-broad, \d+ exposures\n$/);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 
