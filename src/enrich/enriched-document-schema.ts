@@ -17,7 +17,6 @@ import type { NetworkInterfaceFields } from './network-interface-fields.js';
 export type ValueType =
   | { readonly kind: 'keyword'; readonly values?: readonly string[] }
   | { readonly kind: 'integer' }
-  | { readonly kind: 'double' }
   | { readonly kind: 'geo_point' }
   | { readonly kind: 'object'; readonly properties: Readonly<Record<string, ValueType>> }
   | { readonly kind: 'list'; readonly of: ValueType };
