@@ -19,7 +19,7 @@ const MAY_IMPORT = {
   report: ['net', 'domain', 'flow-log', 'analysis', 'enrich'],
   firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
   opensearch: ['net', 'domain', 'flow-log', 'enrich'],
-  athena: ['net', 'domain'],
+  athena: ['net', 'domain', 'flow-log', 'enrich'],
   config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
   // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
   // until that composition leaves adapters/ (issue 18, item 5).

@@ -1,9 +1,18 @@
-import { FLOW_LOG_FIELDS } from '../flow-log/field-catalogue.js';
+import { AppenderError } from '../errors.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { FlowDirection } from '../domain/flow-direction.js';
 import type { RuleMatch } from '../domain/rule-match.js';
 import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 import type { NetworkInterfaceFields } from './network-interface-fields.js';
+import {
+  ENRICHED_DOCUMENT_FIELDS,
+  ENRICHMENT_ONLY_KEYS,
+  EnrichmentSlot,
+  enrichmentValueOf,
+  type EnrichedDocumentField,
+} from './enriched-document-schema.js';
+
+export { ENRICHMENT_ONLY_KEYS, EnrichmentSlot, SHEDDABLE_FIELDS } from './enriched-document-schema.js';
 
 /** Keywords for what enrichment could not add to a document. */
 export const EnrichmentIssue = {
@@ -42,35 +51,8 @@ export interface EnrichmentFields {
   enrichment_issues?: EnrichmentIssue[];
 }
 
-/** One entry per field of EnrichmentFields: the type check fails when the two drift apart. */
-const ENRICHMENT_FIELD_NAMES = {
-  security_group_ids: true,
-  security_group_names: true,
-  interface_type: true,
-  direction: true,
-  security_group_rules: true,
-  security_group_rule_ids: true,
-  rule_match: true,
-  src_geo: true,
-  dst_geo: true,
-  enrichment_issues: true,
-} as const satisfies Record<keyof EnrichmentFields, true>;
-
-/**
- * The document keys only enrichment may write: every field of EnrichmentFields that is not also a
- * flow-log field (`interface_type` is both, and a record's own value is kept). A header line
- * naming one of these is refused, so no record can pass off its own `enrichment_issues` or
- * `rule_match` as ours, nor make enrichment write into a value of the wrong type.
- */
-export const ENRICHMENT_ONLY_KEYS: ReadonlySet<string> = new Set(
-  Object.keys(ENRICHMENT_FIELD_NAMES).filter((key) => !FLOW_LOG_FIELDS.some((field) => field.key === key)),
-);
-
 /** A flow-log document with its enrichment: what the decorator emits, one per flow. */
 export type EnrichedFlowLog = FlowLogDocument & EnrichmentFields;
-
-/** Optional fields, dropped first when a response would pass its size budget. */
-export const SHEDDABLE_FIELDS = ['security_group_rules', 'src_geo', 'dst_geo'] as const satisfies readonly (keyof EnrichmentFields)[];
 
 /** Adds an issue keyword once. */
 export function addEnrichmentIssue(document: EnrichedFlowLog, issue: EnrichmentIssue): void {
@@ -81,23 +63,6 @@ export function addEnrichmentIssue(document: EnrichedFlowLog, issue: EnrichmentI
     issues.push(issue);
   }
 }
-
-/**
- * Where each enrichment field goes in a document, in the order enrichment adds them. A document
- * built field by field has its keys in this order, with `enrichment_issues` wherever the first
- * issue was noted; FlowEnrichment.issuesAt records that place so every rendering keeps it.
- */
-export const EnrichmentSlot = {
-  InterfaceFields: 0,
-  Direction: 1,
-  SecurityGroupRules: 2,
-  RuleIds: 3,
-  RuleMatch: 4,
-  SrcGeo: 5,
-  DstGeo: 6,
-  End: 7,
-} as const;
-export type EnrichmentSlot = (typeof EnrichmentSlot)[keyof typeof EnrichmentSlot];
 
 /**
  * The enrichment of one document, kept apart from it. Most of it is shared: every record of an
@@ -145,9 +110,16 @@ export function addFlowEnrichmentIssue(enrichment: FlowEnrichment, issue: Enrich
   }
 }
 
+/** The schema's fields of each slot, enrichment_issues left out (FlowEnrichment.issuesAt places it). */
+const FIELDS_BY_SLOT: readonly (readonly EnrichedDocumentField[])[] = Object.values(EnrichmentSlot).map((slot) =>
+  ENRICHED_DOCUMENT_FIELDS.filter((entry) => entry.slot === slot && entry.key !== 'enrichment_issues'),
+);
+
 /**
- * Writes an enrichment into its document: the plain EnrichedFlowLog, keys in the order enrichment
- * adds them. A field the document already has keeps its place and takes the new value.
+ * Writes an enrichment into its document, the generic way: the fields of ENRICHED_DOCUMENT_FIELDS
+ * in schema order, `enrichment_issues` before the slot FlowEnrichment.issuesAt names, each field
+ * written when the enrichment has a value for it. A field the document already has keeps its place
+ * and takes the new value. The decorator's serializer is the fast path of the same document.
  *
  * @example
  * const document = applyFlowEnrichment(parsedDocument, enrichment);
@@ -155,65 +127,46 @@ export function addFlowEnrichmentIssue(enrichment: FlowEnrichment, issue: Enrich
  */
 export function applyFlowEnrichment(document: FlowLogDocument, enrichment: FlowEnrichment): EnrichedFlowLog {
   const enriched = document as EnrichedFlowLog;
+  const target = enriched as Record<string, unknown>;
   const { issues, issuesAt } = enrichment;
-  const applyIssues = (slot: EnrichmentSlot): void => {
+  FIELDS_BY_SLOT.forEach((fields, slot) => {
     if (issues !== undefined && issuesAt === slot) for (const issue of issues) addEnrichmentIssue(enriched, issue);
-  };
-  applyIssues(EnrichmentSlot.InterfaceFields);
-  const fields = enrichment.interfaceFields;
-  if (fields !== undefined) {
-    enriched.security_group_ids = fields.security_group_ids;
-    enriched.security_group_names = fields.security_group_names;
-    if (fields.interface_type !== undefined) enriched.interface_type = fields.interface_type;
-    if (fields.vpc_id !== undefined) enriched.vpc_id = fields.vpc_id;
-    if (fields.subnet_id !== undefined) enriched.subnet_id = fields.subnet_id;
-    if (fields.instance_id !== undefined) enriched.instance_id = fields.instance_id;
-  }
-  applyIssues(EnrichmentSlot.Direction);
-  if (enrichment.direction !== undefined) enriched.direction = enrichment.direction;
-  applyIssues(EnrichmentSlot.SecurityGroupRules);
-  if (enrichment.securityGroupRules !== undefined) enriched.security_group_rules = enrichment.securityGroupRules;
-  applyIssues(EnrichmentSlot.RuleIds);
-  if (enrichment.ruleIds !== undefined) enriched.security_group_rule_ids = enrichment.ruleIds;
-  applyIssues(EnrichmentSlot.RuleMatch);
-  if (enrichment.ruleMatch !== undefined) enriched.rule_match = enrichment.ruleMatch;
-  applyIssues(EnrichmentSlot.SrcGeo);
-  if (enrichment.srcGeo !== undefined) enriched.src_geo = enrichment.srcGeo;
-  applyIssues(EnrichmentSlot.DstGeo);
-  if (enrichment.dstGeo !== undefined) enriched.dst_geo = enrichment.dstGeo;
-  applyIssues(EnrichmentSlot.End);
+    for (const entry of fields) {
+      const value = enrichmentValueOf(enrichment, entry.source);
+      if (value !== undefined) target[entry.key] = value;
+    }
+  });
   return enriched;
 }
 
+const SHEDDABLE_SOURCES = ENRICHED_DOCUMENT_FIELDS.filter((entry) => entry.sheddable).map((entry) => {
+  const { source } = entry;
+  if (source.property === 'interfaceFields' || source.property === 'issues') throw new AppenderError(`${entry.key} cannot be shed alone`);
+  return source.property;
+});
+
 /** Whether an enrichment holds optional fields that a response over budget sheds (SHEDDABLE_FIELDS). */
 export function hasSheddableEnrichment(enrichment: FlowEnrichment): boolean {
-  return enrichment.securityGroupRules !== undefined || enrichment.srcGeo !== undefined || enrichment.dstGeo !== undefined;
+  return SHEDDABLE_SOURCES.some((property) => enrichment[property] !== undefined);
 }
 
 /** Drops the optional fields of SHEDDABLE_FIELDS and says so with `size_budget`. */
 export function shedFlowEnrichment(enrichment: FlowEnrichment): void {
   if (!hasSheddableEnrichment(enrichment)) return;
-  enrichment.securityGroupRules = undefined;
-  enrichment.srcGeo = undefined;
-  enrichment.dstGeo = undefined;
+  for (const property of SHEDDABLE_SOURCES) enrichment[property] = undefined;
   addFlowEnrichmentIssue(enrichment, EnrichmentIssue.SizeBudget, EnrichmentSlot.End);
 }
 
+const ENRICHMENT_ONLY_KEY_LIST: readonly string[] = [...ENRICHMENT_ONLY_KEYS];
+
 /**
- * Keys enrichment adds that a parsed document never has. A document that has one anyway (a
- * custom field by that name, or a document enriched before) gets its enrichment applied in place
- * rather than spliced, so the key keeps its place.
+ * Keys enrichment adds that a parsed document never has (ENRICHMENT_ONLY_KEYS). A document that
+ * has one anyway (a custom field by that name, or a document enriched before) gets its enrichment
+ * applied in place rather than spliced, so the key keeps its place.
  */
 export function hasEnrichmentKeys(document: FlowLogDocument): boolean {
-  return (
-    'security_group_ids' in document ||
-    'security_group_names' in document ||
-    'direction' in document ||
-    'security_group_rules' in document ||
-    'security_group_rule_ids' in document ||
-    'rule_match' in document ||
-    'src_geo' in document ||
-    'dst_geo' in document ||
-    'enrichment_issues' in document
-  );
+  for (let index = 0; index < ENRICHMENT_ONLY_KEY_LIST.length; index += 1) {
+    if ((ENRICHMENT_ONLY_KEY_LIST[index] as string) in document) return true;
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import { AppenderError } from '../errors.js';
 import type { EnrichmentFields } from '../enrich/enriched-flow-log.js';
 import { FieldType, FLOW_LOG_FIELDS, type FlowLogFieldDefinition } from '../flow-log/field-catalogue.js';
-import type { GeoLocation, SecurityGroupRule, SecurityGroupRulePeer } from '../ports.js';
+import { publishedEnrichmentFields, type ValueType } from '../enrich/enriched-document-schema.js';
 
 /** An OpenSearch field mapping of a value the decorator emits. */
 export type LeafMapping =
@@ -69,65 +69,33 @@ export const DERIVED_DOCUMENT_FIELD_MAPPINGS = {
   protocol_name: KEYWORD,
 } as const satisfies Readonly<Record<string, LeafMapping>>;
 
-/** Every key of every member of a union (`keyof` alone gives only the common keys). */
-type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+const GEO_POINT: LeafMapping = { type: 'geo_point' };
 
-const GEO_LOCATION_MAPPING = {
-  properties: {
-    country_code: KEYWORD,
-    country_name: KEYWORD,
-    region_code: KEYWORD,
-    region_name: KEYWORD,
-    city: KEYWORD,
-    location: { type: 'geo_point' },
-  } satisfies { readonly [K in keyof GeoLocation]-?: FieldMapping },
-} as const satisfies ObjectMapping;
-
-const SECURITY_GROUP_RULE_MAPPING = {
-  properties: {
-    rule_id: KEYWORD,
-    group_id: KEYWORD,
-    direction: KEYWORD,
-    // `-1`, `tcp`, `icmpv6` or a number as text: a keyword, as DescribeSecurityGroupRules gives it.
-    protocol: KEYWORD,
-    from_port: INTEGER,
-    to_port: INTEGER,
-    description: KEYWORD,
-    peer: {
-      properties: {
-        kind: KEYWORD,
-        // A CIDR as text: `ip_range` would allow containment queries but not terms aggregations.
-        cidr: KEYWORD,
-        prefix_list_id: KEYWORD,
-        group_id: KEYWORD,
-        user_id: KEYWORD,
-        vpc_id: KEYWORD,
-        vpc_peering_connection_id: KEYWORD,
-      } satisfies { readonly [K in KeysOfUnion<SecurityGroupRulePeer>]-?: FieldMapping },
-    },
-  } satisfies { readonly [K in keyof SecurityGroupRule]-?: FieldMapping },
-} as const satisfies ObjectMapping;
+/** The mapping of a value of the schema's type: a list maps as its items (every OpenSearch field takes arrays), an object as an ObjectMapping. */
+export function valueTypeMapping(type: ValueType): FieldMapping {
+  switch (type.kind) {
+    case 'keyword':
+      return KEYWORD;
+    case 'integer':
+      return INTEGER;
+    case 'geo_point':
+      return GEO_POINT;
+    case 'list':
+      return valueTypeMapping(type.of);
+    case 'object':
+      return { properties: Object.fromEntries(Object.entries(type.properties).map(([key, child]) => [key, valueTypeMapping(child)])) };
+  }
+}
 
 /**
- * The fields enrichment adds. Typed over `keyof EnrichmentFields`, so a field added there does
- * not compile until it has a mapping here. The rule-attribution fields come last, where the
- * template has had them since before the decorator emitted them: moving them would change the
- * template's fingerprint, and with it every installed template, for nothing.
+ * The fields enrichment adds, from src/enrich/enriched-document-schema.ts in its published order:
+ * the rule-attribution fields come last, where the template has had them since before the
+ * decorator emitted them: moving them would change the template's fingerprint, and with it every
+ * installed template, for nothing.
  */
-export const ENRICHMENT_FIELD_MAPPINGS = {
-  security_group_ids: KEYWORD,
-  security_group_names: KEYWORD,
-  interface_type: KEYWORD,
-  direction: KEYWORD,
-  security_group_rules: SECURITY_GROUP_RULE_MAPPING,
-  src_geo: GEO_LOCATION_MAPPING,
-  dst_geo: GEO_LOCATION_MAPPING,
-  enrichment_issues: KEYWORD,
-  /** The ids of the current rules that allow (or would allow) the flow: a keyword array. */
-  security_group_rule_ids: KEYWORD,
-  /** What the rules say of the flow: `matched`, `return_traffic`, `unmatched`, `would_allow`, `no_rule`. */
-  rule_match: KEYWORD,
-} as const satisfies { readonly [K in keyof EnrichmentFields]-?: FieldMapping };
+export const ENRICHMENT_FIELD_MAPPINGS: Readonly<Record<keyof EnrichmentFields, FieldMapping>> = Object.fromEntries(
+  publishedEnrichmentFields().map((entry) => [entry.key, valueTypeMapping(entry.type)]),
+) as Record<keyof EnrichmentFields, FieldMapping>;
 
 /**
  * The `properties` of the index mapping: every catalogue field (typed from the catalogue, so a new

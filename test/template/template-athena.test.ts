@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { EnrichmentFields } from '../../src/enrich/enriched-flow-log.js';
 import { flowLogMappingProperties, isObjectMapping, type FieldMapping } from '../../src/opensearch/field-mappings.js';
 import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../../src/domain/security-concepts.js';
-import { generatedTemplate } from '../../scripts/generate-athena-named-queries.js';
+import { glueColumnLines } from '../../src/athena/glue-columns.js';
+import { generatedTemplate, withGlueColumns } from '../../scripts/generate-athena-named-queries.js';
 import { asList, describeValue, isObject, subParts, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
 
@@ -155,6 +156,25 @@ describe('template.yaml Athena table', () => {
     // Assess
     expect(listFieldsComplete).toBe(true);
     expect(columns.sort()).toEqual(expectedColumns().sort());
+  });
+
+  it('holds exactly the columns src/athena/glue-columns.ts generates from the catalogue and the document schema (npm run generate:athena rewrites them)', () => {
+    const text = readFileSync(new URL('../../template.yaml', import.meta.url), 'utf8');
+
+    expect(withGlueColumns(text, glueColumnLines())).toBe(text);
+  });
+
+  it('rewrites a stale column list in place, and only the Glue table\'s', () => {
+    // Prepare
+    const text = readFileSync(new URL('../../template.yaml', import.meta.url), 'utf8');
+    const stale = text.replace("            - { Name: rule_match, Type: string }\n", '');
+
+    // Act
+    const rewritten = withGlueColumns(stale, glueColumnLines());
+
+    // Assess
+    expect(stale).not.toBe(text);
+    expect(rewritten).toBe(text);
   });
 
   it('reads gzipped JSON lines with the OpenX SerDe, @timestamp through a mapping', () => {
