@@ -227,6 +227,12 @@ describe('the advisor\'s apply and rollback scripts, run by the AWS CLI against 
       const written = await runCliWith(['report', flowLogs, '--live', '--format', 'cli', '--out', script]);
       expect(written.status, written.stderr).toBe(0);
 
+      // Without --apply the script only prints its commands.
+      const dryRun = spawnSync('bash', [script], { env: pythonToolEnvironment({ AWS_ENDPOINT_URL_EC2: moto.url }), encoding: 'utf8' });
+      expect(dryRun.status, dryRun.stderr).toBe(0);
+      expect(dryRun.stdout).toContain('aws ec2 revoke-security-group-ingress');
+      expect((await describedRules()).map((rule) => rule.SecurityGroupRuleId).sort()).toEqual(before.map((rule) => rule.SecurityGroupRuleId).sort());
+
       // Act: apply
       const applied = runScript(script);
 
