@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the integration tier's Python tools (SAM CLI, cfn-lint, the SAM translator, moto's server)
+# Installs the integration tier's Python tools (SAM CLI, cfn-lint, the SAM translator, moto's server, the AWS CLI)
 # into a virtual environment under the tools directory ($VPC_FLOW_LOG_TOOLS_DIR/python, outside the
 # clone, like the other prerequisites), from the exact versions in
 # scripts/integration/requirements.txt. Idempotent: a venv whose recorded requirements match the
@@ -15,7 +15,7 @@ venv="$VPC_FLOW_LOG_TOOLS_DIR/python"
 stamp="$venv/.requirements.txt"
 python="${PYTHON:-python3}"
 
-if [[ -x "$venv/bin/sam" && -x "$venv/bin/cfn-lint" && -x "$venv/bin/moto_server" ]] && cmp -s "$requirements" "$stamp"; then
+if [[ -x "$venv/bin/sam" && -x "$venv/bin/cfn-lint" && -x "$venv/bin/moto_server" && -x "$venv/bin/aws" ]] && cmp -s "$requirements" "$stamp"; then
   echo "python tools: up to date in $venv"
   exit 0
 fi
@@ -26,8 +26,10 @@ mkdir -p "$(dirname "$venv")"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+"$venv/bin/python" -m pip check
 cp "$requirements" "$stamp"
 echo "python tools: installed in $venv"
 "$venv/bin/sam" --version
 "$venv/bin/cfn-lint" --version
 "$venv/bin/python" -c 'import moto; print("moto", moto.__version__)'
+"$venv/bin/aws" --version

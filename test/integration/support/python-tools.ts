@@ -14,7 +14,7 @@ export const PYTHON_TOOLS_BIN = join(TOOLS_DIR, 'python', 'bin');
 export const INSTALL_PYTHON_TOOLS_COMMAND = 'bash scripts/integration/install-python-tools.sh';
 
 /** The tools the integration tier runs from the venv. */
-export type PythonTool = 'sam' | 'cfn-lint' | 'moto_server' | 'python';
+export type PythonTool = 'sam' | 'cfn-lint' | 'moto_server' | 'python' | 'aws';
 
 /**
  * Absolute path of a tool in the venv, or an error that says how to install it.
