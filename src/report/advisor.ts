@@ -85,7 +85,8 @@ const ICMP_FRAGMENTATION_NEEDED: ReplacementRule = { ipProtocol: 'icmp', fromPor
  * - *essential* (keep): ICMPv6 (neighbour discovery, path MTU), ICMP of every type or type 3
  *   (fragmentation needed), DNS (port 53) and the VPC resolver. Never narrowed or removed.
  * - *shadowed* (remove): another rule of the same group and direction, itself kept, allows
- *   everything this one does (protocol, ports, peer); of two equal rules the later id goes.
+ *   everything this one does (protocol, ports, peer); of two equal rules the later id goes. Or
+ *   every interface carrying the group also carries another group with such a kept rule.
  * - *unused* (remove): no flow over a window in which every interface of the group was covered
  *   for `minWindowDays`; with less, *insufficient_evidence* (review), never remove.
  * - *public_service* (keep): an ingress rule from the whole internet on at most
@@ -157,6 +158,8 @@ export function adviseSecurityGroups(ledger: ReportLedger, inventory: AdvisorInv
       replayNeeded: false,
     });
   }
+
+  shadowAcrossGroups(rules, judged, inventory.interfaces);
 
   // The safety proof: proposals withdrawn until every replayed flow is still allowed.
   const proposals = new Map<string, Proposal>();
@@ -499,7 +502,57 @@ function protocolName(protocol: number): string {
  * inner's (a CIDR of the same family holding the other CIDR, or the very same reference).
  */
 export function covers(outer: SecurityGroupRule, inner: SecurityGroupRule): boolean {
-  if (outer.group_id !== inner.group_id || outer.direction !== inner.direction) return false;
+  return outer.group_id === inner.group_id && allowsEverythingOf(outer, inner);
+}
+
+/**
+ * Rules shadowed by other groups: an interface allows what any of its groups allows, so a rule is
+ * redundant when every interface that carries its group today also carries another group with a
+ * kept rule allowing everything it allows. Only today's attachments count, and the explanation says
+ * so: attach the group alone to a new interface and the rule matters again. Without the inventory's
+ * interfaces nothing is said. A rule already shadowed, or essential, is left as judged; a coverer must
+ * itself be kept, so two rules of two groups never remove each other.
+ */
+function shadowAcrossGroups(rules: readonly SecurityGroupRule[], judged: Map<string, Judgement>, interfaces: ReadonlyMap<string, readonly string[]> | undefined): void {
+  if (interfaces === undefined) return;
+  const carriers = new Map<string, (readonly string[])[]>();
+  for (const groupIds of interfaces.values()) {
+    for (const groupId of new Set(groupIds)) carriers.set(groupId, [...(carriers.get(groupId) ?? []), groupIds]);
+  }
+  const rulesByGroup = new Map<string, SecurityGroupRule[]>();
+  for (const rule of rules) rulesByGroup.set(rule.group_id, [...(rulesByGroup.get(rule.group_id) ?? []), rule]);
+  const isKept = (rule: SecurityGroupRule): boolean => (judged.get(rule.rule_id) as Judgement).verdict === Verdict.Keep;
+  for (const rule of rules) {
+    const judgement = judged.get(rule.rule_id) as Judgement;
+    if (judgement.reasons.includes(VerdictReason.Shadowed) || judgement.reasons.includes(VerdictReason.Essential)) continue;
+    const carrying = carriers.get(rule.group_id) ?? [];
+    if (carrying.length === 0) continue;
+    const coverers = new Set<string>();
+    const everyInterfaceCovered = carrying.every((groupIds) => {
+      const found = groupIds
+        .filter((groupId) => groupId !== rule.group_id)
+        .flatMap((groupId) => rulesByGroup.get(groupId) ?? [])
+        .filter((other) => allowsEverythingOf(other, rule) && isKept(other));
+      for (const other of found) coverers.add(other.rule_id);
+      return found.length > 0;
+    });
+    if (!everyInterfaceCovered) continue;
+    const shadowedBy = [...coverers].sort();
+    judged.set(rule.rule_id, {
+      verdict: Verdict.Remove,
+      reasons: [...(judgement.reasons.includes(VerdictReason.ExposedAdminPort) ? [VerdictReason.ExposedAdminPort] : []), VerdictReason.Shadowed],
+      shadowedBy,
+      explanation:
+        `Each of the ${carrying.length} interface${carrying.length === 1 ? '' : 's'} carrying ${rule.group_id} also carries another group whose rule ` +
+        `(${shadowedBy.join(', ')}) allows everything it allows, and stays. This holds for today's attachments: an interface given ${rule.group_id} alone would need it.`,
+      replayNeeded: false,
+    });
+  }
+}
+
+/** Whether `outer` allows every flow `inner` allows (same direction, protocol, ports, peer), whatever their groups. */
+function allowsEverythingOf(outer: SecurityGroupRule, inner: SecurityGroupRule): boolean {
+  if (outer.direction !== inner.direction) return false;
   const outerProtocol = ruleProtocolNumber(outer.protocol);
   const innerProtocol = ruleProtocolNumber(inner.protocol);
   if (outerProtocol === undefined || innerProtocol === undefined) return false;
