@@ -29,6 +29,8 @@ export interface EnrichOptions {
   /** Local paths, `-` and `s3://bucket/prefix` URLs, in order. */
   readonly files: readonly string[];
   readonly format?: FlowLogFormat;
+  /** The format came by its deprecated name, `--format`: the run says so once on stderr. */
+  readonly formatByOldName?: true;
   /** A directory of AWS CLI EC2 output; absent (and no `live`): no interface or rule fields. */
   readonly inventory?: string;
   /** Look interfaces and rules up in EC2, as the decorator does; not with `inventory`. */
@@ -180,6 +182,7 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
   return {
     files,
     ...(format === undefined ? {} : { format }),
+    ...(values.format === undefined ? {} : { formatByOldName: true as const }),
     ...(values.inventory === undefined ? {} : { inventory: values.inventory }),
     ...(values.live === true ? { live: true } : {}),
     ...geo,
@@ -225,6 +228,7 @@ function parseGeoOption(values: {
 export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
   const errors = createMessageWriter(io.stderr);
+  if (options.formatByOldName === true) await errors.write('vpc-flow-log-appender enrich: --format is deprecated, use --log-format (the same value)\n');
   const loaded = await loadEnrichmentSources(options, errors, dependencies);
   const watched = loaded === undefined ? undefined : watchLookupFailures(loaded.sources);
   const sources = watched?.sources;
