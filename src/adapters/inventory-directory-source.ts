@@ -140,8 +140,15 @@ export async function loadInventoryDirectory(directory: string): Promise<Invento
     } catch (error) {
       throw new InventoryError(`${path} is not readable JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
     }
-    if (INVENTORY_KEYS.some((key) => Array.isArray(propertyOf(output, key)))) outputs.push(output);
-    else ignoredFiles.push(path);
+    if (!INVENTORY_KEYS.some((key) => propertyOf(output, key) !== undefined)) {
+      ignoredFiles.push(path);
+      continue;
+    }
+    // An entry the mappers cannot read would be dropped without a word, and every record of its
+    // interface or group flagged as if the inventory never held it: name the entry instead.
+    const problem = inventoryShapeProblem(output);
+    if (problem !== undefined) throw new InventoryError(`${path}: ${problem}`);
+    outputs.push(output);
   }
   if (outputs.length === 0) {
     // Enriching from nothing would flag every record as if its interface were unknown: say so instead.
@@ -157,6 +164,72 @@ function isErrorWithCode(error: unknown, code: string): boolean {
 }
 
 const INVENTORY_KEYS = ['NetworkInterfaces', 'SecurityGroups', 'SecurityGroupRules'] as const;
+
+/** What the AWS CLI command behind each key prints, for a message that says which output was meant. */
+const INVENTORY_COMMANDS: Readonly<Record<(typeof INVENTORY_KEYS)[number], string>> = {
+  NetworkInterfaces: 'aws ec2 describe-network-interfaces',
+  SecurityGroups: 'aws ec2 describe-security-groups',
+  SecurityGroupRules: 'aws ec2 describe-security-group-rules',
+};
+
+/**
+ * The first entry of parsed AWS CLI output that is not what its command prints (an interface
+ * without NetworkInterfaceId, a rule without its group, direction, protocol or peer), as
+ * `PATH: what is wrong (expected ... output)`, or undefined when every entry reads.
+ *
+ * @example inventoryShapeProblem({ NetworkInterfaces: [{ foo: 1 }] }) // 'NetworkInterfaces[0] has no NetworkInterfaceId (expected aws ec2 describe-network-interfaces output)'
+ */
+export function inventoryShapeProblem(output: unknown): string | undefined {
+  for (const key of INVENTORY_KEYS) {
+    const items = propertyOf(output, key);
+    if (items === undefined) continue;
+    const expected = ` (expected ${INVENTORY_COMMANDS[key]} output)`;
+    if (!Array.isArray(items)) return `${key} is not a list${expected}`;
+    for (const [index, item] of items.entries()) {
+      const problem = isRecord(item) ? ENTRY_PROBLEMS[key](item) : 'is not an object';
+      if (problem !== undefined) return `${key}[${index}] ${problem}${expected}`;
+    }
+  }
+  return undefined;
+}
+
+const ENTRY_PROBLEMS: Readonly<Record<(typeof INVENTORY_KEYS)[number], (entry: Record<string, unknown>) => string | undefined>> = {
+  NetworkInterfaces: (entry) => missingString(entry, 'NetworkInterfaceId') ?? listOfIds(entry, 'Groups', 'GroupId'),
+  SecurityGroups: (entry) => missingString(entry, 'GroupId') ?? listProblem(entry, 'IpPermissions') ?? listProblem(entry, 'IpPermissionsEgress'),
+  SecurityGroupRules: (entry) => {
+    const missing = missingString(entry, 'SecurityGroupRuleId') ?? missingString(entry, 'GroupId') ?? missingString(entry, 'IpProtocol');
+    if (missing !== undefined) return missing;
+    if (typeof entry.IsEgress !== 'boolean') return 'has no IsEgress true or false';
+    const referenced = entry.ReferencedGroupInfo;
+    const hasPeer =
+      ['CidrIpv4', 'CidrIpv6', 'PrefixListId'].some((key) => isNonEmptyString(entry[key])) || (isRecord(referenced) && isNonEmptyString(referenced.GroupId));
+    return hasPeer ? undefined : 'has no peer (CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupInfo.GroupId)';
+  },
+};
+
+function missingString(entry: Record<string, unknown>, key: string): string | undefined {
+  return isNonEmptyString(entry[key]) ? undefined : `has no ${key}`;
+}
+
+function listProblem(entry: Record<string, unknown>, key: string): string | undefined {
+  return entry[key] === undefined || Array.isArray(entry[key]) ? undefined : `has ${key} that is not a list`;
+}
+
+function listOfIds(entry: Record<string, unknown>, key: string, idKey: string): string | undefined {
+  const listed = listProblem(entry, key);
+  if (listed !== undefined) return listed;
+  const items = (entry[key] ?? []) as unknown[];
+  const index = items.findIndex((item) => !isRecord(item) || !isNonEmptyString(item[idKey]));
+  return index === -1 ? undefined : `has ${key}[${index}] without ${idKey}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
 
 function propertyOf(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;

@@ -6,7 +6,7 @@ import { IPSTACK_DEFAULT_BASE_URL } from '../adapters/ipstack-geo-locator.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
-import { systemClock, type Logger, type LookupOutcome } from '../ports.js';
+import { systemClock, type Logger, type LookupOutcome, type SecurityGroupRuleSource } from '../ports.js';
 import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, describeCause, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
@@ -29,6 +29,8 @@ export interface EnrichOptions {
   /** Local paths, `-` and `s3://bucket/prefix` URLs, in order. */
   readonly files: readonly string[];
   readonly format?: FlowLogFormat;
+  /** The format came by its deprecated name, `--format`: the run says so once on stderr. */
+  readonly formatByOldName?: true;
   /** A directory of AWS CLI EC2 output; absent (and no `live`): no interface or rule fields. */
   readonly inventory?: string;
   /** Look interfaces and rules up in EC2, as the decorator does; not with `inventory`. */
@@ -180,6 +182,7 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
   return {
     files,
     ...(format === undefined ? {} : { format }),
+    ...(values.format === undefined ? {} : { formatByOldName: true as const }),
     ...(values.inventory === undefined ? {} : { inventory: values.inventory }),
     ...(values.live === true ? { live: true } : {}),
     ...geo,
@@ -225,11 +228,14 @@ function parseGeoOption(values: {
 export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies: EnrichDependencies = {}): Promise<ExitCode> {
   const out = createBufferedWriter(io.stdout);
   const errors = createMessageWriter(io.stderr);
+  if (options.formatByOldName === true) await errors.write('vpc-flow-log-appender enrich: --format is deprecated, use --log-format (the same value)\n');
   const loaded = await loadEnrichmentSources(options, errors, dependencies);
   const watched = loaded === undefined ? undefined : watchLookupFailures(loaded.sources);
   const sources = watched?.sources;
   // Each kind of failed look-up is said once, with its cause, as soon as it happens.
   const reportFailures = async (): Promise<void> => {
+    const groupsWithoutRules = loaded?.takeGroupsWithoutRules?.() ?? [];
+    if (groupsWithoutRules.length > 0) await errors.write(inventoryGapMessage(groupsWithoutRules));
     for (const failure of watched?.takeNew() ?? []) {
       const cause = loaded?.lastSdkError();
       await errors.write(
@@ -268,7 +274,21 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   await reportFailures();
   await out.flush();
   await errors.flush();
-  return badLines > 0 || watched?.failed() === true ? ExitCode.Failure : ExitCode.Success;
+  const inventoryIncomplete = loaded?.groupsWithoutRules !== undefined && loaded.groupsWithoutRules() > 0;
+  return badLines > 0 || watched?.failed() === true || inventoryIncomplete ? ExitCode.Failure : ExitCode.Success;
+}
+
+/** Group ids named in one message before the rest are counted. */
+const GROUPS_NAMED = 5;
+
+/** Nothing was looked up and nothing failed: the inventory lacks these groups' rules, and the user can add them. */
+function inventoryGapMessage(groupIds: readonly string[]): string {
+  const named = groupIds.slice(0, GROUPS_NAMED).join(', ');
+  const rest = groupIds.length > GROUPS_NAMED ? ` and ${groupIds.length - GROUPS_NAMED} more` : '';
+  return (
+    `vpc-flow-log-appender enrich: the inventory has no rules for ${named}${rest}: add their aws ec2 describe-security-group-rules ` +
+    '(or describe-security-groups) output to it; the documents affected say sg_rules_lookup_failed in enrichment_issues\n'
+  );
 }
 
 async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
@@ -287,16 +307,20 @@ async function loadEnrichmentSources(options: EnrichOptions, errors: { write(tex
   if (options.inventory === undefined && options.live !== true && geolocation.provider === 'none') return undefined;
   const logger = stderrLogger(errors);
   if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
-  return { sources: await loadOfflineSources(options, geolocation, logger, errors), lastSdkError: () => undefined };
+  return await loadOfflineSources(options, geolocation, logger, errors);
 }
 
 /** The sources of an enrichment, and the last error an AWS client of theirs ended with (the cause of a failed look-up). */
 interface LoadedSources {
   readonly sources: FlowLogEnrichmentSources;
   readonly lastSdkError: () => unknown;
+  /** An inventory's groups whose rules were asked for and that it lacks, each once: those not yet taken. */
+  readonly takeGroupsWithoutRules?: () => string[];
+  /** How many groups the inventory lacked the rules of, in all. */
+  readonly groupsWithoutRules?: () => number;
 }
 
-async function loadOfflineSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<FlowLogEnrichmentSources> {
+async function loadOfflineSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<LoadedSources> {
   const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
   for (const file of inventory?.ignoredFiles ?? []) {
     await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
@@ -304,17 +328,36 @@ async function loadOfflineSources(options: EnrichOptions, geolocation: Geolocati
   const geo = await createGeoLocator(geolocation, systemClock, logger);
   const rules = inventory?.securityGroupRules;
   const attribute = options.attributeRules !== false;
-  return {
+  // A group the inventory has no rules of is `not_found`, which flags the documents but is no
+  // failed look-up: remember it so the command can say what to add to the inventory.
+  const groupsWithoutRules = new Set<string>();
+  let groupsTaken = 0;
+  const noticingAbsentGroups = (source: SecurityGroupRuleSource): SecurityGroupRuleSource['describeSecurityGroupRules'] => async (ids) => {
+    const outcomes = await source.describeSecurityGroupRules(ids);
+    for (const [groupId, outcome] of outcomes) if (outcome.status === 'not_found') groupsWithoutRules.add(groupId);
+    return outcomes;
+  };
+  const sources: FlowLogEnrichmentSources = {
     ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
     ...(inventory === undefined || rules === undefined
       ? {}
       : {
-          securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)),
+          securityGroupRules: batchLookupOf(noticingAbsentGroups(rules)),
           listSecurityGroupRules: options.listRules === true,
           attributeRules: attribute,
           ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
         }),
     ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
+  };
+  return {
+    sources,
+    lastSdkError: () => undefined,
+    takeGroupsWithoutRules: () => {
+      const fresh = [...groupsWithoutRules].slice(groupsTaken);
+      groupsTaken = groupsWithoutRules.size;
+      return fresh;
+    },
+    groupsWithoutRules: () => groupsWithoutRules.size,
   };
 }
 

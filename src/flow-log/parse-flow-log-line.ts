@@ -18,7 +18,7 @@ export const ParseErrorCode = {
   OutOfRange: 'out_of_range',
   /** An address field holds something that is not an IPv4 or IPv6 address. */
   InvalidAddress: 'invalid_address',
-  /** `start` or `end` is past what a date can represent. */
+  /** `start` or `end` is past what a date can represent, or they are too far apart to be one record's. */
   InvalidTime: 'invalid_time',
   /** A header line names a field whose document key the caller reserves (a field enrichment adds). */
   ReservedField: 'reserved_field',
@@ -298,9 +298,37 @@ function parseSpaceSeparated(line: string, compiled: CompiledFormat): Result<Flo
   if (index < length) {
     return err(fieldCountError(line, compiled));
   }
+  if (start !== undefined && end !== undefined && Math.abs(end - start) > MAX_RECORD_SPAN_SECONDS) {
+    return err(timeSpanError(start, end));
+  }
   const time = start ?? end;
   values[fieldCount + 1] = time === undefined ? undefined : isoTimestampFromUnixSeconds(time);
   return ok(compiled.documents.build(mask, values));
+}
+
+/**
+ * The most seconds a record's `start` and `end` may lie apart. A record covers one aggregation
+ * interval (at most 10 minutes; a record closes when its interval ends), so a day is generous; a
+ * wider gap means a wrong time, and `@timestamp`, taken from `start`, would misfile the document.
+ * No absolute bound: AWS's own documentation examples predate the service's launch (2015-06-10),
+ * and the parser has no clock to judge the future by.
+ */
+export const MAX_RECORD_SPAN_SECONDS = 86_400;
+const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_YEAR = 31_557_600;
+
+function timeSpanError(start: number, end: number): FlowLogParseError {
+  const gap = Math.abs(end - start);
+  const apart = gap >= SECONDS_PER_YEAR ? `${Math.floor(gap / SECONDS_PER_YEAR)} years` : `${Math.floor(gap / SECONDS_PER_DAY)} days`;
+  const shown = (seconds: number): string => `${seconds} (${isoTimestampFromUnixSeconds(seconds)})`;
+  return {
+    code: ParseErrorCode.InvalidTime,
+    field: 'start',
+    value: String(start),
+    message:
+      `fields start ${shown(start)} and end ${shown(end)} are ${apart} apart: a record covers one aggregation interval ` +
+      '(at most 10 minutes), so one of its times is wrong',
+  };
 }
 
 interface RangeProblem {

@@ -1,3 +1,4 @@
+import { MAX_RECORD_FAILURE_EXAMPLES } from './record-failure-tally.js';
 import type { LocalPipelineReport, StreamReport } from './run-local-pipeline.js';
 
 /** The run's totals across streams: records in and out by result. */
@@ -36,6 +37,31 @@ export function pipelineTotals(report: LocalPipelineReport): PipelineTotals {
     documentsDelivered: report.delivered.documents,
     processingFailedRecords: sum((stream) => stream.stream.processingFailedRecords),
   };
+}
+
+/**
+ * Why the decorator failed records, per reason, and its first examples (record number in its
+ * invocation, record id, line): nothing when no record failed.
+ */
+function recordFailureLines(report: LocalPipelineReport): string[] {
+  const reasons = [
+    { count: 0, text: (n: number) => `${plural(n, 'record')} with a line that does not parse` },
+    { count: 0, text: (n: number) => `${plural(n, 'record')} not decodable as flow logs (not base64, gzip, UTF-8 or a subscription message)` },
+    { count: 0, text: (n: number) => `${plural(n, 'record')} failed because the transformation response was full, not for their content` },
+  ];
+  const examples: string[] = [];
+  for (const stream of report.streams) {
+    const { badLine, undecodable, responseFull } = stream.recordFailures;
+    [badLine, undecodable, responseFull].forEach((value, index) => {
+      (reasons[index] as { count: number }).count += value;
+    });
+    for (const example of stream.recordFailures.examples) {
+      if (examples.length < MAX_RECORD_FAILURE_EXAMPLES) examples.push(`${stream.deliveryStreamName}: ${example}`);
+    }
+  }
+  const given = reasons.filter((reason) => reason.count > 0);
+  if (given.length === 0) return [];
+  return ['Why the decorator failed records:', ...given.map((reason) => `  ${reason.text(reason.count)}`), ...examples.map((example) => `  e.g. ${example}`), ''];
 }
 
 /** How many rows the summary's rankings show. */
@@ -80,6 +106,7 @@ export function formatPipelineSummary(report: LocalPipelineReport, context: Summ
   lines.push(
     `Records: ${count(totals.logEventsIn)} log events in -> ${count(totals.recordsPut)} put -> Ok ${count(totals.ok)}, Dropped ${count(totals.dropped)}, ` +
       `ProcessingFailed ${count(totals.processingFailed + totals.failedWithInvocation)} -> ${plural(totals.documentsDelivered, 'document')} delivered`,
+    ...recordFailureLines(report),
     `Output in ${context.outDirectory}/:`,
     `  delivered/           NDJSON, one enriched document a line, under yyyy/MM/dd/HH/ as Firehose names S3 objects`,
     `  processing-failed/   ${plural(totals.processingFailedRecords, 'record')} in Firehose's failed-record format (rawData: the original line, base64)`,

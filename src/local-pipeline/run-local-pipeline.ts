@@ -18,6 +18,7 @@ import { createInProcessDeliveryStream, type DeliveryStreamStats, type InProcess
 import type { ObjectStore } from './object-store.js';
 import { createDeliveredDocumentTally, type DeliveredDocumentTally } from './delivered-document-tally.js';
 import type { LogGroupRoute, SubscriptionEventFile } from './subscription-events-directory.js';
+import { createRecordFailureTally, type RecordFailureTally } from './record-failure-tally.js';
 import { LOCAL_PIPELINE_SETTINGS } from './local-pipeline-settings.js';
 import { seededRandom } from '../seeded-random.js';
 
@@ -55,6 +56,8 @@ export interface StreamReport {
   readonly recordsPut: number;
   readonly putRecordBatchCalls: number;
   readonly stream: DeliveryStreamStats;
+  /** Why the decorator failed records, from its summary logs. */
+  readonly recordFailures: RecordFailureTally;
 }
 
 export interface LocalPipelineReport {
@@ -66,6 +69,7 @@ export interface LocalPipelineReport {
 interface StreamUnderTest {
   readonly route: LogGroupRoute & { readonly logGroup: string };
   readonly stream: InProcessDeliveryStream;
+  readonly recordFailures: ReturnType<typeof createRecordFailureTally>;
   readonly ingest: { events: number; controlMessages: number; failedEvents: number; logEventsIn: number; recordsPut: number; putRecordBatchCalls: number };
 }
 
@@ -122,12 +126,13 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
       },
       clock,
     );
+    const recordFailures = createRecordFailureTally();
     const stream = createInProcessDeliveryStream({
       deliveryStreamName: route.deliveryStreamName,
       region: settings.region,
       accountId: settings.accountId,
       lambdaArn: `arn:aws:lambda:${settings.region}:${settings.accountId}:function:${route.deliveryStreamName}-decorator`,
-      transform: (event) => transformFirehoseEvent(event, enrichment, config, { logger: silentLogger, metrics: discardMetrics }),
+      transform: (event) => transformFirehoseEvent(event, enrichment, config, { logger: recordFailures.logger, metrics: discardMetrics }),
       processorBuffering: settings.processorBuffering,
       destinationBuffering: settings.destinationBuffering,
       numberOfRetries: settings.numberOfRetries,
@@ -139,6 +144,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
     const created: StreamUnderTest = {
       route: { ...route, logGroup },
       stream,
+      recordFailures,
       ingest: { events: 0, controlMessages: 0, failedEvents: 0, logEventsIn: 0, recordsPut: 0, putRecordBatchCalls: 0 },
     };
     streams.set(route.deliveryStreamName, created);
@@ -193,12 +199,13 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
 
   return {
     events: options.events.length,
-    streams: [...streams.values()].map(({ route, stream, ingest }) => ({
+    streams: [...streams.values()].map(({ route, stream, recordFailures, ingest }) => ({
       logGroup: route.logGroup,
       deliveryStreamName: route.deliveryStreamName,
       format: route.format === undefined ? 'default' : 'custom',
       ...ingest,
       stream: stream.stats(),
+      recordFailures: recordFailures.result(),
     })),
     delivered: delivered.result(),
   };

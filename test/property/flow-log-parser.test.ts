@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createFlowLogLineParser,
+  DEFAULT_FORMAT,
   FieldType,
   FLOW_LOG_FIELDS,
   formatFromFieldNames,
@@ -63,12 +64,22 @@ function valueOf(field: FlowLogFieldDefinition): fc.Arbitrary<string | number | 
   return fc.option(present, { nil: undefined, freq: 4 });
 }
 
+/** The most seconds a generated end lies from its start: the parser fails records further apart than a day. */
+const PLAUSIBLE_SPAN_SECONDS = 86_400;
+
 /** A record: a format, a value per field (undefined when absent) and the separators between them. */
 const record = fieldNames.chain((names) => {
   const format = formatFromFieldNames(names);
+  const startIndex = format.fields.findIndex((field) => field.name === 'start');
+  const endIndex = format.fields.findIndex((field) => field.name === 'end');
   return fc.record({
     format: fc.constant(format),
-    values: fc.tuple(...format.fields.map(valueOf)),
+    // With both times present, end lies within a day of start, before or after, as a record's can.
+    values: fc.tuple(fc.tuple(...format.fields.map(valueOf)), fc.integer({ min: -PLAUSIBLE_SPAN_SECONDS, max: PLAUSIBLE_SPAN_SECONDS })).map(([values, span]) => {
+      const start = values[startIndex];
+      if (typeof start === 'number' && typeof values[endIndex] === 'number') values[endIndex] = Math.min(Math.max(start + span, 0), 8.64e12);
+      return values;
+    }),
     separators: fc.array(fc.stringMatching(/^[ \t]{1,3}$/), { minLength: format.fields.length + 1, maxLength: format.fields.length + 1 }),
   });
 });
@@ -117,6 +128,19 @@ describe('parseFlowLogLine (property)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('keeps every record whose end lies within a day of its start, and fails every one whose times lie further apart', () => {
+    const line = (start: number, end: number): string => `2 123456789012 eni-0a1b2c3d 10.0.0.1 10.0.0.2 443 49152 6 10 840 ${start} ${end} ACCEPT OK`;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_000_000_000 }), fc.integer({ min: -PLAUSIBLE_SPAN_SECONDS, max: PLAUSIBLE_SPAN_SECONDS }), fc.integer({ min: 1, max: 2_000_000_000 }), (start, span, beyond) => {
+        const plausible = parseFlowLogLine(line(start, Math.max(0, start + span)), DEFAULT_FORMAT);
+        const apart = parseFlowLogLine(line(start, start + PLAUSIBLE_SPAN_SECONDS + beyond), DEFAULT_FORMAT);
+
+        expect(plausible).toMatchObject({ ok: true, value: { start, '@timestamp': new Date(start * 1000).toISOString() } });
+        expect(apart).toMatchObject({ ok: false, error: { code: 'invalid_time', field: 'start', value: String(start) } });
+      }),
     );
   });
 

@@ -198,6 +198,35 @@ describe('loadInventoryDirectory', () => {
     await expect(loadInventoryDirectory(files.path(''))).rejects.toThrow(/broken\.json is not readable JSON/);
   });
 
+  it.each([
+    ['{"NetworkInterfaces":[{"foo":1}]}', 'NetworkInterfaces[0] has no NetworkInterfaceId (expected aws ec2 describe-network-interfaces output)'],
+    ['{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupName":"web"}]}]}', 'NetworkInterfaces[0] has Groups[0] without GroupId'],
+    ['{"NetworkInterfaces":{"NetworkInterfaceId":"eni-1"}}', 'NetworkInterfaces is not a list'],
+    ['{"SecurityGroups":[{"GroupId":"sg-1"},"sg-2"]}', 'SecurityGroups[1] is not an object (expected aws ec2 describe-security-groups output)'],
+    ['{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":{}}]}', 'SecurityGroups[0] has IpPermissions that is not a list'],
+    ['{"SecurityGroupRules":[{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IpProtocol":"tcp"}]}', 'SecurityGroupRules[0] has no IsEgress true or false'],
+    [
+      '{"SecurityGroupRules":[{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IpProtocol":"tcp","IsEgress":false}]}',
+      'SecurityGroupRules[0] has no peer (CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupInfo.GroupId)',
+    ],
+  ])('rejects an inventory file whose entries are not what AWS CLI prints, naming the file and the entry: %s', async (content, problem) => {
+    files.write('enis.json', readFileSync(`${SAMPLE_INVENTORY}/network-interfaces.json`));
+    files.write('odd.json', content);
+
+    const loading = loadInventoryDirectory(files.path(''));
+
+    await expect(loading).rejects.toThrow(InventoryError);
+    await expect(loading).rejects.toThrow(`${files.path('odd.json')}: ${problem}`);
+  });
+
+  it('accepts the entries of the bundled sample inventory, each file on its own', async () => {
+    for (const name of ['network-interfaces.json', 'security-groups.json', 'security-group-rules.json']) {
+      const inventory = await loadInventoryDirectory(`${SAMPLE_INVENTORY}/${name}`);
+
+      expect(inventory.ignoredFiles).toStrictEqual([]);
+    }
+  });
+
   it('rejects with an InventoryError when the directory does not exist', async () => {
     await expect(loadInventoryDirectory(files.path('missing'))).rejects.toThrow(InventoryError);
   });

@@ -155,12 +155,13 @@ describe('enrich', () => {
     expect(ndjson(header.stdout)[0]).toMatchObject({ interface_id: 'eni-0a1b2c3d4e5f60001', srcaddr: '10.0.1.5', action: 'ACCEPT' });
   });
 
-  it('still reads the old --format spelling of --log-format, and refuses both at once', async () => {
+  it('still reads the old --format spelling of --log-format with a one-line deprecation notice, and refuses both at once', async () => {
     const line = '2 10.0.1.5 203.0.113.9';
     const old = await runCliWith(['enrich', '--format', '${version} ${srcaddr} ${dstaddr}'], `${line}\n`);
     const both = await runCliWith(['enrich', '--format', '${version}', '--log-format', '${version}'], `${line}\n`);
 
     expect(old.status).toBe(0);
+    expect(old.stderr).toBe('vpc-flow-log-appender enrich: --format is deprecated, use --log-format (the same value)\n');
     expect(ndjson(old.stdout)[0]).toMatchObject({ srcaddr: '10.0.1.5', dstaddr: '203.0.113.9' });
     expect(both.status).toBe(2);
     expect(both.stderr).toContain('--format is the old name of --log-format');

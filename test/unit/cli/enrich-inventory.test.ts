@@ -163,6 +163,36 @@ describe('enrich --inventory / --geo', () => {
     expect(run.stderr).toBe(`${files.path('vpcs.json')}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   });
 
+  it('exits 1 with one line naming the file and the entry of an inventory that is not AWS CLI output', async () => {
+    const file = files.write('enis.json', '{"NetworkInterfaces":[{"foo":1}]}');
+
+    const run = await runCliWith(['enrich', '--inventory', files.path('')], `${flowLogLine()}\n`);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${file}: NetworkInterfaces[0] has no NetworkInterfaceId (expected aws ec2 describe-network-interfaces output)`);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  });
+
+  it('says once which groups the inventory has no rules for, flags their documents and exits 1', async () => {
+    // Prepare: the rules of every group but the web servers'.
+    const { SecurityGroupRules: rules } = JSON.parse(readFileSync(`${INVENTORY}/security-group-rules.json`, 'utf8')) as { SecurityGroupRules: { GroupId: string }[] };
+    files.write('enis.json', readFileSync(`${INVENTORY}/network-interfaces.json`));
+    files.write('rules.json', JSON.stringify({ SecurityGroupRules: rules.filter((rule) => rule.GroupId !== WEB_GROUP) }));
+
+    // Act
+    const run = await runCliWith(['enrich', SAMPLE, '--inventory', files.path('')]);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `vpc-flow-log-appender enrich: the inventory has no rules for ${WEB_GROUP}: add their aws ec2 describe-security-group-rules ` +
+        '(or describe-security-groups) output to it; the documents affected say sg_rules_lookup_failed in enrichment_issues\n',
+    );
+    const webDocument = firstWhere(ndjson(run.stdout), (document) => document.interface_id === 'eni-0a1b2c3d4e5f60001' && document.dstport === 443);
+    expect(webDocument.enrichment_issues).toContain('sg_rules_lookup_failed');
+  });
+
   it('exits 1 with one line naming an inventory directory that cannot be read: a failure, not a usage mistake', async () => {
     const run = await runCliWith(['enrich', '--inventory', files.path('missing')], `${flowLogLine()}\n`);
 

@@ -95,6 +95,17 @@ describe('vpc-flow-log-appender pipeline --sample', () => {
     expect(run.stdout).toContain(`(${expected.controlMessages} control message, 0 failed)`);
   });
 
+  it('says why the decorator failed records: the count per reason and the first examples with their record and line', () => {
+    const reasons = run.stdout.slice(run.stdout.indexOf('Why the decorator failed records:'), run.stdout.indexOf('Output in'));
+    const examples = reasons.split('\n').filter((line) => line.startsWith('  e.g. '));
+
+    expect(reasons).toContain(`\n  ${expected.invalid.length} records with a line that does not parse\n`);
+    expect(reasons).not.toContain('not decodable');
+    expect(examples).toHaveLength(Math.min(expected.invalid.length, 5));
+    for (const example of examples) expect(example).toMatch(/^ {2}e\.g\. vpc-flow-logs-[\w-]+: record \d+ \(\d+\) line 1: \S/);
+    expect(examples.join('\n')).toContain('"port22" is not a non-negative integer');
+  });
+
   it('has two log groups, malformed lines and a control message in the sample, so every path runs', () => {
     expect(expected.controlMessages).toBe(1);
     expect(expected.invalid.length).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT, formatFromFieldNames, parseFlowLogLine, ParseErrorCode, type FlowLogDocument, type FlowLogFormat, type FlowLogParseError } from '../../../src/flow-log/index.js';
+import { MAX_RECORD_SPAN_SECONDS } from '../../../src/flow-log/parse-flow-log-line.js';
 import { ALL_FIELD_NAMES, flowLogLine, formatOf, noDataLine } from '../../support/flow-log-builders.js';
 
 function parsed(line: string, format: FlowLogFormat = DEFAULT_FORMAT): FlowLogDocument {
@@ -62,8 +63,8 @@ describe('parseFlowLogLine', () => {
       ['protocol', '17', 'protocol', 17],
       ['packets', '15774', 'packets', 15774],
       ['bytes', '23294588', 'bytes', 23294588],
-      ['start', '1566848933', 'start', 1566848933],
-      ['end', '1566849113', 'end', 1566849113],
+      ['start', '1418529933', 'start', 1418529933],
+      ['end', '1418530113', 'end', 1418530113],
     ])('emits %s %s as the JSON number', (field, text, key, value) => {
       const document = parsed(flowLogLine({ [field]: text }));
 
@@ -121,10 +122,34 @@ describe('parseFlowLogLine', () => {
       expect(error).toMatchObject({ code: ParseErrorCode.InvalidTime, field: 'start' });
     });
 
-    it('keeps a start time decades before end, as AWS test data has it, without correcting it', () => {
-      const document = parsed(flowLogLine({ start: '164000066', end: '1640000297' }));
+    it('fails a record whose start is decades before its end, naming both times: its @timestamp would misfile the document', () => {
+      const error = failure(flowLogLine({ start: '164000066', end: '1640000297' }));
 
-      expect(document).toMatchObject({ start: 164000066, end: 1640000297, '@timestamp': '1975-03-14T03:34:26.000Z' });
+      expect(error).toStrictEqual({
+        code: ParseErrorCode.InvalidTime,
+        field: 'start',
+        value: '164000066',
+        message:
+          'fields start 164000066 (1975-03-14T03:34:26.000Z) and end 1640000297 (2021-12-20T11:38:17.000Z) are 46 years apart: ' +
+          'a record covers one aggregation interval (at most 10 minutes), so one of its times is wrong',
+      });
+    });
+
+    it('fails a record whose end is more than a day before its start', () => {
+      const error = failure(flowLogLine({ start: '1640000297', end: String(1640000297 - MAX_RECORD_SPAN_SECONDS - 1) }));
+
+      expect(error).toMatchObject({ code: ParseErrorCode.InvalidTime, field: 'start' });
+      expect(error.message).toContain('are 1 days apart');
+    });
+
+    it('keeps a record whose times are exactly a day apart, and one before the service launched, as AWS documentation examples are', () => {
+      const document = parsed(flowLogLine({ start: '1418530010', end: String(1418530010 + MAX_RECORD_SPAN_SECONDS) }));
+
+      expect(document).toMatchObject({ start: 1418530010, '@timestamp': '2014-12-14T04:06:50.000Z' });
+    });
+
+    it('keeps a record with only one of its times', () => {
+      expect(parsed(flowLogLine({ start: '164000066', end: '-' }))['@timestamp']).toBe('1975-03-14T03:34:26.000Z');
     });
   });
 
