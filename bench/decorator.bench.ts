@@ -111,6 +111,22 @@ function splitEvent(event: FirehoseTransformationEvent, size: number): FirehoseT
   return events;
 }
 
+/**
+ * Bytes of enriched documents per byte of flow-log line, over the records that came back Ok (the
+ * README's sizing of the Firehose buffer quotes it).
+ */
+function documentBytesPerLineByte(event: FirehoseTransformationEvent, results: FirehoseTransformationResult['records']): number {
+  const inputBytes = new Map(event.records.map((record) => [record.recordId, Buffer.from(record.data, 'base64').length]));
+  let lineBytes = 0;
+  let documentBytes = 0;
+  for (const record of results) {
+    if (record.result !== 'Ok') continue;
+    lineBytes += inputBytes.get(record.recordId) ?? 0;
+    documentBytes += Buffer.from(record.data ?? '', 'base64').length;
+  }
+  return lineBytes === 0 ? Number.NaN : Math.round((documentBytes / lineBytes) * 100) / 100;
+}
+
 /** Rounds after warm-up; each runs the baseline once and the handler over every small batch once. */
 const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;
@@ -153,6 +169,7 @@ async function runConfiguration(
     repeatCalls,
     smallResults: tally(firstSmall.flatMap((result) => result.records)),
     largestSmallResponseBytes: Math.max(...firstSmall.map((result) => JSON.stringify(result).length)),
+    documentBytesPerLineByte: documentBytesPerLineByte(event, firstSmall.flatMap((result) => result.records)),
     wholeResults: tally(whole.records),
     wholeResponseBytes: JSON.stringify(whole).length,
   };
@@ -205,6 +222,7 @@ const benchmark: Benchmark = {
         'default: EC2 calls per warm repeat': plain.repeatCalls,
         'default: results, small batches': plain.smallResults,
         'default: largest small-batch response bytes': plain.largestSmallResponseBytes,
+        'default: enriched document bytes per flow-log line byte': plain.documentBytesPerLineByte,
         'default: results, one 22,000-record batch': plain.wholeResults,
         'default: response bytes, one 22,000-record batch': plain.wholeResponseBytes,
         'rules + mmdb geo: warm ms for all records': full.warm.subjectMs,
@@ -214,6 +232,7 @@ const benchmark: Benchmark = {
         'rules + mmdb geo: EC2 calls per warm repeat': full.repeatCalls,
         'rules + mmdb geo: results, small batches': full.smallResults,
         'rules + mmdb geo: largest small-batch response bytes': full.largestSmallResponseBytes,
+        'rules + mmdb geo: enriched document bytes per flow-log line byte': full.documentBytesPerLineByte,
         'node options (template.yaml NODE_OPTIONS)': DEPLOYED_NODE_OPTIONS.join(' ') || 'none',
         'bundle bytes (dist/decorator/index.js)': statSync(bundle).size,
         'cold import ms (fresh process, median of 5)': importMilliseconds(bundle, { ...process.env, ...environment }),
