@@ -1,3 +1,4 @@
+import { isRuleMatch } from '../domain/index.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { ReportFlow } from './security-group-report.js';
 
@@ -8,7 +9,6 @@ export type ReportDocument = ReportFlow & FlowLogDocument;
 const STRING_FIELDS = ['action', 'srcaddr', 'dstaddr', 'pkt_srcaddr', 'pkt_dstaddr', 'interface_id', 'flow_direction', 'account_id', 'log_status'] as const;
 const NUMBER_FIELDS = ['dstport', 'srcport', 'tcp_flags', 'protocol', 'bytes', 'packets', 'start', 'end', 'version'] as const;
 const LIST_FIELDS = ['security_group_ids', 'security_group_names', 'security_group_rule_ids'] as const;
-const RULE_MATCHES: ReadonlySet<string> = new Set(['matched', 'return_traffic', 'unmatched', 'would_allow', 'no_rule']);
 
 /**
  * The report's fields of an already-enriched JSON document (one NDJSON line), each kept only when
@@ -26,7 +26,7 @@ export function toReportFlow(document: Readonly<Record<string, unknown>>): Repor
     if (Array.isArray(value)) flow[field] = value.filter((item): item is string => typeof item === 'string');
   }
   if (document.direction === 'ingress' || document.direction === 'egress') flow.direction = document.direction;
-  if (typeof document.rule_match === 'string' && RULE_MATCHES.has(document.rule_match)) flow.rule_match = document.rule_match;
+  if (isRuleMatch(document.rule_match)) flow.rule_match = document.rule_match;
   return flow;
 }
 
