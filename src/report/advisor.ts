@@ -1,9 +1,8 @@
 import { ALL_PROTOCOLS, destinationPortRange, IpProtocol, ruleProtocolNumber } from '../analysis/rule-protocol.js';
-import { isPublicAddress } from '../enrich/public-address.js';
+import { ADDRESS_BITS, cidrContainsCidr, cidrFamily, formatCidr, isPublicAddress, parseCidr, sameAddress, type Cidr } from '../net/index.js';
 import type { SecurityGroupRule } from '../ports.js';
-import { ADDRESS_BITS, blockContains, blockSize, formatCidrBlock, parseCidrBlock, type CidrBlock } from './cidr-block.js';
 import { EXPOSED_SERVICE_PORTS } from './exposure-ports.js';
-import { mergeSiblingBlocks, suggestCidrBlocks } from './peer-prefix-summary.js';
+import { exactCidrSize, mergeSiblingBlocks, suggestCidrBlocks } from './peer-prefix-summary.js';
 import {
   REPORT_SCHEMA,
   Verdict,
@@ -377,18 +376,18 @@ function narrowingOf(rule: SecurityGroupRule, entry: RuleLedger, context: JudgeC
 
 function narrowerPeers(rule: SecurityGroupRule, entry: RuleLedger, context: JudgeContext): { targets: PeerTarget[]; reason: VerdictReason; text: string } | undefined {
   const { thresholds } = context;
-  const ruleBlock = cidrOf(rule) === undefined ? undefined : parseCidrBlock(cidrOf(rule) as string);
+  const ruleBlock = cidrOf(rule) === undefined ? undefined : parseCidr(cidrOf(rule) as string);
   if (ruleBlock === undefined || entry.peerBlocks.cidrs.length === 0) return undefined;
-  const blocks = entry.peerBlocks.cidrs.map((cidr) => parseCidrBlock(cidr)).filter((block): block is CidrBlock => block !== undefined);
+  const blocks = entry.peerBlocks.cidrs.map((cidr) => parseCidr(cidr)).filter((block): block is Cidr => block !== undefined);
   // Egress to many public destinations spread over the internet (updates, APIs, CDNs) is not narrowed by address.
   if (rule.direction === 'egress' && entry.publicPeers.value >= thresholds.publicServiceMinPeers && entry.publicPeerNetworks >= thresholds.publicServiceMinNetworks) return undefined;
 
   const members = context.inventory.groupMembers;
-  if (members !== undefined && entry.peerBlocks.exact && ruleBlock.prefixLength < ADDRESS_BITS[ruleBlock.family]) {
+  if (members !== undefined && entry.peerBlocks.exact && ruleBlock.prefixLength < ADDRESS_BITS[cidrFamily(ruleBlock)]) {
     const peerTexts = entry.peerBlocks.cidrs.map((cidr) => cidr.slice(0, cidr.indexOf('/')));
     if (peerTexts.every((peer) => !isPublicAddress(peer))) {
       const group = [...members]
-        .filter(([, addresses]) => addresses.length > 0 && blocks.every((block) => addresses.some((address) => { const member = parseCidrBlock(address); return member !== undefined && blockContains(member, block); })))
+        .filter(([, addresses]) => addresses.length > 0 && blocks.every((block) => addresses.some((address) => { const member = parseCidr(address); return member !== undefined && cidrContainsCidr(member, block); })))
         .sort(([a, x], [b, y]) => x.length - y.length || compareText(a, b))[0];
       if (group !== undefined) {
         return {
@@ -403,11 +402,11 @@ function narrowerPeers(rule: SecurityGroupRule, entry: RuleLedger, context: Judg
   const suggested = mergeSiblingBlocks(suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs));
   if (suggested.length === 0) return undefined;
   const widest = Math.min(...suggested.map((block) => block.prefixLength));
-  const granularity = ruleBlock.family === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
+  const granularity = cidrFamily(ruleBlock) === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
   if (ruleBlock.prefixLength + thresholds.overBroadMarginBits > Math.min(widest, granularity)) return undefined;
-  const cidrs = suggested.map(formatCidrBlock);
+  const cidrs = suggested.map(formatCidr);
   return {
-    targets: cidrs.map((cidr) => (ruleBlock.family === 4 ? { cidrIpv4: cidr } : { cidrIpv6: cidr })),
+    targets: cidrs.map((cidr) => (cidrFamily(ruleBlock) === 4 ? { cidrIpv4: cidr } : { cidrIpv6: cidr })),
     reason: VerdictReason.OverBroadPeers,
     text: `Its ${formatCountText(entry.distinctPeers)} peers fit ${cidrs.join(', ')}${entry.peerBlocks.exact ? '' : ' (blocks widened to cover every peer in bounded memory)'}, a small part of ${cidrOf(rule) as string}.`,
   };
@@ -442,7 +441,7 @@ function narrowerServices(rule: SecurityGroupRule, entry: RuleLedger, thresholds
     else targets.push({ ipProtocol: String(used), fromPort: -1, toPort: -1 });
   }
   // Path MTU discovery must survive any narrowing of an all-traffic rule.
-  const family = cidrOf(rule) === undefined ? undefined : parseCidrBlock(cidrOf(rule) as string)?.family;
+  const family = cidrOf(rule) === undefined ? undefined : parseCidr(cidrOf(rule) as string)?.network.family;
   if (family !== 6 && !protocols.includes(IpProtocol.Icmp)) targets.push(ICMP_FRAGMENTATION_NEEDED);
   if (family !== 4 && !protocols.includes(IpProtocol.Icmpv6)) targets.push({ ipProtocol: 'icmpv6', fromPort: -1, toPort: -1 });
   return {
@@ -571,9 +570,9 @@ function allowsEverythingOf(outer: SecurityGroupRule, inner: SecurityGroupRule):
   const outerCidr = cidrOf(outer);
   const innerCidr = cidrOf(inner);
   if (outerCidr !== undefined && innerCidr !== undefined) {
-    const outerBlock = parseCidrBlock(outerCidr);
-    const innerBlock = parseCidrBlock(innerCidr);
-    return outerBlock !== undefined && innerBlock !== undefined && blockContains(outerBlock, innerBlock);
+    const outerBlock = parseCidr(outerCidr);
+    const innerBlock = parseCidr(innerCidr);
+    return outerBlock !== undefined && innerBlock !== undefined && cidrContainsCidr(outerBlock, innerBlock);
   }
   const a = outer.peer;
   const b = inner.peer;
@@ -629,23 +628,23 @@ function toRuleUsage(summary: RuleSummary, entry: RuleLedger): RuleUsage {
 
 function overBroadOf(rule: SecurityGroupRule, summary: RuleSummary, entry: RuleLedger, thresholds: ReportThresholds): OverBroadRule[] {
   const cidr = cidrOf(rule);
-  const ruleBlock = cidr === undefined ? undefined : parseCidrBlock(cidr);
+  const ruleBlock = cidr === undefined ? undefined : parseCidr(cidr);
   if (entry.flows === 0 || ruleBlock === undefined || entry.peerBlocks.cidrs.length === 0) return [];
-  const blocks = entry.peerBlocks.cidrs.map((text) => parseCidrBlock(text)).filter((block): block is CidrBlock => block !== undefined);
+  const blocks = entry.peerBlocks.cidrs.map((text) => parseCidr(text)).filter((block): block is Cidr => block !== undefined);
   const suggested = mergeSiblingBlocks(suggestCidrBlocks(blocks, thresholds.maxSuggestedCidrs));
   if (suggested.length === 0) return [];
   const widest = Math.min(...suggested.map((block) => block.prefixLength));
-  const granularity = ruleBlock.family === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
+  const granularity = cidrFamily(ruleBlock) === 4 ? thresholds.ipv4GranularityPrefix : thresholds.ipv6GranularityPrefix;
   if (ruleBlock.prefixLength + thresholds.overBroadMarginBits > Math.min(widest, granularity)) return [];
-  const suggestedSize = suggested.reduce((sum, block) => sum + blockSize(block), 0n);
+  const suggestedSize = suggested.reduce((sum, block) => sum + exactCidrSize(block), 0n);
   return [
     {
       ...summary,
       flows: entry.flows,
       distinctPeers: entry.distinctPeers,
-      suggestedCidrs: suggested.map(formatCidrBlock),
+      suggestedCidrs: suggested.map(formatCidr),
       suggestionsExact: entry.peerBlocks.exact,
-      reductionBits: ADDRESS_BITS[ruleBlock.family] - ruleBlock.prefixLength - (suggestedSize.toString(2).length - 1),
+      reductionBits: ADDRESS_BITS[cidrFamily(ruleBlock)] - ruleBlock.prefixLength - (suggestedSize.toString(2).length - 1),
     },
   ];
 }
@@ -687,9 +686,9 @@ function cidrOf(rule: SecurityGroupRule): string | undefined {
 }
 
 function sameBlock(a: string, b: string): boolean {
-  const x = parseCidrBlock(a);
-  const y = parseCidrBlock(b);
-  return x !== undefined && y !== undefined && x.family === y.family && x.network === y.network && x.prefixLength === y.prefixLength;
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return x !== undefined && y !== undefined && sameAddress(x.network, y.network) && x.prefixLength === y.prefixLength;
 }
 
 function formatCountText(count: { value: number; exact: boolean }): string {

@@ -1,10 +1,11 @@
 import { flowPeerAddress } from '../analysis/security-group-matcher.js';
-import { isPublicAddress } from '../enrich/public-address.js';
+import { isRuleMatch } from '../domain/index.js';
+import { cidrFamily, formatCidr, isPublicAddress, parseCidr } from '../net/index.js';
 import type { SecurityGroupRule } from '../ports.js';
 import { createBoundedRanking, type BoundedRanking } from './bounded-ranking.js';
-import { formatCidrBlock, parseCidrBlock } from './cidr-block.js';
 import { createDistinctCounter, type DistinctCounter } from './distinct-counter.js';
 import { createPeerPrefixSummary, type PeerPrefixSummary } from './peer-prefix-summary.js';
+import { RULE_MATCH_BUCKETS, type RuleMatchBucket } from './report-model.js';
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
 import {
   DEFAULT_LEDGER_LIMITS,
@@ -109,7 +110,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
   const interfaceCount = distinct();
   const rejectedIngress = ranking();
   const rejectedEgress = ranking();
-  const byRuleMatch = { matched: 0, return_traffic: 0, unmatched: 0, would_allow: 0, no_rule: 0, not_attributed: 0 };
+  const byRuleMatch = Object.fromEntries(RULE_MATCH_BUCKETS.map((bucket) => [bucket, 0])) as Record<RuleMatchBucket, number>;
   const groupSets = new Map<string, number>();
   // Replay tuples as `groups|i or e|protocol|port|peer` -> flows: one string and one number each, parsed back once in ledger().
   const tuples = new Map<string, number>();
@@ -202,7 +203,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
         if (typeof flow.srcaddr === 'string') (direction === 'egress' ? rejectedEgress : rejectedIngress).add(flow.srcaddr);
       }
       const match = flow.rule_match;
-      if (match !== undefined && match in byRuleMatch) byRuleMatch[match] += 1;
+      if (isRuleMatch(match)) byRuleMatch[match] += 1;
       else byRuleMatch.not_attributed += 1;
 
       const peer = direction === undefined ? undefined : flowPeerAddress(flow, direction);
@@ -296,7 +297,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
 
 function newRuleState(rule: SecurityGroupRule, limits: LedgerLimits, distinct: () => DistinctCounter): RuleState {
   const cidr = rule.peer.kind === 'ipv4_cidr' || rule.peer.kind === 'ipv6_cidr' ? rule.peer.cidr : undefined;
-  const ruleBlock = cidr === undefined ? undefined : parseCidrBlock(cidr);
+  const ruleBlock = cidr === undefined ? undefined : parseCidr(cidr);
   return {
     rule,
     flows: 0,
@@ -308,7 +309,7 @@ function newRuleState(rule: SecurityGroupRule, limits: LedgerLimits, distinct: (
     peers: distinct(),
     publicPeers: distinct(),
     publicNetworks: new Set(),
-    peerBlocks: ruleBlock === undefined ? undefined : createPeerPrefixSummary(ruleBlock.family, { blockLimit: limits.peerBlockLimit, minPrefixLength: ruleBlock.prefixLength }),
+    peerBlocks: ruleBlock === undefined ? undefined : createPeerPrefixSummary(cidrFamily(ruleBlock), { blockLimit: limits.peerBlockLimit, minPrefixLength: ruleBlock.prefixLength }),
     services: new Map(),
     servicesExact: true,
     hitsByDay: new Map(),
@@ -339,7 +340,7 @@ function toRuleLedger(state: RuleState): RuleLedger {
     distinctPeers: state.peers.count(),
     publicPeers: state.publicPeers.count(),
     publicPeerNetworks: state.publicNetworks.size,
-    peerBlocks: { cidrs: state.peerBlocks?.blocks().map(formatCidrBlock) ?? [], exact: state.peerBlocks?.exact ?? true },
+    peerBlocks: { cidrs: state.peerBlocks?.blocks().map(formatCidr) ?? [], exact: state.peerBlocks?.exact ?? true },
     services: {
       used: [...state.services]
         .sort(([a], [b]) => a - b)

@@ -1,4 +1,4 @@
-import { ADDRESS_BITS, addressValue, blockContains, blockSize, commonSupernet, truncate, type CidrBlock } from './cidr-block.js';
+import { ADDRESS_BITS, addressKey, cidrContainsCidr, cidrHostBits, commonSupernet, compareAddresses, parseIpAddress, truncateAddress, type AddressFamily, type Cidr, type IpAddress } from '../net/index.js';
 
 /**
  * The peers of one rule in bounded memory, as blocks that cover every address added: single
@@ -8,45 +8,49 @@ import { ADDRESS_BITS, addressValue, blockContains, blockSize, commonSupernet, t
  * `exact` says which one you have.
  */
 export interface PeerPrefixSummary {
-  readonly family: 4 | 6;
+  readonly family: AddressFamily;
   /** Adds a peer address; addresses of the other family and text that is no address are ignored. */
   add(address: string): void;
   /** Blocks covering every peer added, sorted by network; empty when none was. */
-  blocks(): CidrBlock[];
+  blocks(): Cidr[];
   /** True while the blocks are the peers themselves (no shortening happened). */
   readonly exact: boolean;
 }
 
-/** Blocks kept per rule; 1,024 bigints is a few tens of KiB per rule at most. */
+/** Blocks kept per rule; 1,024 addresses is a few tens of KiB per rule at most. */
 export const DEFAULT_PEER_BLOCK_LIMIT = 1_024;
 
 /**
  * @example
  * const peers = createPeerPrefixSummary(4);
  * peers.add('203.0.113.9');
- * peers.blocks() // [{ family: 4, network: 3405803785n, prefixLength: 32 }]
+ * peers.blocks() // [{ network: { family: 4, value: 3405803785 }, prefixLength: 32 }]
  */
-export function createPeerPrefixSummary(family: 4 | 6, options: { blockLimit?: number; minPrefixLength?: number } = {}): PeerPrefixSummary {
+export function createPeerPrefixSummary(family: AddressFamily, options: { blockLimit?: number; minPrefixLength?: number } = {}): PeerPrefixSummary {
   const blockLimit = options.blockLimit ?? DEFAULT_PEER_BLOCK_LIMIT;
   // Never shorter than the rule's own prefix: the blocks stay inside the rule's CIDR.
   const minPrefixLength = options.minPrefixLength ?? 0;
   const bits = ADDRESS_BITS[family];
   // Exact phase: address text as given, so repeated peers cost a hash look-up, not a parse.
   let texts: Set<string> | undefined = new Set();
-  let networks = new Set<bigint>();
+  // Networks by `addressKey`, so that equal networks are one entry.
+  let networks = new Map<number | string, IpAddress>();
   let prefixLength = bits;
 
   const coarsen = (): void => {
     while (networks.size > blockLimit / 2 && prefixLength > minPrefixLength) {
       prefixLength -= 1;
-      const shorter = new Set<bigint>();
-      for (const network of networks) shorter.add(truncate(network, family, prefixLength));
+      const shorter = new Map<number | string, IpAddress>();
+      for (const network of networks.values()) {
+        const truncated = truncateAddress(network, prefixLength);
+        shorter.set(addressKey(truncated), truncated);
+      }
       networks = shorter;
     }
   };
-  const addValue = (text: string): void => {
-    const address = addressValue(text);
-    if (address?.family === family) networks.add(truncate(address.value, family, prefixLength));
+  const addNetwork = (address: IpAddress): void => {
+    const network = truncateAddress(address, prefixLength);
+    networks.set(addressKey(network), network);
   };
 
   return {
@@ -54,20 +58,21 @@ export function createPeerPrefixSummary(family: 4 | 6, options: { blockLimit?: n
     add(address) {
       if (texts !== undefined) {
         if (texts.has(address)) return;
-        const parsed = addressValue(address);
+        const parsed = parseIpAddress(address);
         if (parsed?.family !== family) return;
         texts.add(address);
-        networks.add(parsed.value);
+        addNetwork(parsed);
         if (networks.size <= blockLimit) return;
         texts = undefined;
         coarsen();
         return;
       }
-      addValue(address);
+      const parsed = parseIpAddress(address);
+      if (parsed?.family === family) addNetwork(parsed);
       if (networks.size > blockLimit) coarsen();
     },
     blocks() {
-      return [...networks].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((network) => ({ family, network, prefixLength }));
+      return [...networks.values()].sort(compareAddresses).map((network) => ({ network, prefixLength }));
     },
     get exact() {
       return prefixLength === bits;
@@ -82,10 +87,10 @@ export function createPeerPrefixSummary(family: 4 | 6, options: { blockLimit?: n
  * block stays covered; the result is sorted and disjoint.
  *
  * @example
- * suggestCidrBlocks([parseCidrBlock('192.0.2.1')!, parseCidrBlock('192.0.2.2')!, parseCidrBlock('198.51.100.9')!], 2)
+ * suggestCidrBlocks([parseCidr('192.0.2.1')!, parseCidr('192.0.2.2')!, parseCidr('198.51.100.9')!], 2)
  * // 192.0.2.0/30 and 198.51.100.9/32
  */
-export function suggestCidrBlocks(blocks: readonly CidrBlock[], maxBlocks: number): CidrBlock[] {
+export function suggestCidrBlocks(blocks: readonly Cidr[], maxBlocks: number): Cidr[] {
   const current = withoutContained([...blocks].sort(compareBlocks));
   const limit = Math.max(1, maxBlocks);
   // The cost of merging each neighbour pair, kept so that a merge recomputes only the pairs it touches.
@@ -95,6 +100,8 @@ export function suggestCidrBlocks(blocks: readonly CidrBlock[], maxBlocks: numbe
     let best = 0;
     for (let index = 1; index < costs.length; index += 1) if ((costs[index] as bigint) < (costs[best] as bigint)) best = index;
     const { supernet, from, to } = mergeOf(current, best);
+    // Only neighbours of two families are left: no block holds both.
+    if (supernet === undefined) break;
     current.splice(from, to - from + 1, supernet);
     const around: bigint[] = [];
     if (from > 0) around.push(mergeOf(current, from - 1).cost);
@@ -104,30 +111,45 @@ export function suggestCidrBlocks(blocks: readonly CidrBlock[], maxBlocks: numbe
   return current;
 }
 
-/** Merging neighbours `index` and `index + 1`: their supernet, the run of blocks it swallows, and the addresses it adds. */
-function mergeOf(sorted: readonly CidrBlock[], index: number): { supernet: CidrBlock; from: number; to: number; cost: bigint } {
-  const supernet = commonSupernet(sorted[index] as CidrBlock, sorted[index + 1] as CidrBlock);
+/**
+ * Merging neighbours `index` and `index + 1`: their supernet, the run of blocks it swallows, and
+ * the addresses it adds; neighbours of two families have no supernet and cost more than any merge.
+ */
+function mergeOf(sorted: readonly Cidr[], index: number): { supernet: Cidr | undefined; from: number; to: number; cost: bigint } {
+  const supernet = commonSupernet(sorted[index] as Cidr, sorted[index + 1] as Cidr);
+  if (supernet === undefined) return { supernet, from: index, to: index + 1, cost: CROSS_FAMILY_COST };
   let from = index;
-  while (from > 0 && blockContains(supernet, sorted[from - 1] as CidrBlock)) from -= 1;
+  while (from > 0 && cidrContainsCidr(supernet, sorted[from - 1] as Cidr)) from -= 1;
   let to = index + 1;
-  while (to + 1 < sorted.length && blockContains(supernet, sorted[to + 1] as CidrBlock)) to += 1;
+  while (to + 1 < sorted.length && cidrContainsCidr(supernet, sorted[to + 1] as Cidr)) to += 1;
   let covered = 0n;
-  for (let position = from; position <= to; position += 1) covered += blockSize(sorted[position] as CidrBlock);
-  return { supernet, from, to, cost: blockSize(supernet) - covered };
+  for (let position = from; position <= to; position += 1) covered += exactCidrSize(sorted[position] as Cidr);
+  return { supernet, from, to, cost: exactCidrSize(supernet) - covered };
 }
 
-function compareBlocks(a: CidrBlock, b: CidrBlock): number {
-  if (a.family !== b.family) return a.family - b.family;
-  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
-  return a.prefixLength - b.prefixLength;
+/** Above any real cost: more than every IPv6 address. */
+const CROSS_FAMILY_COST = 1n << 129n;
+
+/**
+ * The number of addresses in a block, exactly. Merge costs subtract a few addresses from an
+ * IPv6 block of up to 2^128 and compare the results, which a float (`cidrSize`) would round to ties.
+ *
+ * @example exactCidrSize(parseCidr('2001:db8::/64')!) // 18446744073709551616n
+ */
+export function exactCidrSize(cidr: Cidr): bigint {
+  return 1n << BigInt(cidrHostBits(cidr));
+}
+
+function compareBlocks(a: Cidr, b: Cidr): number {
+  return compareAddresses(a.network, b.network) || a.prefixLength - b.prefixLength;
 }
 
 /** Sorted blocks without those inside another (an aligned block inside another follows it in order). */
-function withoutContained(sorted: readonly CidrBlock[]): CidrBlock[] {
-  const kept: CidrBlock[] = [];
+function withoutContained(sorted: readonly Cidr[]): Cidr[] {
+  const kept: Cidr[] = [];
   for (const block of sorted) {
     const last = kept[kept.length - 1];
-    if (last !== undefined && blockContains(last, block)) continue;
+    if (last !== undefined && cidrContainsCidr(last, block)) continue;
     kept.push(block);
   }
   return kept;
@@ -137,18 +159,18 @@ function withoutContained(sorted: readonly CidrBlock[]): CidrBlock[] {
  * The blocks with every pair of sibling blocks (the two halves of one supernet) replaced by that
  * supernet, repeatedly: the same addresses in fewer rules.
  *
- * @example mergeSiblingBlocks([parseCidrBlock('10.0.2.10')!, parseCidrBlock('10.0.2.11')!]) // [10.0.2.10/31]
+ * @example mergeSiblingBlocks([parseCidr('10.0.2.10')!, parseCidr('10.0.2.11')!]) // [10.0.2.10/31]
  */
-export function mergeSiblingBlocks(blocks: readonly CidrBlock[]): CidrBlock[] {
+export function mergeSiblingBlocks(blocks: readonly Cidr[]): Cidr[] {
   let current = withoutContained([...blocks].sort(compareBlocks));
   for (let merged = true; merged; ) {
     merged = false;
-    const next: CidrBlock[] = [];
+    const next: Cidr[] = [];
     for (const block of current) {
       const last = next[next.length - 1];
-      if (last !== undefined && last.family === block.family && last.prefixLength === block.prefixLength && last.prefixLength > 0) {
+      if (last !== undefined && last.prefixLength === block.prefixLength && last.prefixLength > 0) {
         const parent = commonSupernet(last, block);
-        if (parent.prefixLength === block.prefixLength - 1) {
+        if (parent !== undefined && parent.prefixLength === block.prefixLength - 1) {
           next[next.length - 1] = parent;
           merged = true;
           continue;

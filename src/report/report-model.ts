@@ -3,8 +3,15 @@
  * prints. Every address, id and description in it comes from logs or inventories and is
  * untrusted text: renderers escape it.
  */
+import { RULE_MATCHES, type RuleMatch } from '../domain/index.js';
 import type { SecurityGroupRule } from '../ports.js';
 import type { LedgerLimits } from './rule-ledger.js';
+
+/** The report's attribution buckets: each `rule_match` value, and `not_attributed` for records without one (unknown interface, no action, undecided). */
+export type RuleMatchBucket = RuleMatch | 'not_attributed';
+
+/** Every bucket, in the order the report lists them. */
+export const RULE_MATCH_BUCKETS: readonly RuleMatchBucket[] = [...RULE_MATCHES, 'not_attributed'];
 
 /** Schema id in the JSON output, bumped on any incompatible change. */
 export const REPORT_SCHEMA = 'vpc-flow-log-appender/security-group-report/v2';
@@ -106,8 +113,8 @@ export interface ReportTotals {
   readonly accepted: number;
   readonly rejected: number;
   readonly bytes: number;
-  /** Records by `rule_match`; `not_attributed` counts records without one (unknown interface, no action, undecided). */
-  readonly byRuleMatch: Readonly<Record<'matched' | 'return_traffic' | 'unmatched' | 'would_allow' | 'no_rule' | 'not_attributed', number>>;
+  /** Records by `rule_match`; `not_attributed` counts records without one. */
+  readonly byRuleMatch: Readonly<Record<RuleMatchBucket, number>>;
   readonly interfaces: CountValue;
 }
 

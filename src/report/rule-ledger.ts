@@ -7,7 +7,7 @@
  *
  * Times are epoch seconds; `null` stands for "none" so that the JSON keeps every field.
  */
-import type { CountValue } from './report-model.js';
+import type { CountValue, RuleMatchBucket } from './report-model.js';
 
 /** Schema id of a serialised ledger, bumped on any incompatible change. */
 export const LEDGER_SCHEMA = 'vpc-flow-log-appender/security-group-ledger/v1';
@@ -125,7 +125,7 @@ export interface LedgerTotals {
   readonly accepted: number;
   readonly rejected: number;
   readonly bytes: number;
-  readonly byRuleMatch: Readonly<Record<'matched' | 'return_traffic' | 'unmatched' | 'would_allow' | 'no_rule' | 'not_attributed', number>>;
+  readonly byRuleMatch: Readonly<Record<RuleMatchBucket, number>>;
   readonly interfaces: CountValue;
 }
 

@@ -1,6 +1,6 @@
 import { ALL_PROTOCOLS, destinationPortRange, IpProtocol, ruleProtocolNumber } from '../analysis/rule-protocol.js';
 import type { SecurityGroupRule } from '../ports.js';
-import { parseCidrBlock } from './cidr-block.js';
+import { cidrFamily, parseCidr } from '../net/index.js';
 import { EXPOSED_SERVICE_PORTS, WHOLE_INTERNET_CIDRS } from './exposure-ports.js';
 import type { RuleSummary } from './report-model.js';
 
@@ -21,8 +21,8 @@ export function exposedPortsOf(rule: SecurityGroupRule): (typeof EXPOSED_SERVICE
 }
 
 export function isWholeInternet(cidr: string): boolean {
-  const block = parseCidrBlock(cidr);
-  return block !== undefined && block.prefixLength === 0 && WHOLE_INTERNET_CIDRS.some((text) => parseCidrBlock(text)?.family === block.family);
+  const block = parseCidr(cidr);
+  return block !== undefined && block.prefixLength === 0 && WHOLE_INTERNET_CIDRS.some((text) => parseCidr(text)?.network.family === cidrFamily(block));
 }
 
 /**

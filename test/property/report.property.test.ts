@@ -4,21 +4,21 @@
 import { BlockList, isIPv4 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockContains, formatCidrBlock, parseCidrBlock, type CidrBlock } from '../../src/report/cidr-block.js';
+import { cidrContainsCidr, compareAddresses, formatCidr, parseCidr, type Cidr } from '../../src/net/index.js';
 import { createDistinctCounter } from '../../src/report/distinct-counter.js';
 import { createPeerPrefixSummary, suggestCidrBlocks } from '../../src/report/peer-prefix-summary.js';
 import { createBoundedRanking } from '../../src/report/bounded-ranking.js';
 import { createHeavyHitters } from '../../src/report/space-saving.js';
 import { mergeSiblingBlocks } from '../../src/report/peer-prefix-summary.js';
 
-const ipv4Block = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([address, length]) => parseCidrBlock(`${address}/${length}`) as CidrBlock);
+const ipv4Block = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([address, length]) => parseCidr(`${address}/${length}`) as Cidr);
 
 /** Whether node:net's BlockList, built from the blocks' text, holds the address: an oracle apart from src/report. */
-function coveredBy(blocks: readonly CidrBlock[], address: string): boolean {
+function coveredBy(blocks: readonly Cidr[], address: string): boolean {
   const list = new BlockList();
   for (const block of blocks) {
-    const [network = '', length] = formatCidrBlock(block).split('/');
-    list.addSubnet(network, Number(length), block.family === 4 ? 'ipv4' : 'ipv6');
+    const [network = '', length] = formatCidr(block).split('/');
+    list.addSubnet(network, Number(length), block.network.family === 4 ? 'ipv4' : 'ipv6');
   }
   return list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
 }
@@ -31,10 +31,10 @@ describe('suggestCidrBlocks', () => {
         const suggested = suggestCidrBlocks(blocks, limit);
         // Assess
         expect(suggested.length).toBeLessThanOrEqual(limit);
-        for (const block of blocks) expect(suggested.some((candidate) => blockContains(candidate, block))).toBe(true);
+        for (const block of blocks) expect(suggested.some((candidate) => cidrContainsCidr(candidate, block))).toBe(true);
         for (let index = 1; index < suggested.length; index += 1) {
-          const [before, after] = [suggested[index - 1] as CidrBlock, suggested[index] as CidrBlock];
-          expect(before.network < after.network && !blockContains(before, after)).toBe(true);
+          const [before, after] = [suggested[index - 1] as Cidr, suggested[index] as Cidr];
+          expect(compareAddresses(before.network, after.network) < 0 && !cidrContainsCidr(before, after)).toBe(true);
         }
       }),
     );
@@ -149,7 +149,7 @@ describe('mergeSiblingBlocks', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 63 }), { minLength: 1, maxLength: 64 }), (hosts) => {
         // Prepare
-        const blocks = hosts.map((host) => parseCidrBlock(`10.0.0.${host}`) as CidrBlock);
+        const blocks = hosts.map((host) => parseCidr(`10.0.0.${host}`) as Cidr);
         // Act
         const merged = mergeSiblingBlocks(blocks);
         // Assess

@@ -8,7 +8,7 @@
  * and why; the records are raw flow-log documents, attributed by the real enrichment.
  */
 import type { FlowLogEnrichmentSources } from '../../src/enrich/enrich-flow-logs.js';
-import { isPublicAddress } from '../../src/enrich/public-address.js';
+import { isPublicAddress } from '../../src/net/index.js';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule, SecurityGroupRulePeer } from '../../src/ports.js';
 import type { ReplacementRule, Verdict, VerdictReason } from '../../src/report/report-model.js';

@@ -22,7 +22,7 @@ import type { FlowDirection } from '../../src/domain/flow-direction.js';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule, SecurityGroupRulePeer } from '../../src/ports.js';
 import type { FlowLogEnrichmentSources } from '../../src/enrich/enrich-flow-logs.js';
-import { formatAddress } from '../../src/report/cidr-block.js';
+import { formatIpAddress } from '../../src/net/index.js';
 import { mapLookup } from './firehose-builders.js';
 import { seededRandom } from '../../src/seeded-random.js';
 
@@ -631,7 +631,9 @@ function sampleIn(cidr: string, random: () => number): string {
   let host = 0n;
   for (let bit = 0n; bit < hostBits; bit += 16n) host |= BigInt(Math.floor(random() * 65_536)) << bit;
   host &= (1n << hostBits) - 1n;
-  return formatAddress(network | host, 6);
+  const sampled = network | host;
+  const word = (shift: bigint): number => Number((sampled >> shift) & 0xffffffffn);
+  return formatIpAddress({ family: 6, words: [word(96n), word(64n), word(32n), word(0n)] });
 }
 
 function ipv6ToBigInt(address: string): bigint {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FlowLogDocument } from '../../src/flow-log/flow-log-document.js';
 import type { SecurityGroupRule } from '../../src/ports.js';
 import { isIPv4 } from 'node:net';
-import { isPublicAddress } from '../../src/enrich/public-address.js';
+import { isPublicAddress } from '../../src/net/index.js';
 import { DEFAULT_LEDGER_LIMITS, LEDGER_SCHEMA, type RankingLedger, type ReplayTuple, type ReportLedger, type RuleLedger, type ServiceUse } from '../../src/report/rule-ledger.js';
 import { exposedPortsOf } from '../../src/report/rule-summary.js';
 import type { ReportFlow } from '../../src/report/security-group-report.js';

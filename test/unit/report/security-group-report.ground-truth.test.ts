@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enrichFlowLogs } from '../../../src/enrich/enrich-flow-logs.js';
-import { blockContains, parseCidrBlock } from '../../../src/report/cidr-block.js';
+import { cidrContainsCidr, parseCidr } from '../../../src/net/index.js';
 import { essentialBecause } from '../../../src/report/advisor.js';
 import { buildSecurityGroupReport } from '../../../src/report/security-group-report.js';
 import { generateAttributionGroundTruth, groundTruthSources, type AttributionGroundTruth } from '../../support/attribution-ground-truth.js';
@@ -44,11 +44,11 @@ describe('buildSecurityGroupReport on the attribution ground truth', () => {
     const report = await reportOf(truth);
     // Assess
     for (const rule of report.overBroad) {
-      const traffic = (truth.rules.find((candidate) => candidate.rule.rule_id === rule.ruleId)?.trafficCidrs ?? []).map((cidr) => parseCidrBlock(cidr));
-      const ruleBlock = parseCidrBlock(rule.peer);
-      for (const suggestion of rule.suggestedCidrs.map((cidr) => parseCidrBlock(cidr))) {
-        expect(suggestion !== undefined && ruleBlock !== undefined && blockContains(ruleBlock, suggestion)).toBe(true);
-        expect(traffic.some((block) => block !== undefined && suggestion !== undefined && (blockContains(block, suggestion) || blockContains(suggestion, block)))).toBe(true);
+      const traffic = (truth.rules.find((candidate) => candidate.rule.rule_id === rule.ruleId)?.trafficCidrs ?? []).map((cidr) => parseCidr(cidr));
+      const ruleBlock = parseCidr(rule.peer);
+      for (const suggestion of rule.suggestedCidrs.map((cidr) => parseCidr(cidr))) {
+        expect(suggestion !== undefined && ruleBlock !== undefined && cidrContainsCidr(ruleBlock, suggestion)).toBe(true);
+        expect(traffic.some((block) => block !== undefined && suggestion !== undefined && (cidrContainsCidr(block, suggestion) || cidrContainsCidr(suggestion, block)))).toBe(true);
       }
     }
   });
