@@ -514,12 +514,21 @@ export function covers(outer: SecurityGroupRule, inner: SecurityGroupRule): bool
  */
 function shadowAcrossGroups(rules: readonly SecurityGroupRule[], judged: Map<string, Judgement>, interfaces: ReadonlyMap<string, readonly string[]> | undefined): void {
   if (interfaces === undefined) return;
+  // Appended in place: a default group can sit on thousands of interfaces.
   const carriers = new Map<string, (readonly string[])[]>();
   for (const groupIds of interfaces.values()) {
-    for (const groupId of new Set(groupIds)) carriers.set(groupId, [...(carriers.get(groupId) ?? []), groupIds]);
+    for (const groupId of new Set(groupIds)) {
+      const carrying = carriers.get(groupId);
+      if (carrying === undefined) carriers.set(groupId, [groupIds]);
+      else carrying.push(groupIds);
+    }
   }
   const rulesByGroup = new Map<string, SecurityGroupRule[]>();
-  for (const rule of rules) rulesByGroup.set(rule.group_id, [...(rulesByGroup.get(rule.group_id) ?? []), rule]);
+  for (const rule of rules) {
+    const groupRules = rulesByGroup.get(rule.group_id);
+    if (groupRules === undefined) rulesByGroup.set(rule.group_id, [rule]);
+    else groupRules.push(rule);
+  }
   const isKept = (rule: SecurityGroupRule): boolean => (judged.get(rule.rule_id) as Judgement).verdict === Verdict.Keep;
   for (const rule of rules) {
     const judgement = judged.get(rule.rule_id) as Judgement;
