@@ -126,3 +126,23 @@ const EC2_CORPUS = new URL('ec2/', CORPUS);
 export function readEc2Corpus<T>(relativePath: string): T {
   return JSON.parse(readFileSync(new URL(relativePath, EC2_CORPUS), 'utf8')) as T;
 }
+
+/**
+ * The rules derived from the AWS CLI documentation's describe-security-groups example group
+ * sg-903004f8 (its permissions, in order): the unit tier builds that group, the integration tier
+ * reads it from the corpus, and both expect these.
+ */
+export const SG_903004F8_DERIVED_RULES: readonly SecurityGroupRule[] = [
+  { rule_id: 'sg-903004f8/ingress/0', group_id: 'sg-903004f8', direction: 'ingress', protocol: '-1', peer: { kind: 'security_group', group_id: 'sg-903004f8', user_id: '123456789012' } },
+  {
+    rule_id: 'sg-903004f8/ingress/1',
+    group_id: 'sg-903004f8',
+    direction: 'ingress',
+    protocol: 'tcp',
+    from_port: 22,
+    to_port: 22,
+    peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' },
+    description: 'Access from NY office',
+  },
+  { rule_id: 'sg-903004f8/egress/0', group_id: 'sg-903004f8', direction: 'egress', protocol: '-1', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } },
+];

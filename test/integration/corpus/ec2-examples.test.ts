@@ -17,7 +17,7 @@ import { createEc2PrefixListSource } from '../../../src/adapters/ec2-prefix-list
 import { createEc2SecurityGroupRuleSource, toSecurityGroupRule } from '../../../src/adapters/ec2-security-group-rule-source.js';
 import { createInventorySources } from '../../../src/adapters/inventory-directory-source.js';
 import { corpusIsPresent, missingCorpusMessage } from '../../support/corpus.js';
-import { readEc2Corpus } from '../../support/ec2-builders.js';
+import { readEc2Corpus, SG_903004F8_DERIVED_RULES } from '../../support/ec2-builders.js';
 
 interface CliExamples {
   readonly examples: readonly { readonly output: { readonly NetworkInterfaces: NetworkInterface[] } }[];
@@ -263,20 +263,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
     // Assess
     expect(outcomes?.get('sg-903004f8')).toStrictEqual({
       status: 'found',
-      value: [
-        { rule_id: 'sg-903004f8/ingress/0', group_id: 'sg-903004f8', direction: 'ingress', protocol: '-1', peer: { kind: 'security_group', group_id: 'sg-903004f8', user_id: '123456789012' } },
-        {
-          rule_id: 'sg-903004f8/ingress/1',
-          group_id: 'sg-903004f8',
-          direction: 'ingress',
-          protocol: 'tcp',
-          from_port: 22,
-          to_port: 22,
-          peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' },
-          description: 'Access from NY office',
-        },
-        { rule_id: 'sg-903004f8/egress/0', group_id: 'sg-903004f8', direction: 'egress', protocol: '-1', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } },
-      ],
+      value: SG_903004F8_DERIVED_RULES,
     });
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInventorySources, InventoryError, loadInventoryDirectory } from '../../../src/adapters/inventory-directory-source.js';
 import type { LookupOutcome, SecurityGroupRule } from '../../../src/ports.js';
-import { ec2NetworkInterface, ec2SecurityGroupRule } from '../../support/ec2-builders.js';
+import { ec2NetworkInterface, ec2SecurityGroupRule, SG_903004F8_DERIVED_RULES } from '../../support/ec2-builders.js';
 import { temporaryDirectory } from '../cli/cli-harness.js';
 
 const SAMPLE_INVENTORY = 'events/sample/inventory';
@@ -79,20 +79,7 @@ describe('createInventorySources', () => {
     // Assess
     expect(outcomes?.get('sg-903004f8')).toStrictEqual({
       status: 'found',
-      value: [
-        { rule_id: 'sg-903004f8/ingress/0', group_id: 'sg-903004f8', direction: 'ingress', protocol: '-1', peer: { kind: 'security_group', group_id: 'sg-903004f8', user_id: '123456789012' } },
-        {
-          rule_id: 'sg-903004f8/ingress/1',
-          group_id: 'sg-903004f8',
-          direction: 'ingress',
-          protocol: 'tcp',
-          from_port: 22,
-          to_port: 22,
-          peer: { kind: 'ipv4_cidr', cidr: '203.0.113.0/24' },
-          description: 'Access from NY office',
-        },
-        { rule_id: 'sg-903004f8/egress/0', group_id: 'sg-903004f8', direction: 'egress', protocol: '-1', peer: { kind: 'ipv4_cidr', cidr: '0.0.0.0/0' } },
-      ],
+      value: SG_903004F8_DERIVED_RULES,
     });
   });
 
