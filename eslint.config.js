@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * The layers of src/, and what each folder may import of ours (besides the shared files at src/'s
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
- *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose, opensearch,
+ *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose -> opensearch,
  *   athena -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
  */
 const MAY_IMPORT = {
@@ -18,8 +18,8 @@ const MAY_IMPORT = {
   enrich: ['net', 'domain', 'flow-log', 'analysis'],
   report: ['net', 'domain', 'flow-log', 'analysis', 'enrich'],
   firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
-  opensearch: ['net', 'domain', 'flow-log', 'enrich'],
-  athena: ['net', 'domain', 'flow-log', 'enrich'],
+  opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
+  athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
   // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
   // until that composition leaves adapters/ (issue 18, item 5).

@@ -11,3 +11,4 @@ export {
   WHOLE_INTERNET_CIDRS,
   type ExposedServicePort,
 } from './security-concepts.js';
+export { sameScope, scopedKey, type LookupScope } from './lookup-scope.js';

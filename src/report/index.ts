@@ -4,6 +4,7 @@
 export * from './report-model.js';
 export * from './rule-ledger.js';
 export { createSecurityGroupReportBuilder, buildSecurityGroupReport, type SecurityGroupReportBuilder, type SecurityGroupReportInput } from './security-group-report.js';
+export type { LedgerQuery, LedgerSource, LedgerWindow } from './ledger-source.js';
 export { createLedgerBuilder, MAX_TRACKED_GROUPS, type LedgerBuilder, type LedgerBuilderInput, type ReportFlow } from './ledger-builder.js';
 export { adviseSecurityGroups, covers, essentialBecause, DEFAULT_REPORT_THRESHOLDS, type AdvisorInventory } from './advisor.js';
 export { replayProposals, proposedRules, replacementToRule, type Proposal, type ReplayResult } from './safety-check.js';
