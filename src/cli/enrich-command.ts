@@ -138,9 +138,10 @@ content. S3 is read with the default credential chain and Region; AWS_ENDPOINT_U
 
 Accepted lines: records in the default format or the --log-format given; S3 header lines (they set
 the format for the rest of their file or object); {"message":"..."} wrappers as delivered to
-Firehose, also several on one line; CloudWatch Logs subscription payloads, one JSON object a line
-({"awslogs":{"data":...}} events, decoded or gzipped payloads; "pipeline --events DIR" reads
-event files as the ingestor receives them); documents this stack already wrote (enriched NDJSON
+Firehose, also several on one line; CloudWatch Logs subscription payloads ({"awslogs":{"data":...}}
+events, decoded or gzipped payloads) and Firehose transformation events ({"records":[{"data":...}]}),
+one JSON object a line or pretty-printed over several, as events/*.json ("pipeline --events DIR"
+runs event files through the whole pipeline); documents this stack already wrote (enriched NDJSON
 under flow-logs/), passed through as they are. Every bad line is reported on standard error as
 INPUT:LINE: reason (s3://BUCKET/KEY:LINE for an object), and processing continues. When standard
 error is a terminal, a progress bar shows the bytes read.`,
