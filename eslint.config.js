@@ -7,7 +7,9 @@ import tseslint from 'typescript-eslint';
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
  *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose -> opensearch,
- *   athena -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
+ *   athena -> config -> adapters -> composition -> local-pipeline -> cli (and the Lambda roots
+ *   ingestor/, decorator/). composition connects adapters to the core's ports (caches, EC2 client
+ *   per scope, geolocation provider) from a resolved plan; adapters only implement ports.
  */
 const MAY_IMPORT = {
   net: [],
@@ -21,10 +23,9 @@ const MAY_IMPORT = {
   opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
-  // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
-  // until that composition leaves adapters/ (issue 18, item 5).
-  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
   adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config'],
+  composition: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
+  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'composition'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
 

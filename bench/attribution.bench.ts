@@ -50,7 +50,7 @@ function toBatches(documents: readonly FlowLogDocument[]): TransformationInputRe
 /** The same environment answered with new objects, as after every cache entry expired. */
 function freshAnswers(truth: ReturnType<typeof generateAttributionGroundTruth>): FlowLogEnrichmentSources {
   const copy = { ...truth, interfaces: truth.interfaces.map((info) => ({ ...info })), rulesByGroup: new Map([...truth.rulesByGroup].map(([id, rules]) => [id, [...rules]])) };
-  return { ...groundTruthSources(copy), listSecurityGroupRules: false };
+  return { ...groundTruthSources(copy), listRules: false };
 }
 
 function withoutRules(sources: FlowLogEnrichmentSources): FlowLogEnrichmentSources {
@@ -63,7 +63,7 @@ const benchmark: Benchmark = {
     const truth = generateAttributionGroundTruth({ seed: 11, interfacesPerTier: INTERFACES_PER_TIER, flows: RECORDS });
     const documents = truth.flows.map((flow) => flow.document);
     const withRules = groundTruthSources(truth);
-    const withAttribution: FlowLogEnrichmentSources = { ...withRules, attributeRules: true, listSecurityGroupRules: false };
+    const withAttribution: FlowLogEnrichmentSources = { ...withRules, attributeRules: true, listRules: false };
     const without = withoutRules(withRules);
     const format = mustParse(FORMAT_FIELDS.map((field) => `\${${field}}`).join(' '));
     const batches = toBatches(documents);

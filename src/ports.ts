@@ -3,6 +3,7 @@
  * AWS SDK clients, HTTP or files; tests pass plain fakes. Nothing here imports an SDK.
  */
 import type { FlowDirection } from './domain/flow-direction.js';
+import type { LookupScope } from './domain/lookup-scope.js';
 
 /** Milliseconds since the Unix epoch; injected so caches and retries are testable. */
 export interface Clock {
@@ -85,10 +86,10 @@ export interface NetworkInterfaceInfo {
   readonly publicIpv4Addresses: readonly string[];
 }
 
-/** Looks network interfaces up by id, many at once. */
+/** Looks network interfaces up by id, many at once, in one account and Region. */
 export interface NetworkInterfaceSource {
-  /** One outcome per requested id; an id EC2 does not know is `not_found`, not an error. */
-  describeNetworkInterfaces(interfaceIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>>;
+  /** One outcome per requested id; an id EC2 does not know in `scope` is `not_found`, not an error. */
+  describeNetworkInterfaces(scope: LookupScope, interfaceIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>>;
 }
 
 /** The other side of a security-group rule. Exactly one kind per rule, as DescribeSecurityGroupRules returns. */
@@ -121,25 +122,26 @@ export interface SecurityGroupRule {
   readonly description?: string;
 }
 
-/** Looks the rules of security groups up, many groups at once. */
+/** Looks the rules of security groups up, many groups at once, in one account and Region. */
 export interface SecurityGroupRuleSource {
   /** One outcome per requested group id: its ingress and egress rules. */
-  describeSecurityGroupRules(groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>>;
+  describeSecurityGroupRules(scope: LookupScope, groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>>;
 }
 
-/** Expands managed prefix lists (customer- or AWS-managed) into their CIDRs, many lists at once. */
+/** Expands managed prefix lists (customer- or AWS-managed) into their CIDRs, many lists at once, in one account and Region. */
 export interface PrefixListSource {
   /** One outcome per requested prefix-list id: its entries' CIDRs (IPv4 or IPv6, as the list's family). */
-  getPrefixListEntries(prefixListIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
+  getPrefixListEntries(scope: LookupScope, prefixListIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
 }
 
 /**
  * Finds the members of security groups as a referencing rule sees them: the private IPv4
- * addresses, IPv6 addresses and delegated prefixes of every network interface in the group.
+ * addresses, IPv6 addresses and delegated prefixes of every network interface in the group,
+ * in one account and Region.
  */
 export interface SecurityGroupMemberSource {
-  /** One outcome per requested group id: the addresses and prefixes (CIDR text) of its interfaces. */
-  describeSecurityGroupMembers(groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
+  /** One outcome per requested group id: the addresses and prefixes (CIDR text) of its interfaces in `scope`. */
+  describeSecurityGroupMembers(scope: LookupScope, groupIds: readonly string[]): Promise<ReadonlyMap<string, LookupOutcome<readonly string[]>>>;
 }
 
 /** Where a public address is, with only the values the provider knows. */

@@ -1,9 +1,31 @@
 /**
  * What the EC2 adapters share: the service limits of the Describe* calls they make and the
  * splitting of ids into calls that respect them. The `EC2Client` itself is built once per
- * container by the composition root and handed to each adapter.
+ * container by the composition root and handed to each adapter, directly or chosen per scope.
  */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { LookupScope } from '../domain/lookup-scope.js';
 import { ConfigurationError } from '../errors.js';
+
+/**
+ * The one place where the EC2 client of a look-up's account and Region is chosen. Today the
+ * composition hands every adapter the function's own client for every scope
+ * (src/composition/enrichment.ts, `ownAccountClientForEveryScope`); per-account credentials
+ * plug in here later without touching the adapters.
+ */
+export type Ec2ClientForScope = (scope: LookupScope) => EC2Client;
+
+/** An adapter's client option: one client for every scope, or the choice per scope. */
+export type Ec2ClientOption = EC2Client | Ec2ClientForScope;
+
+/**
+ * The client-for-scope of an adapter's option.
+ *
+ * @example ec2ClientForScope(new EC2Client({}))(scope) // that same client, whatever the scope
+ */
+export function ec2ClientForScope(option: Ec2ClientOption): Ec2ClientForScope {
+  return typeof option === 'function' ? option : () => option;
+}
 
 /**
  * EC2 refuses a call that carries more than 200 filter values in all (`FilterLimitExceeded: The

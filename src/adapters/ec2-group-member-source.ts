@@ -1,11 +1,14 @@
-import { paginateDescribeNetworkInterfaces, type EC2Client } from '@aws-sdk/client-ec2';
+import { paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import type { LookupOutcome, SecurityGroupMemberSource } from '../ports.js';
-import { MAX_EC2_PAGE_SIZE, checkPageSize, toFilterValueBatches } from './ec2-client.js';
+import { MAX_EC2_PAGE_SIZE, checkPageSize, ec2ClientForScope, toFilterValueBatches, type Ec2ClientOption } from './ec2-client.js';
 import { toNetworkInterfaceInfo } from './ec2-network-interface-source.js';
 
 export interface Ec2SecurityGroupMemberSourceOptions {
-  /** Built once per container; its retry settings decide how hard a throttled call is retried. */
-  readonly client: EC2Client;
+  /**
+   * Built once per container (its retry settings decide how hard a throttled call is retried),
+   * or the choice of client per look-up scope.
+   */
+  readonly client: Ec2ClientOption;
   /** `MaxResults` per page, 5 to 1000; default 1000. */
   readonly pageSize?: number;
 }
@@ -23,15 +26,16 @@ export interface Ec2SecurityGroupMemberSourceOptions {
  *
  * @example
  * const members = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
- * const outcomes = await members.describeSecurityGroupMembers(['sg-0123456789abcdef0']);
+ * const outcomes = await members.describeSecurityGroupMembers(scope, ['sg-0123456789abcdef0']);
  * // Map { 'sg-0123456789abcdef0' => { status: 'found', value: ['10.0.1.17', '2001:db8::17'] } }
  */
 export function createEc2SecurityGroupMemberSource(options: Ec2SecurityGroupMemberSourceOptions): SecurityGroupMemberSource {
-  const { client } = options;
+  const clientFor = ec2ClientForScope(options.client);
   const pageSize = checkPageSize(options.pageSize ?? MAX_EC2_PAGE_SIZE);
 
   return {
-    async describeSecurityGroupMembers(groupIds) {
+    async describeSecurityGroupMembers(scope, groupIds) {
+      const client = clientFor(scope);
       const members = new Map<string, Set<string>>();
       for (const batch of toFilterValueBatches(groupIds)) {
         for (const groupId of batch) members.set(groupId, new Set());

@@ -1,10 +1,13 @@
-import { paginateDescribeNetworkInterfaces, type EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
+import { paginateDescribeNetworkInterfaces, type NetworkInterface } from '@aws-sdk/client-ec2';
 import type { LookupOutcome, NetworkInterfaceInfo, NetworkInterfaceSource, SecurityGroupReference } from '../ports.js';
-import { MAX_EC2_PAGE_SIZE, checkPageSize, toFilterValueBatches } from './ec2-client.js';
+import { MAX_EC2_PAGE_SIZE, checkPageSize, ec2ClientForScope, toFilterValueBatches, type Ec2ClientOption } from './ec2-client.js';
 
 export interface Ec2NetworkInterfaceSourceOptions {
-  /** Built once per container; its retry settings decide how hard a throttled call is retried. */
-  readonly client: EC2Client;
+  /**
+   * Built once per container (its retry settings decide how hard a throttled call is retried),
+   * or the choice of client per look-up scope.
+   */
+  readonly client: Ec2ClientOption;
   /** `MaxResults` per page, 5 to 1000; default 1000. */
   readonly pageSize?: number;
 }
@@ -24,14 +27,15 @@ export interface Ec2NetworkInterfaceSourceOptions {
  *
  * @example
  * const interfaces = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
- * const outcomes = await interfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718']);
+ * const outcomes = await interfaces.describeNetworkInterfaces(scope, ['eni-0a1b2c3d4e5f60718']);
  */
 export function createEc2NetworkInterfaceSource(options: Ec2NetworkInterfaceSourceOptions): NetworkInterfaceSource {
-  const { client } = options;
+  const clientFor = ec2ClientForScope(options.client);
   const pageSize = checkPageSize(options.pageSize ?? MAX_EC2_PAGE_SIZE);
 
   return {
-    async describeNetworkInterfaces(interfaceIds) {
+    async describeNetworkInterfaces(scope, interfaceIds) {
+      const client = clientFor(scope);
       const found = new Map<string, NetworkInterfaceInfo>();
       for (const batch of toFilterValueBatches(interfaceIds)) {
         const requested = new Set(batch);

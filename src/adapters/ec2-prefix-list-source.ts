@@ -1,4 +1,5 @@
 import { paginateGetManagedPrefixListEntries, type EC2Client } from '@aws-sdk/client-ec2';
+import { ec2ClientForScope, type Ec2ClientOption } from './ec2-client.js';
 import { runWithConcurrency } from '../enrich/cached-batch-lookup.js';
 import { ConfigurationError } from '../errors.js';
 import type { LookupOutcome, PrefixListSource } from '../ports.js';
@@ -14,8 +15,11 @@ export const MAX_PREFIX_LIST_ENTRIES_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 2;
 
 export interface Ec2PrefixListSourceOptions {
-  /** Built once per container; its retry settings decide how hard a throttled call is retried. */
-  readonly client: EC2Client;
+  /**
+   * Built once per container (its retry settings decide how hard a throttled call is retried),
+   * or the choice of client per look-up scope.
+   */
+  readonly client: Ec2ClientOption;
   /** `MaxResults` per page, 1 to 100; default 100. */
   readonly pageSize?: number;
   /** Lists fetched at once; default 2. */
@@ -32,11 +36,11 @@ export interface Ec2PrefixListSourceOptions {
  *
  * @example
  * const prefixLists = createEc2PrefixListSource({ client: new EC2Client({}) });
- * const outcomes = await prefixLists.getPrefixListEntries(['pl-0123456abcabcabc1']);
+ * const outcomes = await prefixLists.getPrefixListEntries(scope, ['pl-0123456abcabcabc1']);
  * // Map { 'pl-0123456abcabcabc1' => { status: 'found', value: ['10.0.0.0/16', '10.2.0.0/16'] } }
  */
 export function createEc2PrefixListSource(options: Ec2PrefixListSourceOptions): PrefixListSource {
-  const { client } = options;
+  const clientFor = ec2ClientForScope(options.client);
   const pageSize = options.pageSize ?? MAX_PREFIX_LIST_ENTRIES_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < MIN_PREFIX_LIST_ENTRIES_PAGE_SIZE || pageSize > MAX_PREFIX_LIST_ENTRIES_PAGE_SIZE) {
     throw new ConfigurationError([
@@ -45,7 +49,7 @@ export function createEc2PrefixListSource(options: Ec2PrefixListSourceOptions): 
   }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-  const entriesOf = async (prefixListId: string): Promise<LookupOutcome<readonly string[]>> => {
+  const entriesOf = async (client: EC2Client, prefixListId: string): Promise<LookupOutcome<readonly string[]>> => {
     const cidrs: string[] = [];
     try {
       const pages = paginateGetManagedPrefixListEntries({ client, pageSize, stopOnSameToken: true }, { PrefixListId: prefixListId });
@@ -62,9 +66,10 @@ export function createEc2PrefixListSource(options: Ec2PrefixListSourceOptions): 
   };
 
   return {
-    async getPrefixListEntries(prefixListIds) {
+    async getPrefixListEntries(scope, prefixListIds) {
+      const client = clientFor(scope);
       const distinct = [...new Set(prefixListIds)].filter((id) => id !== '');
-      const answers = await Promise.all(runWithConcurrency(distinct, concurrency, entriesOf));
+      const answers = await Promise.all(runWithConcurrency(distinct, concurrency, (id) => entriesOf(client, id)));
       const outcomes = new Map<string, LookupOutcome<readonly string[]>>();
       distinct.forEach((id, index) => outcomes.set(id, answers[index] ?? { status: 'failed', reason: 'no answer' }));
       return outcomes;

@@ -1,14 +1,16 @@
 import {
   paginateDescribeSecurityGroupRules,
-  type EC2Client,
   type SecurityGroupRule as Ec2SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { LookupOutcome, SecurityGroupRule, SecurityGroupRulePeer, SecurityGroupRuleSource } from '../ports.js';
-import { MAX_EC2_PAGE_SIZE, checkPageSize, toFilterValueBatches } from './ec2-client.js';
+import { MAX_EC2_PAGE_SIZE, checkPageSize, ec2ClientForScope, toFilterValueBatches, type Ec2ClientOption } from './ec2-client.js';
 
 export interface Ec2SecurityGroupRuleSourceOptions {
-  /** Built once per container; its retry settings decide how hard a throttled call is retried. */
-  readonly client: EC2Client;
+  /**
+   * Built once per container (its retry settings decide how hard a throttled call is retried),
+   * or the choice of client per look-up scope.
+   */
+  readonly client: Ec2ClientOption;
   /** `MaxResults` per page, 5 to 1000; default 1000. */
   readonly pageSize?: number;
 }
@@ -24,14 +26,15 @@ export interface Ec2SecurityGroupRuleSourceOptions {
  *
  * @example
  * const rules = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
- * const outcomes = await rules.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+ * const outcomes = await rules.describeSecurityGroupRules(scope, ['sg-0123456789abcdef0']);
  */
 export function createEc2SecurityGroupRuleSource(options: Ec2SecurityGroupRuleSourceOptions): SecurityGroupRuleSource {
-  const { client } = options;
+  const clientFor = ec2ClientForScope(options.client);
   const pageSize = checkPageSize(options.pageSize ?? MAX_EC2_PAGE_SIZE);
 
   return {
-    async describeSecurityGroupRules(groupIds) {
+    async describeSecurityGroupRules(scope, groupIds) {
+      const client = clientFor(scope);
       const rulesByGroup = new Map<string, SecurityGroupRule[]>();
       for (const batch of toFilterValueBatches(groupIds)) {
         for (const groupId of batch) rulesByGroup.set(groupId, []);

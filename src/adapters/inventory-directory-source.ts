@@ -7,6 +7,7 @@ import type {
   SecurityGroupRule as Ec2SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { FlowDirection } from '../domain/flow-direction.js';
+import type { LookupScope } from '../domain/lookup-scope.js';
 import type {
   LookupOutcome,
   NetworkInterfaceInfo,
@@ -57,11 +58,12 @@ export interface InventoryDirectory extends Inventory {
  * A group's rules come from DescribeSecurityGroupRules when any file lists rules of that group;
  * otherwise they are derived from its `IpPermissions` / `IpPermissionsEgress`, one rule per peer.
  * DescribeSecurityGroups gives no rule ids, so derived rules are named `<group>/<direction>/<n>`.
- * A group the inventory does not know is `not_found`, and so is an interface.
+ * A group the inventory does not know is `not_found`, and so is an interface. An inventory is one
+ * snapshot of saved output: it answers the same for every look-up scope (the scope is ignored).
  *
  * @example
  * const inventory = createInventorySources([JSON.parse(readFileSync('enis.json', 'utf8'))]);
- * await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60001']);
+ * await inventory.networkInterfaces.describeNetworkInterfaces(scope, ['eni-0a1b2c3d4e5f60001']);
  */
 export function createInventorySources(outputs: readonly unknown[]): Inventory {
   const interfaces = new Map<string, NetworkInterfaceInfo>();
@@ -88,16 +90,16 @@ export function createInventorySources(outputs: readonly unknown[]): Inventory {
   const members = groupMembers(interfaces.values());
   return {
     networkInterfaces: {
-      describeNetworkInterfaces: (interfaceIds) => Promise.resolve(outcomesOf(interfaceIds, interfaces)),
+      describeNetworkInterfaces: (_scope, interfaceIds) => Promise.resolve(outcomesOf(interfaceIds, interfaces)),
     },
     securityGroupMembers: {
       // Like EC2's group-id filter: a group no interface is in has no member, which is not an error.
-      describeSecurityGroupMembers: (groupIds) =>
+      describeSecurityGroupMembers: (_scope, groupIds) =>
         Promise.resolve(new Map(groupIds.map((groupId) => [groupId, { status: 'found', value: members.get(groupId) ?? [] }] as const))),
     },
     ...(rulesByGroup.size === 0
       ? {}
-      : { securityGroupRules: { describeSecurityGroupRules: (groupIds: readonly string[]) => Promise.resolve(outcomesOf(groupIds, rulesByGroup)) } }),
+      : { securityGroupRules: { describeSecurityGroupRules: (_scope: LookupScope, groupIds: readonly string[]) => Promise.resolve(outcomesOf(groupIds, rulesByGroup)) } }),
     rulesByGroup,
     interfaceGroups: new Map([...interfaces.values()].map((info) => [info.interfaceId, info.securityGroups.map((group) => group.groupId)])),
     summary: {

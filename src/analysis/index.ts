@@ -29,3 +29,4 @@ export {
   type InterfaceRuleMatcher,
   type InterfaceRuleMatchers,
 } from './interface-rule-matchers.js';
+export { createInterfaceRules, securityGroupRulesForFlow, type InterfaceRules, type InterfaceRulesOf, type RulesByGroup } from './interface-rules.js';

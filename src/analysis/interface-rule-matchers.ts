@@ -1,5 +1,6 @@
 import type { FlowDirection } from '../domain/flow-direction.js';
 import type { LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
+import type { InterfaceRules, InterfaceRulesOf } from './interface-rules.js';
 import { compileSecurityGroupMatcher, type PeerResolvers, type SecurityGroupMatcher } from './security-group-matcher.js';
 
 /** The compiled rules of one interface in one direction. */
@@ -26,20 +27,19 @@ const compiledAcrossBatches = new WeakMap<NetworkInterfaceInfo, { ingress?: Comp
 
 /**
  * Matchers for the interfaces of a batch (or of a report's whole input), each compiled on first
- * use from the union of the rules of the interface's groups, or taken over from an earlier batch
- * when the rules and peers it was compiled from are unchanged.
+ * use from the interface's rules in that direction (the batch's one `InterfaceRulesOf`, which the
+ * listed rules use too), or taken over from an earlier batch when the rules and peers it was
+ * compiled from are unchanged.
  *
  * @example
- * const matchers = createInterfaceRuleMatchers(rulesByGroup, peerResolversFrom(prefixLists, members));
+ * const matchers = createInterfaceRuleMatchers(createInterfaceRules(rulesByGroup), peerResolversFrom(prefixLists, members));
  * const { matcher } = matchers(info, 'ingress');
  */
-export function createInterfaceRuleMatchers(
-  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
-  resolvers: PeerResolvers,
-): InterfaceRuleMatchers {
+export function createInterfaceRuleMatchers(rulesOf: InterfaceRulesOf, resolvers: PeerResolvers): InterfaceRuleMatchers {
   const inThisBatch = new Map<NetworkInterfaceInfo, { ingress?: InterfaceRuleMatcher; egress?: InterfaceRuleMatcher }>();
-  const stillHolds = (compiled: CompiledFrom, info: NetworkInterfaceInfo): boolean =>
-    info.securityGroups.every((group, index) => rulesByGroup.get(group.groupId) === compiled.ruleOutcomes[index]) &&
+  const stillHolds = (compiled: CompiledFrom, applicable: InterfaceRules): boolean =>
+    applicable.groupOutcomes.length === compiled.ruleOutcomes.length &&
+    applicable.groupOutcomes.every((outcome, index) => outcome === compiled.ruleOutcomes[index]) &&
     compiled.peers.every(({ kind, id, entries }) => (kind === 'prefix_list' ? resolvers.prefixListEntries(id) : resolvers.securityGroupMembers(id)) === entries);
 
   return (info, direction) => {
@@ -50,24 +50,15 @@ export function createInterfaceRuleMatchers(
     let shared = compiledAcrossBatches.get(info);
     if (shared === undefined) compiledAcrossBatches.set(info, (shared = {}));
     const earlier = shared[direction];
-    const compiled = earlier !== undefined && stillHolds(earlier, info) ? earlier : compile(info, direction, rulesByGroup, resolvers);
+    const applicable = rulesOf(info, direction);
+    const compiled = earlier !== undefined && stillHolds(earlier, applicable) ? earlier : compile(direction, applicable, resolvers);
     shared[direction] = compiled;
     local[direction] = compiled.entry;
     return compiled.entry;
   };
 }
 
-function compile(
-  info: NetworkInterfaceInfo,
-  direction: FlowDirection,
-  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
-  resolvers: PeerResolvers,
-): CompiledFrom {
-  const rules: SecurityGroupRule[] = [];
-  const ruleOutcomes = info.securityGroups.map((group) => rulesByGroup.get(group.groupId));
-  for (const outcome of ruleOutcomes) {
-    if (outcome?.status === 'found') rules.push(...outcome.value);
-  }
+function compile(direction: FlowDirection, applicable: InterfaceRules, resolvers: PeerResolvers): CompiledFrom {
   const peers: CompiledFrom['peers'][number][] = [];
   const recording: PeerResolvers = {
     prefixListEntries(id) {
@@ -81,9 +72,8 @@ function compile(
       return entries;
     },
   };
-  const matcher = compileSecurityGroupMatcher(direction, rules, recording);
-  const rulesComplete = ruleOutcomes.every((outcome) => outcome?.status === 'found');
-  return { entry: { matcher, rulesComplete }, ruleOutcomes, peers };
+  const matcher = compileSecurityGroupMatcher(direction, applicable.rules, recording);
+  return { entry: { matcher, rulesComplete: applicable.complete }, ruleOutcomes: applicable.groupOutcomes, peers };
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
-import { createDecoratorEnrichment, createGeoLocator, type EnrichmentSourceSettings } from '../adapters/decorator-enrichment.js';
 import { loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
 import { IPSTACK_DEFAULT_BASE_URL } from '../adapters/ipstack-geo-locator.js';
+import { createCachedGeolocation, createEc2Enrichment, ownAccountClientForEveryScope, type EnrichmentCacheSettings } from '../composition/enrichment.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
-import { enrichFlowLogs, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { planEnriches, planReadsRules, resolveEnrichmentPlan, type EnrichmentPlan } from '../config/enrichment-plan.js';
+import type { LookupScope } from '../domain/lookup-scope.js';
+import { enrichFlowLogs, UNNAMED_SCOPE, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import { systemClock, type Logger, type LookupOutcome, type SecurityGroupRuleSource } from '../ports.js';
 import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
@@ -51,6 +52,11 @@ export interface EnrichDependencies {
   readonly ec2?: () => EC2Client;
   /** The S3 reader of `s3://` inputs; default the real S3 client. */
   readonly s3?: InputSourceOptions['s3'];
+  /**
+   * The caller's own account with `--live`, where records that name no account are looked up;
+   * default unnamed (the CLI makes no STS call): such records share one scope of their own.
+   */
+  readonly accountId?: string;
 }
 
 /** Documents enriched at once: every distinct interface, group and address is looked up once per chunk. */
@@ -132,9 +138,10 @@ content. S3 is read with the default credential chain and Region; AWS_ENDPOINT_U
 
 Accepted lines: records in the default format or the --log-format given; S3 header lines (they set
 the format for the rest of their file or object); {"message":"..."} wrappers as delivered to
-Firehose, also several on one line; CloudWatch Logs subscription payloads, one JSON object a line
-({"awslogs":{"data":...}} events, decoded or gzipped payloads; "pipeline --events DIR" reads
-event files as the ingestor receives them); documents this stack already wrote (enriched NDJSON
+Firehose, also several on one line; CloudWatch Logs subscription payloads ({"awslogs":{"data":...}}
+events, decoded or gzipped payloads) and Firehose transformation events ({"records":[{"data":...}]}),
+one JSON object a line or pretty-printed over several, as events/*.json ("pipeline --events DIR"
+runs event files through the whole pipeline); documents this stack already wrote (enriched NDJSON
 under flow-logs/), passed through as they are. Every bad line is reported on standard error as
 INPUT:LINE: reason (s3://BUCKET/KEY:LINE for an object), and processing continues. When standard
 error is a terminal, a progress bar shows the bytes read.`,
@@ -303,11 +310,26 @@ async function writeEnriched(documents: readonly FlowLogDocument[], sources: Flo
  * 1, one line, no usage), before any record is read.
  */
 async function loadEnrichmentSources(options: EnrichOptions, errors: { write(text: string): Promise<void> }, dependencies: EnrichDependencies): Promise<LoadedSources | undefined> {
-  const geolocation = geolocationConfig(options);
-  if (options.inventory === undefined && options.live !== true && geolocation.provider === 'none') return undefined;
+  const plan = enrichPlan(options);
+  if (!planEnriches(plan)) return undefined;
   const logger = stderrLogger(errors);
-  if (options.live === true) return await loadLiveSources(options, geolocation, logger, dependencies);
-  return await loadOfflineSources(options, geolocation, logger, errors);
+  if (options.live === true) return await loadLiveSources(plan, logger, dependencies);
+  return await loadOfflineSources(options, plan, logger, errors);
+}
+
+/**
+ * The stages `enrich` runs: interfaces (and rules) from an inventory or `--live`, the rule options
+ * as given (their defaults the plan's), geolocation as `--geo` says.
+ *
+ * @example enrichPlan({ files: ['-'], inventory: 'inventory/', listRules: true }) // { interfaces: true, listRules: true, attributeRules: true, geolocation: { provider: 'none' } }
+ */
+export function enrichPlan(options: EnrichOptions): EnrichmentPlan {
+  return resolveEnrichmentPlan({
+    interfaces: options.inventory !== undefined || options.live === true,
+    ...(options.listRules === undefined ? {} : { listRules: options.listRules }),
+    ...(options.attributeRules === undefined ? {} : { attributeRules: options.attributeRules }),
+    geolocation: geolocationConfig(options),
+  });
 }
 
 /** The sources of an enrichment, and the last error an AWS client of theirs ended with (the cause of a failed look-up). */
@@ -320,34 +342,33 @@ interface LoadedSources {
   readonly groupsWithoutRules?: () => number;
 }
 
-async function loadOfflineSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<LoadedSources> {
+async function loadOfflineSources(options: EnrichOptions, plan: EnrichmentPlan, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<LoadedSources> {
   const inventory = options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
   for (const file of inventory?.ignoredFiles ?? []) {
     await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   }
-  const geo = await createGeoLocator(geolocation, systemClock, logger);
-  const rules = inventory?.securityGroupRules;
-  const attribute = options.attributeRules !== false;
+  const geo = await createCachedGeolocation(plan.geolocation, systemClock, logger);
+  const rules = planReadsRules(plan) ? inventory?.securityGroupRules : undefined;
   // A group the inventory has no rules of is `not_found`, which flags the documents but is no
   // failed look-up: remember it so the command can say what to add to the inventory.
   const groupsWithoutRules = new Set<string>();
   let groupsTaken = 0;
-  const noticingAbsentGroups = (source: SecurityGroupRuleSource): SecurityGroupRuleSource['describeSecurityGroupRules'] => async (ids) => {
-    const outcomes = await source.describeSecurityGroupRules(ids);
+  const noticingAbsentGroups = (source: SecurityGroupRuleSource): SecurityGroupRuleSource['describeSecurityGroupRules'] => async (scope, ids) => {
+    const outcomes = await source.describeSecurityGroupRules(scope, ids);
     for (const [groupId, outcome] of outcomes) if (outcome.status === 'not_found') groupsWithoutRules.add(groupId);
     return outcomes;
   };
   const sources: FlowLogEnrichmentSources = {
-    ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)) }),
+    ...(inventory === undefined ? {} : { networkInterfaces: batchLookupOf((scope, ids) => inventory.networkInterfaces.describeNetworkInterfaces(scope, ids)) }),
     ...(inventory === undefined || rules === undefined
       ? {}
       : {
           securityGroupRules: batchLookupOf(noticingAbsentGroups(rules)),
-          listSecurityGroupRules: options.listRules === true,
-          attributeRules: attribute,
-          ...(attribute ? { securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)) } : {}),
+          listRules: plan.listRules,
+          attributeRules: plan.attributeRules,
+          ...(plan.attributeRules ? { securityGroupMembers: batchLookupOf((scope, ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(scope, ids)) } : {}),
         }),
-    ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo.locator, { clock: systemClock, ttlMs: geo.cacheTtlSeconds * 1000 }) }),
+    ...(geo === undefined ? {} : { geolocation: geo.locator }),
   };
   return {
     sources,
@@ -362,18 +383,17 @@ async function loadOfflineSources(options: EnrichOptions, geolocation: Geolocati
 }
 
 /** `--live`: the decorator's own enrichment (EC2 adapters, caches, geolocation), with run-long caches. */
-async function loadLiveSources(options: EnrichOptions, geolocation: GeolocationConfig, logger: Logger, dependencies: EnrichDependencies): Promise<LoadedSources> {
+async function loadLiveSources(plan: EnrichmentPlan, logger: Logger, dependencies: EnrichDependencies): Promise<LoadedSources> {
   const ec2 = await ec2ClientFor(dependencies.ec2, '--live');
   const sdkErrors = recordSdkErrors(ec2);
-  const settings: EnrichmentSourceSettings = {
+  const caches: EnrichmentCacheSettings = {
     interfaceCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
     interfaceNegativeCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
     rulesCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
-    securityGroupRules: options.listRules === true,
-    ruleAttribution: options.attributeRules !== false,
-    geolocation,
   };
-  return { sources: (await createDecoratorEnrichment(settings, { ec2, clock: systemClock, logger })).sources, lastSdkError: () => sdkErrors.last() };
+  const enrichment = await createEc2Enrichment(plan, caches, { clientFor: ownAccountClientForEveryScope(ec2), clock: systemClock, logger });
+  const ownScope: LookupScope = { accountId: dependencies.accountId ?? UNNAMED_SCOPE.accountId, region: await ec2.config.region() };
+  return { sources: { ...enrichment.sources, ownScope }, lastSdkError: () => sdkErrors.last() };
 }
 
 function geolocationConfig(options: EnrichOptions): GeolocationConfig {
@@ -405,8 +425,8 @@ function stderrLogger(errors: { write(text: string): Promise<void> }): Logger {
 }
 
 /** The in-memory sources answer at once: no cache or batching is needed in front of them. */
-export function batchLookupOf<T>(describe: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
-  return { lookup: (keys) => describe([...keys]) };
+export function batchLookupOf<T>(describe: (scope: LookupScope, keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> {
+  return { lookup: (scope, keys) => describe(scope, [...keys]) };
 }
 
 /** Keys every document of the parser has, one of which an enriched document always carries. */

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectReader, type S3ObjectReader } from '../adapters/s3-object-reader.js';
+import { joinMultiLineJsonObjects } from './concatenated-json.js';
 import { readLines, type OversizedLine } from './read-lines.js';
 import { InputSourceError } from './errors.js';
 export { InputSourceError } from './errors.js';
@@ -166,7 +167,8 @@ async function* linesOf(open: () => Promise<Readable>, onBytes: ((byteCount: num
   }
   const counted = onBytes === undefined ? input : countBytes(input, onBytes);
   try {
-    yield* readLines(counted);
+    // A pretty-printed event file (events/*.json) reads as one JSON line, like its compact form.
+    yield* joinMultiLineJsonObjects(readLines(counted));
   } finally {
     // Stopping early must not leave a file handle or an S3 connection open; stdin is not ours.
     if (owned) input.destroy();

@@ -45,8 +45,8 @@ export function watchLookupFailures(sources: FlowLogEnrichmentSources): { readon
     lookup === undefined
       ? undefined
       : {
-          lookup: async (keys) => {
-            const outcomes = await lookup.lookup(keys);
+          lookup: async (scope, keys) => {
+            const outcomes = await lookup.lookup(scope, keys);
             note(name, outcomes.values());
             return outcomes;
           },

@@ -1,15 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCachedGeoLocator } from '../adapters/cached-geo-locator.js';
-import { createInventorySources, loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
-import { loadMmdbGeoLocator } from '../adapters/mmdb-geo-locator.js';
+import { loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
+import { resolveEnrichmentPlan, type EnrichmentPlan } from '../config/enrichment-plan.js';
 import { createDirectoryObjectStore } from '../local-pipeline/object-store.js';
 import { formatPipelineSummary, pipelineTotals } from '../local-pipeline/pipeline-summary.js';
 import { runLocalPipeline, type LocalEnrichmentSources } from '../local-pipeline/run-local-pipeline.js';
 import { LOCAL_PIPELINE_SETTINGS } from '../local-pipeline/local-pipeline-settings.js';
 import { readSubscriptionEventsDirectory } from '../local-pipeline/subscription-events-directory.js';
-import { systemClock } from '../ports.js';
 import { ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, parseCommand, renderUsage } from './command.js';
 
@@ -95,11 +93,16 @@ export function parsePipelineArguments(args: readonly string[]): PipelineOptions
  * @example await runPipeline({ events: 'events/sample/subscription-events', sample: true, out: 'out' }, io);
  */
 export async function runPipeline(options: PipelineOptions, io: CliIo): Promise<ExitCode> {
-  const [directory, enrichment] = await Promise.all([readEvents(options.events), loadEnrichment(options)]);
+  const [directory, inventory] = await Promise.all([readEvents(options.events), loadInventory(options)]);
   for (const prefix of [LOCAL_PIPELINE_SETTINGS.deliveredPrefix, LOCAL_PIPELINE_SETTINGS.processingFailedPrefix]) {
     await rm(join(options.out, prefix), { recursive: true, force: true });
   }
-  const report = await runLocalPipeline({ ...directory, enrichment, objectStore: createDirectoryObjectStore(options.out) });
+  const report = await runLocalPipeline({
+    ...directory,
+    plan: pipelinePlan(options),
+    ...(inventory === undefined ? {} : { inventory }),
+    objectStore: createDirectoryObjectStore(options.out),
+  });
   io.stdout.write(
     formatPipelineSummary(report, {
       source: options.sample ? SAMPLE.events : options.events,
@@ -116,15 +119,23 @@ function readEvents(directory: string): ReturnType<typeof readSubscriptionEvents
   return readSubscriptionEventsDirectory(directory);
 }
 
-/** An unreadable inventory or database is thrown as the InventoryError or GeoDatabaseError it is: exit 1. */
-async function loadEnrichment(options: PipelineOptions): Promise<LocalEnrichmentSources> {
-  const inventory = options.inventory === undefined ? createInventorySources([]) : await loadInventoryDirectory(options.inventory);
-  const geo = options.geoDatabase === undefined ? undefined : await loadMmdbGeoLocator(options.geoDatabase);
-  return {
-    networkInterfaces: inventory.networkInterfaces,
-    securityGroupMembers: inventory.securityGroupMembers,
-    ...(inventory.securityGroupRules === undefined ? {} : { securityGroupRules: inventory.securityGroupRules }),
-    // The cache's TTLs never expire within a run; its clock only needs to be a clock.
-    ...(geo === undefined ? {} : { geolocation: createCachedGeoLocator(geo, { clock: systemClock }) }),
-  };
+/**
+ * The stages `pipeline` runs: interfaces (and rules, at their defaults) only with an inventory, as
+ * there is nowhere else to look them up offline; geolocation with a database.
+ *
+ * @example pipelinePlan({ events: 'captured/', sample: false, out: 'out' }) // { interfaces: false, listRules: false, attributeRules: false, geolocation: { provider: 'none' } }
+ */
+export function pipelinePlan(options: PipelineOptions): EnrichmentPlan {
+  return resolveEnrichmentPlan({
+    interfaces: options.inventory !== undefined,
+    ...(options.geoDatabase === undefined ? {} : { geolocation: { provider: 'mmdb', databasePath: options.geoDatabase, cacheTtlSeconds: GEO_CACHE_TTL_SECONDS } }),
+  });
+}
+
+/** A run geolocates each address once: the database's answers never expire within it. */
+const GEO_CACHE_TTL_SECONDS = 86_400;
+
+/** An unreadable inventory is thrown as the InventoryError it is (an unreadable database, later, as a GeoDatabaseError): exit 1. */
+async function loadInventory(options: PipelineOptions): Promise<LocalEnrichmentSources | undefined> {
+  return options.inventory === undefined ? undefined : await loadInventoryDirectory(options.inventory);
 }

@@ -4,7 +4,7 @@ import { takeEc2Snapshot } from '../adapters/ec2-inventory-snapshot.js';
 import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
 import { createInventorySources, loadInventoryDirectory, type Inventory } from '../adapters/inventory-directory-source.js';
 import type { S3ObjectReader } from '../adapters/s3-object-reader.js';
-import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
+import { enrichFlowLogs, UNNAMED_SCOPE, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
@@ -238,7 +238,7 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
 
 /** The addresses of every group's interfaces, as the inventory knows them: for "peers are one group's members" and the replay of group references. */
 async function groupMembersOf(inventory: Inventory): Promise<ReadonlyMap<string, readonly string[]>> {
-  const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers([...inventory.rulesByGroup.keys()]);
+  const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(UNNAMED_SCOPE, [...inventory.rulesByGroup.keys()]);
   const members = new Map<string, readonly string[]>();
   for (const [groupId, outcome] of outcomes) if (outcome.status === 'found') members.set(groupId, outcome.value);
   return members;
@@ -352,7 +352,7 @@ async function loadLiveInventory(vpcIds: readonly string[], errors: MessageWrite
   let outcomes: ReadonlyMap<string, LookupOutcome<readonly string[]>>;
   try {
     inventory = createInventorySources([await takeEc2Snapshot(ec2, vpcIds)]);
-    outcomes = await createEc2PrefixListSource({ client: ec2 }).getPrefixListEntries(prefixListIdsOf([...inventory.rulesByGroup.values()].flat()));
+    outcomes = await createEc2PrefixListSource({ client: ec2 }).getPrefixListEntries(UNNAMED_SCOPE, prefixListIdsOf([...inventory.rulesByGroup.values()].flat()));
   } catch (error) {
     // SDK errors name the refusal (UnauthorizedOperation, RequestLimitExceeded ...); their messages never hold credentials.
     throw new CommandFailure('EC2 refused', { cause: error });
@@ -372,20 +372,20 @@ function prefixListIdsOf(rules: readonly SecurityGroupRule[]): string[] {
 function attributionSources(inventory: Inventory, prefixLists: ReadonlyMap<string, readonly string[]>): FlowLogEnrichmentSources {
   const rules = inventory.securityGroupRules;
   return {
-    networkInterfaces: batchLookupOf((ids) => inventory.networkInterfaces.describeNetworkInterfaces(ids)),
-    ...(rules === undefined ? {} : { securityGroupRules: batchLookupOf((ids) => rules.describeSecurityGroupRules(ids)) }),
-    securityGroupMembers: batchLookupOf((ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(ids)),
+    networkInterfaces: batchLookupOf((scope, ids) => inventory.networkInterfaces.describeNetworkInterfaces(scope, ids)),
+    ...(rules === undefined ? {} : { securityGroupRules: batchLookupOf((scope, ids) => rules.describeSecurityGroupRules(scope, ids)) }),
+    securityGroupMembers: batchLookupOf((scope, ids) => inventory.securityGroupMembers.describeSecurityGroupMembers(scope, ids)),
     ...(prefixLists.size === 0
       ? {}
       : {
-          prefixLists: batchLookupOf((ids) =>
+          prefixLists: batchLookupOf((_scope, ids) =>
             Promise.resolve(new Map(ids.map((id): [string, LookupOutcome<readonly string[]>] => {
               const entries = prefixLists.get(id);
               return [id, entries === undefined ? { status: 'not_found' } : { status: 'found', value: entries }];
             }))),
           ),
         }),
-    listSecurityGroupRules: false,
+    listRules: false,
     attributeRules: true,
   };
 }

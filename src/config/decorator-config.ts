@@ -1,6 +1,8 @@
+import { ENRICHMENT_DEFAULTS } from '../enrich/enrichment-defaults.js';
 import { ENRICHMENT_ONLY_KEYS } from '../enrich/enriched-flow-log.js';
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
+import { resolveEnrichmentPlan, type EnrichmentPlan } from './enrichment-plan.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
@@ -36,17 +38,15 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly format?: FlowLogFormat;
   readonly trailingNewline: boolean;
   readonly responseBudgetBytes: number;
-  /** Emit the full `security_group_rules` list of each record (SECURITY_GROUP_RULES, default false). */
-  readonly securityGroupRules: boolean;
   /**
-   * Attribute each record to the rules that allowed it, `security_group_rule_ids` and `rule_match`
-   * (RULE_ATTRIBUTION, default true). Reads the rules, prefix lists and referenced groups from EC2.
+   * The stages the decorator runs: interfaces always; `listRules` from SECURITY_GROUP_RULES and
+   * `attributeRules` from RULE_ATTRIBUTION (defaults in ENRICHMENT_DEFAULTS); the geolocation
+   * provider from GEO_PROVIDER and its variables.
    */
-  readonly ruleAttribution: boolean;
+  readonly enrichment: EnrichmentPlan;
   readonly interfaceCacheTtlSeconds: number;
   readonly interfaceNegativeCacheTtlSeconds: number;
   readonly rulesCacheTtlSeconds: number;
-  readonly geolocation: GeolocationConfig;
 }
 
 const DAY_SECONDS = 86_400;
@@ -102,14 +102,18 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       min: 100_000,
       max: MAX_TRANSFORMATION_RESPONSE_BYTES,
     }),
-    securityGroupRules: env.boolean('SECURITY_GROUP_RULES', false),
-    ruleAttribution: env.boolean('RULE_ATTRIBUTION', true),
+    enrichment: resolveEnrichmentPlan({
+      interfaces: true,
+      listRules: env.boolean('SECURITY_GROUP_RULES', ENRICHMENT_DEFAULTS.listRules),
+      attributeRules: env.boolean('RULE_ATTRIBUTION', ENRICHMENT_DEFAULTS.attributeRules),
+      geolocation,
+    }),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
-    geolocation,
     ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
   };
   env.assertValid();
   return config;
 }
+

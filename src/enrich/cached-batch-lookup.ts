@@ -1,4 +1,5 @@
 import { runWithConcurrency } from '../concurrency-limit.js';
+import { scopedKey, type LookupScope } from '../domain/lookup-scope.js';
 import type { Clock } from '../ports.js';
 
 export { runWithConcurrency };
@@ -52,16 +53,50 @@ interface CacheEntry<O> {
   readonly expiresAt: number;
 }
 
+/** What a scoped cache is built from: the options above, with the fetch told the scope of its keys. */
+export interface ScopedCachedBatchLookupOptions<O extends CacheableOutcome> extends Omit<CachedBatchLookupOptions<O>, 'fetchBatch'> {
+  /** Fetches one batch of ids, all of one account and Region. */
+  readonly fetchBatch: (scope: LookupScope, ids: readonly string[]) => Promise<ReadonlyMap<string, O>>;
+}
+
+export interface ScopedCachedBatchLookup<O extends CacheableOutcome> {
+  /** One outcome per distinct id of `scope`, keyed by the id; cached under `scopedKey(scope, id)`. */
+  lookup(scope: LookupScope, ids: Iterable<string>): Promise<Map<string, O>>;
+  stats(): CachedBatchLookupStats;
+}
+
 /**
  * A read-through cache in front of a batched remote look-up (EC2, a geolocation API). Distinct
  * uncached keys are fetched in batches of at most `maxBatchSize` with bounded concurrency; a key
  * already being fetched by an earlier call is awaited, not fetched again.
  *
  * @example
- * const interfaces = createCachedBatchLookup({ fetchBatch: (ids) => source.describeNetworkInterfaces(ids), maxBatchSize: 200, ... });
- * const outcomes = await interfaces.lookup(['eni-0a1b', 'eni-0c2d']);
+ * const addresses = createCachedBatchLookup({ fetchBatch: (keys) => locator.locate(keys), maxBatchSize: 50, ... });
+ * const outcomes = await addresses.lookup(['203.0.113.7', '198.51.100.1']);
  */
 export function createCachedBatchLookup<O extends CacheableOutcome>(options: CachedBatchLookupOptions<O>): CachedBatchLookup<O> {
+  const cache = createPartitionedLookup<undefined, O>({ ...options, fetchBatch: (_, keys) => options.fetchBatch(keys) }, (_, key) => key);
+  return { lookup: (keys) => cache.lookup(undefined, keys), stats: () => cache.stats() };
+}
+
+/**
+ * The same cache for ids that are unique only within an account and Region (interfaces, groups,
+ * prefix lists): each entry is kept under `scopedKey(scope, id)`, so the same id in two accounts
+ * is two entries, and a fetch only ever holds ids of one scope.
+ *
+ * @example
+ * const interfaces = createScopedCachedBatchLookup({ fetchBatch: (scope, ids) => source.describeNetworkInterfaces(scope, ids), maxBatchSize: 200, ... });
+ * const outcomes = await interfaces.lookup({ accountId: '123456789012', region: 'eu-west-1' }, ['eni-0a1b', 'eni-0c2d']);
+ */
+export function createScopedCachedBatchLookup<O extends CacheableOutcome>(options: ScopedCachedBatchLookupOptions<O>): ScopedCachedBatchLookup<O> {
+  return createPartitionedLookup<LookupScope, O>(options, scopedKey);
+}
+
+/** The cache of both: keys of one call share a partition (a scope, or none), entries are kept under `keyOf`. */
+function createPartitionedLookup<P, O extends CacheableOutcome>(
+  options: Omit<CachedBatchLookupOptions<O>, 'fetchBatch'> & { readonly fetchBatch: (partition: P, keys: readonly string[]) => Promise<ReadonlyMap<string, O>> },
+  keyOf: (partition: P, key: string) => string,
+): { lookup(partition: P, keys: Iterable<string>): Promise<Map<string, O>>; stats(): CachedBatchLookupStats } {
   const cache = new Map<string, CacheEntry<O>>();
   const inFlight = new Map<string, Promise<O>>();
   const positive = new Set(options.positiveStatuses);
@@ -84,11 +119,11 @@ export function createCachedBatchLookup<O extends CacheableOutcome>(options: Cac
     }
   };
 
-  const fetchOne = async (batch: readonly string[]): Promise<Map<string, O>> => {
+  const fetchOne = async (partition: P, batch: readonly string[]): Promise<Map<string, O>> => {
     fetches += 1;
     let answers: ReadonlyMap<string, O>;
     try {
-      answers = await options.fetchBatch(batch);
+      answers = await options.fetchBatch(partition, batch);
     } catch (error) {
       const failure = options.failureOutcome(error);
       return new Map(batch.map((key) => [key, failure]));
@@ -97,18 +132,18 @@ export function createCachedBatchLookup<O extends CacheableOutcome>(options: Cac
     for (const key of batch) {
       const outcome = answers.get(key) ?? options.missingOutcome;
       outcomes.set(key, outcome);
-      remember(key, outcome);
+      remember(keyOf(partition, key), outcome);
     }
     return outcomes;
   };
 
-  const fetchAll = (keys: readonly string[]): Map<string, Promise<O>> => {
+  const fetchAll = (partition: P, keys: readonly string[]): Map<string, Promise<O>> => {
     const batches: string[][] = [];
     for (let start = 0; start < keys.length; start += options.maxBatchSize) {
       batches.push(keys.slice(start, start + options.maxBatchSize));
     }
     const results = new Map<string, Promise<O>>();
-    const settled = runWithConcurrency(batches, options.concurrency, fetchOne);
+    const settled = runWithConcurrency(batches, options.concurrency, (batch) => fetchOne(partition, batch));
     batches.forEach((batch, index) => {
       const batchResult = settled[index] as Promise<Map<string, O>>;
       for (const key of batch) {
@@ -122,22 +157,23 @@ export function createCachedBatchLookup<O extends CacheableOutcome>(options: Cac
   };
 
   return {
-    async lookup(keys) {
+    async lookup(partition, keys) {
       const now = options.clock.now();
       const pending = new Map<string, Promise<O>>();
       const answered = new Map<string, O>();
       const toFetch: string[] = [];
       for (const key of new Set(keys)) {
-        const cached = cache.get(key);
+        const entryKey = keyOf(partition, key);
+        const cached = cache.get(entryKey);
         if (cached !== undefined && cached.expiresAt > now) {
           hits += 1;
           answered.set(key, cached.outcome);
           continue;
         }
         if (cached !== undefined) {
-          cache.delete(key);
+          cache.delete(entryKey);
         }
-        const flying = inFlight.get(key);
+        const flying = inFlight.get(entryKey);
         if (flying !== undefined) {
           hits += 1;
           pending.set(key, flying);
@@ -146,11 +182,12 @@ export function createCachedBatchLookup<O extends CacheableOutcome>(options: Cac
         misses += 1;
         toFetch.push(key);
       }
-      for (const [key, promise] of fetchAll(toFetch)) {
-        inFlight.set(key, promise);
+      for (const [key, promise] of fetchAll(partition, toFetch)) {
+        const entryKey = keyOf(partition, key);
+        inFlight.set(entryKey, promise);
         pending.set(key, promise);
         void promise.finally(() => {
-          if (inFlight.get(key) === promise) inFlight.delete(key);
+          if (inFlight.get(entryKey) === promise) inFlight.delete(entryKey);
         });
       }
       for (const [key, promise] of pending) {

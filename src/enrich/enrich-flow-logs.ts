@@ -1,7 +1,9 @@
 import { attributeFlow } from '../analysis/attribute-flow.js';
 import { createInterfaceRuleMatchers, peerResolversFrom, type InterfaceRuleMatcher, type InterfaceRuleMatchers } from '../analysis/interface-rule-matchers.js';
+import { createInterfaceRules, type InterfaceRulesOf, type RulesByGroup } from '../analysis/interface-rules.js';
 import { rulePeerReferences } from '../analysis/rule-peer-references.js';
-import { isFlowDirection, type FlowDirection } from '../domain/flow-direction.js';
+import { isFlowDirection } from '../domain/flow-direction.js';
+import type { LookupScope } from '../domain/lookup-scope.js';
 import { RuleMatch } from '../domain/rule-match.js';
 import type { FlowLogDocument } from '../flow-log/flow-log-document.js';
 import type { GeoLocation, GeoLocator, GeoOutcome, LookupOutcome, NetworkInterfaceInfo, SecurityGroupRule } from '../ports.js';
@@ -18,11 +20,33 @@ import {
 import { toGeoDocument } from './geo-fields.js';
 import { networkInterfaceFields, type NetworkInterfaceFields } from './network-interface-fields.js';
 import { isPublicAddress } from '../net/special-networks.js';
-import { securityGroupRulesForFlow } from './security-group-rules-for-flow.js';
+import { ENRICHMENT_DEFAULTS } from './enrichment-defaults.js';
 
-/** A batched look-up, typically a CachedBatchLookup in front of EC2. */
+/** A batched look-up of ids of one account and Region, typically a ScopedCachedBatchLookup in front of EC2. */
 export interface BatchLookup<O> {
-  lookup(keys: Iterable<string>): Promise<ReadonlyMap<string, O>>;
+  /** One outcome per distinct id, keyed by the id. */
+  lookup(scope: LookupScope, keys: Iterable<string>): Promise<ReadonlyMap<string, O>>;
+}
+
+/**
+ * The scope of records that name neither account nor Region when the caller names no scope of
+ * its own (tests, an offline inventory, which answers the same for every scope).
+ */
+export const UNNAMED_SCOPE: LookupScope = Object.freeze({ accountId: '', region: '' });
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * Where a record's interface, groups and rules are looked up: the account that owns the
+ * interface (the record's `account_id`) and the record's `region` when its format carries them,
+ * otherwise the caller's own account and Region.
+ *
+ * @example lookupScopeOf({ account_id: '210987654321' }, { accountId: '123456789012', region: 'eu-west-1' }) // { accountId: '210987654321', region: 'eu-west-1' }
+ */
+export function lookupScopeOf(document: Pick<FlowLogDocument, 'account_id' | 'region'>, own: LookupScope): LookupScope {
+  const account = document.account_id !== undefined && ACCOUNT_ID.test(document.account_id) ? document.account_id : own.accountId;
+  const region = document.region !== undefined && document.region !== '' ? document.region : own.region;
+  return account === own.accountId && region === own.region ? own : { accountId: account, region };
 }
 
 export interface FlowLogEnrichmentSources {
@@ -30,11 +54,11 @@ export interface FlowLogEnrichmentSources {
   readonly networkInterfaces?: BatchLookup<LookupOutcome<NetworkInterfaceInfo>>;
   /** Security-group rules by group id; absent: neither `security_group_rules` nor rule attribution. */
   readonly securityGroupRules?: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>>;
-  /** Whether to add the full `security_group_rules` when rules are looked up; default true. */
-  readonly listSecurityGroupRules?: boolean;
+  /** Whether to add the full `security_group_rules` when rules are looked up; default ENRICHMENT_DEFAULTS.listRules. */
+  readonly listRules?: boolean;
   /**
    * Whether to attribute records to rules (`security_group_rule_ids`, `rule_match`) when rules are
-   * looked up; default true.
+   * looked up; default ENRICHMENT_DEFAULTS.attributeRules.
    */
   readonly attributeRules?: boolean;
   /** Entries of managed prefix lists by id, for attribution; absent: prefix-list rules stay undecided. */
@@ -49,6 +73,11 @@ export interface FlowLogEnrichmentSources {
    * answer past its deadline. Absent: every answer is awaited.
    */
   readonly lookupsUntil?: AbortSignal;
+  /**
+   * The caller's own account and Region (the decorator's, from its function ARN): where records
+   * that name no account or Region are looked up. Absent: UNNAMED_SCOPE.
+   */
+  readonly ownScope?: LookupScope;
 }
 
 /** What a look-up still unanswered at the deadline becomes: a failure, flagged on the record. */
@@ -103,18 +132,16 @@ export async function enrichFlowLogs(documents: readonly FlowLogDocument[], sour
  */
 export async function computeFlowEnrichments(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources): Promise<FlowEnrichment[]> {
   const until = sources.lookupsUntil;
-  const interfaces = await lookUpInterfaces(documents, sources.networkInterfaces, until);
-  const rulesByGroup = await lookUpRules(interfaces, sources.securityGroupRules, until);
-  const listRules = rulesByGroup !== undefined && sources.listSecurityGroupRules !== false;
-  const ruleMatchers = rulesByGroup !== undefined && sources.attributeRules !== false ? await prepareAttribution(rulesByGroup, sources) : undefined;
+  const { scopes, scopeIndexOf } = partitionByScope(documents, sources.ownScope ?? UNNAMED_SCOPE);
+  const lookups = await Promise.all(scopes.map(({ scope, documents: ofScope }) => lookUpInScope(scope, ofScope, sources)));
   const locations = await lookUpLocations(documents, sources.geolocation, until);
   const geoByAddress = locations === undefined ? undefined : geoEnrichments(locations);
-  // Records of one interface and direction share their applicable rules: filter once per batch.
-  const rulesMemo = new WeakMap<NetworkInterfaceInfo, { ingress?: ApplicableRules; egress?: ApplicableRules }>();
   const interfaceFieldsMemo = new WeakMap<NetworkInterfaceInfo, (NetworkInterfaceFields | undefined)[]>();
 
   const enrichments: FlowEnrichment[] = [];
-  for (const document of documents) {
+  for (let index = 0; index < documents.length; index += 1) {
+    const document = documents[index] as FlowLogDocument;
+    const { interfaces, rulesOf, ruleMatchers } = lookups[scopeIndexOf[index] as number] as ScopeLookups;
     const enrichment = emptyFlowEnrichment();
     const interfaceId = document.interface_id;
     const outcome = interfaceId === undefined ? undefined : interfaces.get(interfaceId);
@@ -123,8 +150,8 @@ export async function computeFlowEnrichments(documents: readonly FlowLogDocument
       enrichment.interfaceFields = interfaceFieldsOf(document, info, interfaceFieldsMemo);
       const direction = inferDirection(document, info);
       enrichment.direction = direction;
-      if (listRules && direction !== undefined) {
-        addRules(enrichment, info, direction, rulesByGroup, rulesMemo);
+      if (rulesOf !== undefined && direction !== undefined) {
+        addRules(enrichment, rulesOf(info, direction));
       }
       // An interface without security groups (NAT gateway, Transit Gateway attachment) is not filtered by any.
       if (ruleMatchers !== undefined && direction !== undefined && info.securityGroups.length > 0) {
@@ -145,6 +172,58 @@ export async function computeFlowEnrichments(documents: readonly FlowLogDocument
     enrichments.push(enrichment);
   }
   return enrichments;
+}
+
+/** The documents of a batch by the scope they are looked up in, and each document's scope index. */
+function partitionByScope(documents: readonly FlowLogDocument[], own: LookupScope): { scopes: { scope: LookupScope; documents: FlowLogDocument[] }[]; scopeIndexOf: number[] } {
+  const scopes: { scope: LookupScope; documents: FlowLogDocument[] }[] = [];
+  const indexByKey = new Map<string, number>();
+  const scopeIndexOf = new Array<number>(documents.length);
+  // Records of one batch nearly always share their account and Region: compare with the last one's first.
+  let lastAccount: string | undefined;
+  let lastRegion: string | undefined;
+  let last = -1;
+  for (let index = 0; index < documents.length; index += 1) {
+    const document = documents[index] as FlowLogDocument;
+    if (last < 0 || document.account_id !== lastAccount || document.region !== lastRegion) {
+      const scope = lookupScopeOf(document, own);
+      const key = `${scope.accountId}/${scope.region}`;
+      let found = indexByKey.get(key);
+      if (found === undefined) {
+        found = scopes.length;
+        indexByKey.set(key, found);
+        scopes.push({ scope, documents: [] });
+      }
+      last = found;
+      lastAccount = document.account_id;
+      lastRegion = document.region;
+    }
+    scopeIndexOf[index] = last;
+    (scopes[last] as { documents: FlowLogDocument[] }).documents.push(document);
+  }
+  return { scopes, scopeIndexOf };
+}
+
+/** What one scope's look-ups gave: its interfaces, and its rules as the listing and the attribution use them. */
+interface ScopeLookups {
+  readonly interfaces: ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>;
+  /** Present when the rules are listed. */
+  readonly rulesOf: InterfaceRulesOf | undefined;
+  /** Present when records are attributed to rules. */
+  readonly ruleMatchers: InterfaceRuleMatchers | undefined;
+}
+
+async function lookUpInScope(scope: LookupScope, documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources): Promise<ScopeLookups> {
+  const until = sources.lookupsUntil;
+  const interfaces = await lookUpInterfaces(scope, documents, sources.networkInterfaces, until);
+  const rulesByGroup = await lookUpRules(scope, interfaces, sources.securityGroupRules, until);
+  if (rulesByGroup === undefined) return { interfaces, rulesOf: undefined, ruleMatchers: undefined };
+  // One computation of "the rules of an interface in a direction" for the listing and the matchers.
+  const rulesOf = createInterfaceRules(rulesByGroup);
+  const listRules = sources.listRules ?? ENRICHMENT_DEFAULTS.listRules;
+  const attributeRules = sources.attributeRules ?? ENRICHMENT_DEFAULTS.attributeRules;
+  const ruleMatchers = attributeRules ? await prepareAttribution(scope, rulesByGroup, rulesOf, sources) : undefined;
+  return { interfaces, rulesOf: listRules ? rulesOf : undefined, ruleMatchers };
 }
 
 /**
@@ -173,6 +252,7 @@ function interfaceFieldsOf(
 }
 
 async function lookUpInterfaces(
+  scope: LookupScope,
   documents: readonly FlowLogDocument[],
   source: BatchLookup<LookupOutcome<NetworkInterfaceInfo>> | undefined,
   until: AbortSignal | undefined,
@@ -184,14 +264,15 @@ async function lookUpInterfaces(
   for (const document of documents) {
     if (document.interface_id !== undefined) ids.add(document.interface_id);
   }
-  return ids.size === 0 ? new Map() : answeredBefore(ids, until, () => source.lookup(ids), UNANSWERED);
+  return ids.size === 0 ? new Map() : answeredBefore(ids, until, () => source.lookup(scope, ids), UNANSWERED);
 }
 
 async function lookUpRules(
+  scope: LookupScope,
   interfaces: ReadonlyMap<string, LookupOutcome<NetworkInterfaceInfo>>,
   source: BatchLookup<LookupOutcome<readonly SecurityGroupRule[]>> | undefined,
   until: AbortSignal | undefined,
-): Promise<ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>> | undefined> {
+): Promise<RulesByGroup | undefined> {
   if (source === undefined) {
     return undefined;
   }
@@ -201,27 +282,24 @@ async function lookUpRules(
       for (const group of outcome.value.securityGroups) groupIds.add(group.groupId);
     }
   }
-  return groupIds.size === 0 ? new Map() : answeredBefore(groupIds, until, () => source.lookup(groupIds), UNANSWERED);
+  return groupIds.size === 0 ? new Map() : answeredBefore(groupIds, until, () => source.lookup(scope, groupIds), UNANSWERED);
 }
 
 /**
  * Looks up what the batch's rules refer to (prefix lists, referenced groups) and returns the
  * per-interface matchers of the batch, compiled on first use.
  */
-async function prepareAttribution(
-  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
-  sources: FlowLogEnrichmentSources,
-): Promise<InterfaceRuleMatchers> {
+async function prepareAttribution(scope: LookupScope, rulesByGroup: RulesByGroup, rulesOf: InterfaceRulesOf, sources: FlowLogEnrichmentSources): Promise<InterfaceRuleMatchers> {
   const references = rulePeerReferences([...rulesByGroup.values()].flatMap((outcome) => (outcome.status === 'found' ? outcome.value : [])));
   const lookUp = (ids: ReadonlySet<string>, source: BatchLookup<LookupOutcome<readonly string[]>> | undefined) =>
     source === undefined || ids.size === 0
       ? Promise.resolve(new Map<string, LookupOutcome<readonly string[]>>())
-      : answeredBefore<LookupOutcome<readonly string[]>>(ids, sources.lookupsUntil, () => source.lookup(ids), UNANSWERED);
+      : answeredBefore<LookupOutcome<readonly string[]>>(ids, sources.lookupsUntil, () => source.lookup(scope, ids), UNANSWERED);
   const [prefixLists, members] = await Promise.all([
     lookUp(references.prefixListIds, sources.prefixLists),
     lookUp(references.securityGroupIds, sources.securityGroupMembers),
   ]);
-  return createInterfaceRuleMatchers(rulesByGroup, peerResolversFrom(prefixLists, members));
+  return createInterfaceRuleMatchers(rulesOf, peerResolversFrom(prefixLists, members));
 }
 
 function addAttribution(enrichment: FlowEnrichment, document: FlowLogDocument, { matcher, rulesComplete }: InterfaceRuleMatcher): void {
@@ -252,36 +330,7 @@ async function lookUpLocations(
   return addresses.size === 0 ? new Map() : answeredBefore<GeoOutcome>(addresses, until, () => geolocation.locate([...addresses]), UNANSWERED);
 }
 
-/** The rules of an interface's groups that apply to one direction, and whether every group's rules were read. */
-interface ApplicableRules {
-  readonly rules: readonly SecurityGroupRule[];
-  readonly complete: boolean;
-}
-
-function addRules(
-  enrichment: FlowEnrichment,
-  info: NetworkInterfaceInfo,
-  direction: FlowDirection,
-  rulesByGroup: ReadonlyMap<string, LookupOutcome<readonly SecurityGroupRule[]>>,
-  memo: WeakMap<NetworkInterfaceInfo, { ingress?: ApplicableRules; egress?: ApplicableRules }>,
-): void {
-  let byDirection = memo.get(info);
-  if (byDirection === undefined) {
-    byDirection = {};
-    memo.set(info, byDirection);
-  }
-  let applicable = byDirection[direction];
-  if (applicable === undefined) {
-    const rules = info.securityGroups.flatMap((group) => {
-      const outcome = rulesByGroup.get(group.groupId);
-      return outcome?.status === 'found' ? outcome.value : [];
-    });
-    applicable = {
-      rules: securityGroupRulesForFlow(direction, rules),
-      complete: info.securityGroups.every((group) => rulesByGroup.get(group.groupId)?.status === 'found'),
-    };
-    byDirection[direction] = applicable;
-  }
+function addRules(enrichment: FlowEnrichment, applicable: { readonly rules: readonly SecurityGroupRule[]; readonly complete: boolean }): void {
   if (!applicable.complete) {
     addFlowEnrichmentIssue(enrichment, EnrichmentIssue.RulesLookupFailed, EnrichmentSlot.SecurityGroupRules);
   }

@@ -120,14 +120,14 @@ export function formatPipelineSummary(report: LocalPipelineReport, context: Summ
   const rejected = report.delivered.rejectedSources;
   if (rejected.length === 0) lines.push('  (no REJECT record)');
   for (const source of rejected.slice(0, TOP_ROWS)) lines.push(`  ${source.address.padEnd(40)} ${plural(source.flows, 'flow').padStart(10)}`);
-  // The report needs the full rule list: without an inventory, point at the two ways to get one
-  // rather than print a command that fails. --silent keeps npm's banner out of piped output.
-  const inventory = context.inventory === undefined ? ' --inventory DIR' : ` --inventory ${context.inventory}`;
+  // The report needs the full rule list: without an inventory it reads EC2 itself (--live), so the
+  // command printed runs as it is. --silent keeps npm's banner out of piped output.
+  const inventory = context.inventory === undefined ? ' --live' : ` --inventory ${context.inventory}`;
   lines.push('', 'Next:');
   if (context.inventory === undefined) {
     lines.push(
-      '  (no --inventory: every document says eni_not_found, as no interface was known; "snapshot --out DIR" saves',
-      '   an account\'s inventory for pipeline --inventory DIR and for the report below, or use report --live)',
+      '  (no --inventory: no interface was looked up, so the documents carry no interface, group or rule fields;',
+      '   "snapshot --out DIR" saves an account\'s inventory for pipeline --inventory DIR and report --inventory DIR)',
     );
   }
   lines.push(

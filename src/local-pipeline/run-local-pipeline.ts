@@ -1,6 +1,7 @@
-import { createCachedEnrichment } from '../adapters/decorator-enrichment.js';
 import { decodeSubscriptionPayload } from '../cloudwatch/decode-subscription-payload.js';
+import { createCachedEnrichment, createCachedGeolocation, scopeOfFunctionArn } from '../composition/enrichment.js';
 import { loadDecoratorConfig } from '../config/decorator-config.js';
+import { planReadsRules, type EnrichmentPlan } from '../config/enrichment-plan.js';
 import { loadIngestorConfig } from '../config/ingestor-config.js';
 import { DeliveryError, OversizedRecordError, UndecodableSubscriptionError } from '../firehose/delivery/delivery-errors.js';
 import { deliverSubscriptionPayload, IngestOutcome } from '../firehose/delivery/deliver-subscription-payload.js';
@@ -9,7 +10,6 @@ import {
   discardMetrics,
   silentLogger,
   type Clock,
-  type GeoLocator,
   type NetworkInterfaceSource,
   type SecurityGroupMemberSource,
   type SecurityGroupRuleSource,
@@ -22,18 +22,20 @@ import { createRecordFailureTally, type RecordFailureTally } from './record-fail
 import { LOCAL_PIPELINE_SETTINGS } from './local-pipeline-settings.js';
 import { seededRandom } from '../seeded-random.js';
 
-/** Where the sample's enrichment comes from: a saved inventory and an offline geo database. */
+/** Where the local decorator looks interfaces and rules up: a saved inventory (no AWS call). */
 export interface LocalEnrichmentSources {
   readonly networkInterfaces: NetworkInterfaceSource;
   readonly securityGroupRules?: SecurityGroupRuleSource;
   readonly securityGroupMembers?: SecurityGroupMemberSource;
-  readonly geolocation?: GeoLocator & { stats(): { readonly hits: number; readonly misses: number; readonly fetches: number } };
 }
 
 export interface LocalPipelineOptions {
   readonly events: readonly SubscriptionEventFile[];
   readonly logGroups: ReadonlyMap<string, LogGroupRoute>;
-  readonly enrichment: LocalEnrichmentSources;
+  /** The stages the decorator runs (interfaces only with an inventory; the geolocation provider is built from it). */
+  readonly plan: EnrichmentPlan;
+  /** Absent: nowhere to look interfaces up, which the plan must say too (`interfaces: false`). */
+  readonly inventory?: LocalEnrichmentSources;
   readonly objectStore: ObjectStore;
 }
 
@@ -89,7 +91,7 @@ function streamNameFor(logGroup: string): string {
  * is flushed. No AWS client is built and nothing leaves the process but the objects written.
  *
  * @example
- * const report = await runLocalPipeline({ events, logGroups, enrichment: { networkInterfaces }, objectStore: createDirectoryObjectStore('out') });
+ * const report = await runLocalPipeline({ events, logGroups, plan: resolveEnrichmentPlan(), inventory, objectStore: createDirectoryObjectStore('out') });
  */
 export async function runLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipelineReport> {
   const settings = LOCAL_PIPELINE_SETTINGS;
@@ -100,6 +102,11 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
       now = Math.max(now, time);
     },
   };
+  const { plan, inventory } = options;
+  // One geolocation cache for every stream, as one database serves them all.
+  const geolocation = (await createCachedGeolocation(plan.geolocation, clock, silentLogger))?.locator;
+  const readRules = planReadsRules(plan);
+  const lambdaArn = (streamName: string): string => `arn:aws:lambda:${settings.region}:${settings.accountId}:function:${streamName}-decorator`;
   const delivered = createDeliveredDocumentTally(settings.deliveredPrefix);
   const objectStore: ObjectStore = {
     async putObject(key, body) {
@@ -116,22 +123,26 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
     if (existing !== undefined) return existing;
     // The decorator's configuration read as the Lambda reads it, so defaults and checks are the same.
     const config = loadDecoratorConfig({ ...(route.format === undefined ? {} : { FLOW_LOG_FORMAT: route.format }), APPEND_NEWLINE: 'true' });
-    const enrichment = createCachedEnrichment(
+    const cached = createCachedEnrichment(
+      plan,
       config,
       {
-        networkInterfaces: options.enrichment.networkInterfaces,
-        ...(options.enrichment.securityGroupRules === undefined ? {} : { securityGroupRules: options.enrichment.securityGroupRules }),
-        ...(options.enrichment.securityGroupMembers === undefined ? {} : { securityGroupMembers: options.enrichment.securityGroupMembers }),
-        ...(options.enrichment.geolocation === undefined ? {} : { geolocation: options.enrichment.geolocation }),
+        ...(plan.interfaces && inventory !== undefined ? { networkInterfaces: inventory.networkInterfaces } : {}),
+        ...(readRules && inventory?.securityGroupRules !== undefined ? { securityGroupRules: inventory.securityGroupRules } : {}),
+        ...(readRules && plan.attributeRules && inventory?.securityGroupMembers !== undefined ? { securityGroupMembers: inventory.securityGroupMembers } : {}),
+        ...(geolocation === undefined ? {} : { geolocation }),
       },
       clock,
     );
+    // The decorator's own account and Region, from its function ARN as in Lambda.
+    const ownScope = scopeOfFunctionArn(lambdaArn(route.deliveryStreamName));
+    const enrichment = ownScope === undefined ? cached : { ...cached, sources: { ...cached.sources, ownScope } };
     const recordFailures = createRecordFailureTally();
     const stream = createInProcessDeliveryStream({
       deliveryStreamName: route.deliveryStreamName,
       region: settings.region,
       accountId: settings.accountId,
-      lambdaArn: `arn:aws:lambda:${settings.region}:${settings.accountId}:function:${route.deliveryStreamName}-decorator`,
+      lambdaArn: lambdaArn(route.deliveryStreamName),
       transform: (event) => transformFirehoseEvent(event, enrichment, config, { logger: recordFailures.logger, metrics: discardMetrics }),
       processorBuffering: settings.processorBuffering,
       destinationBuffering: settings.destinationBuffering,

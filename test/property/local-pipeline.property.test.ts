@@ -9,6 +9,7 @@ import type { SubscriptionEventFile } from '../../src/local-pipeline/subscriptio
 import { encodeSubscriptionData, logEventId } from '../support/cloudwatch-builders.js';
 import { flowLogLine, headerLine, noDataLine } from '../support/flow-log-builders.js';
 import { echoTransform, failedRecordsIn, inProcessStream, memoryObjectStore, PIPELINE_TEST_START } from '../support/local-pipeline-builders.js';
+import { resolveEnrichmentPlan } from '../../src/config/enrichment-plan.js';
 
 type LineKind = 'flow' | 'nodata' | 'header' | 'blank' | 'junk';
 
@@ -53,7 +54,7 @@ describe('runLocalPipeline', () => {
           const store = memoryObjectStore();
 
           // Act
-          const report = await runLocalPipeline({ events, logGroups: new Map(), enrichment: { networkInterfaces: createInventorySources([]).networkInterfaces }, objectStore: store });
+          const report = await runLocalPipeline({ events, logGroups: new Map(), plan: resolveEnrichmentPlan(), inventory: createInventorySources([]), objectStore: store });
 
           // Assess
           const totals = pipelineTotals(report);

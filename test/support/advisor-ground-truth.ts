@@ -271,7 +271,7 @@ export function advisorGroundTruthSources(truth: AdvisorGroundTruth): FlowLogEnr
     networkInterfaces: mapLookup(found(truth.interfaces.map((info) => [info.interfaceId, info] as const))),
     securityGroupRules: mapLookup(found(truth.rulesByGroup)),
     securityGroupMembers: mapLookup(found(truth.groupMembers)),
-    listSecurityGroupRules: false,
+    listRules: false,
     attributeRules: true,
   };
 }

@@ -209,7 +209,7 @@ export function groundTruthSources(truth: AttributionGroundTruth): FlowLogEnrich
     securityGroupRules: mapLookup(found(truth.rulesByGroup)),
     prefixLists: mapLookup(found(truth.prefixLists)),
     securityGroupMembers: mapLookup(found(truth.groupMembers)),
-    listSecurityGroupRules: false,
+    listRules: false,
   };
 }
 

@@ -3,6 +3,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } f
 import type { BatchLookup } from '../../src/enrich/enrich-flow-logs.js';
 import type { TransformationOutputRecord } from '../../src/firehose/transformation/decorate-firehose-records.js';
 import type { LookupOutcome } from '../../src/ports.js';
+import type { LookupScope } from '../../src/domain/lookup-scope.js';
 
 /** A v2 default-format line from a documentation address to the default interface. */
 export function defaultFormatLine(overrides: { interfaceId?: string; srcaddr?: string; dstaddr?: string; action?: string; srcport?: number } = {}): string {
@@ -45,14 +46,17 @@ export function documentsOf(record: TransformationOutputRecord): Record<string, 
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** A look-up answered from a map, recording every key it was asked for. */
-export function mapLookup<T>(entries: Readonly<Record<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> & { readonly requested: string[][] } {
+/** A look-up answered from a map whatever the scope, recording every key it was asked for and in which scope. */
+export function mapLookup<T>(entries: Readonly<Record<string, LookupOutcome<T>>>): BatchLookup<LookupOutcome<T>> & { readonly requested: string[][]; readonly scopes: LookupScope[] } {
   const requested: string[][] = [];
+  const scopes: LookupScope[] = [];
   return {
     requested,
-    lookup(keys) {
+    scopes,
+    lookup(scope, keys) {
       const asked = [...keys];
       requested.push(asked);
+      scopes.push(scope);
       return Promise.resolve(new Map(asked.map((key) => [key, entries[key] ?? { status: 'not_found' }])));
     },
   };

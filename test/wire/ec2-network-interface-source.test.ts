@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEc2NetworkInterfaceSource, toNetworkInterfaceInfo } from '../../src/adapters/ec2-network-interface-source.js';
 import { ec2NetworkInterface, interfaceIds } from '../support/ec2-builders.js';
 import { filterValues, pointEc2ClientsAt, startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from '../support/ec2-loopback-server.js';
+import { TEST_SCOPE } from '../support/lookup-scope.js';
 
 /** What EC2 answers for a NAT gateway's interface (see the corpus), where the SDK's enum says `natGateway`. */
 const EC2_NAT_GATEWAY_TYPE = 'nat_gateway' as NetworkInterface['InterfaceType'];
@@ -28,7 +29,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
   it('sends the network-interface-id filter and MaxResults in EC2 query form, never NetworkInterfaceId.N', async () => {
     const { server, source } = await sourceAgainst({ networkInterfaces: [ec2NetworkInterface()] });
 
-    await source.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718']);
+    await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60718']);
 
     expect(server.calls).toHaveLength(1);
     expect(server.calls[0]?.params).toMatchObject({
@@ -44,7 +45,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
     const ids = interfaceIds(12);
     const { server, source } = await sourceAgainst({ networkInterfaces: ids.map((id) => ec2NetworkInterface({ NetworkInterfaceId: id })), maxPageSize: 5 });
 
-    const outcomes = await source.describeNetworkInterfaces(ids);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ids);
 
     expect(server.calls.map((call) => call.params.NextToken === undefined)).toEqual([true, false, false]);
     expect(ids.map((id) => outcomes.get(id)?.status)).toEqual(ids.map(() => 'found'));
@@ -53,7 +54,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
   it('answers not_found for an interface that does not exist, and found for the others of the same call', async () => {
     const { server, source } = await sourceAgainst({ networkInterfaces: [ec2NetworkInterface({ NetworkInterfaceId: 'eni-0000000000000aaaa' })] });
 
-    const outcomes = await source.describeNetworkInterfaces(['eni-0000000000000aaaa', 'eni-00000000000gone1']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0000000000000aaaa', 'eni-00000000000gone1']);
 
     expect(outcomes.get('eni-0000000000000aaaa')?.status).toBe('found');
     expect(outcomes.get('eni-00000000000gone1')).toEqual({ status: 'not_found' });
@@ -63,7 +64,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
   it('succeeds through the SDK retry after a RequestLimitExceeded answer', async () => {
     const { server, source } = await sourceAgainst({ networkInterfaces: [ec2NetworkInterface()], failFirst: 1 });
 
-    const outcomes = await source.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60718']);
 
     expect(outcomes.get('eni-0a1b2c3d4e5f60718')?.status).toBe('found');
     expect(server.calls.map((call) => call.status)).toEqual([503, 200]);
@@ -72,7 +73,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
   it('throws RequestLimitExceeded once the SDK retries are spent', async () => {
     const { server, source } = await sourceAgainst({ networkInterfaces: [ec2NetworkInterface()], failFirst: 10 });
 
-    await expect(source.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718'])).rejects.toThrow(expect.objectContaining({ name: 'RequestLimitExceeded' }));
+    await expect(source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60718'])).rejects.toThrow(expect.objectContaining({ name: 'RequestLimitExceeded' }));
     // The SDK's default is three attempts in all.
     expect(server.calls.map((call) => call.status)).toEqual([503, 503, 503]);
   });
@@ -81,7 +82,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
     const ids = interfaceIds(450);
     const { server, source } = await sourceAgainst({ networkInterfaces: ids.map((id) => ec2NetworkInterface({ NetworkInterfaceId: id })) });
 
-    const outcomes = await source.describeNetworkInterfaces(ids);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ids);
 
     expect(server.calls.map((call) => filterValues(call.params, 'network-interface-id').length)).toEqual([200, 200, 50]);
     expect([...outcomes.values()].filter((outcome) => outcome.status === 'found')).toHaveLength(450);
@@ -113,7 +114,7 @@ describe('createEc2NetworkInterfaceSource over the wire', () => {
     const { source } = await sourceAgainst({ networkInterfaces: interfaces });
     const ids = interfaces.map((item) => item.NetworkInterfaceId ?? '');
 
-    const outcomes = await source.describeNetworkInterfaces(ids);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ids);
 
     expect(ids.map((id) => outcomes.get(id))).toEqual(interfaces.map((item) => ({ status: 'found', value: toNetworkInterfaceInfo(item) })));
   });

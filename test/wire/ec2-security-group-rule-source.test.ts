@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEc2SecurityGroupRuleSource, toSecurityGroupRule } from '../../src/adapters/ec2-security-group-rule-source.js';
 import { ec2SecurityGroupRule } from '../support/ec2-builders.js';
 import { pointEc2ClientsAt, startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from '../support/ec2-loopback-server.js';
+import { TEST_SCOPE } from '../support/lookup-scope.js';
 
 let server: Ec2LoopbackServer | undefined;
 let restoreEndpoint: (() => void) | undefined;
@@ -25,7 +26,7 @@ describe('createEc2SecurityGroupRuleSource over the wire', () => {
     const rules = Array.from({ length: 7 }, (_, index) => ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-${index}`, FromPort: 8000 + index, ToPort: 8000 + index }));
     const { server, source } = await sourceAgainst({ securityGroupRules: rules, maxPageSize: 5 });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0123456789abcdef0']);
 
     expect(server.calls.map((call) => [call.params['Filter.1.Name'], call.params['Filter.1.Value.1'], call.params.NextToken !== undefined])).toEqual([
       ['group-id', 'sg-0123456789abcdef0', false],
@@ -38,7 +39,7 @@ describe('createEc2SecurityGroupRuleSource over the wire', () => {
   it('answers found with no rule for a group without rules, after a RequestLimitExceeded retry', async () => {
     const { server, source } = await sourceAgainst({ securityGroupRules: [], failFirst: 1 });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-0bbbbbbbbbbbbbbb2']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0bbbbbbbbbbbbbbb2']);
 
     expect(outcomes.get('sg-0bbbbbbbbbbbbbbb2')).toEqual({ status: 'found', value: [] });
     expect(server.calls.map((call) => call.status)).toEqual([503, 200]);
@@ -56,7 +57,7 @@ describe('createEc2SecurityGroupRuleSource over the wire', () => {
     ];
     const { source } = await sourceAgainst({ securityGroupRules: rules });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0123456789abcdef0']);
 
     expect(outcomes.get('sg-0123456789abcdef0')).toEqual({ status: 'found', value: rules.map(toSecurityGroupRule) });
   });

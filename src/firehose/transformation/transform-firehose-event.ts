@@ -4,7 +4,7 @@ import type { Logger, Metrics } from '../../ports.js';
 import { decorateFirehoseRecords, type DecorationOptions } from './decorate-firehose-records.js';
 import { reportDecoration, type DecorationActivity } from './report-decoration.js';
 
-/** Enrichment sources that count their look-ups per invocation (src/adapters/decorator-enrichment.ts). */
+/** Enrichment sources that count their look-ups per invocation (src/composition/enrichment.ts). */
 export interface CountingEnrichment {
   readonly sources: FlowLogEnrichmentSources;
   startActivity(): () => DecorationActivity;

@@ -18,6 +18,7 @@ import { createEc2SecurityGroupRuleSource, toSecurityGroupRule } from '../../../
 import { createInventorySources } from '../../../src/adapters/inventory-directory-source.js';
 import { corpusIsPresent, missingCorpusMessage } from '../../support/corpus.js';
 import { readEc2Corpus, SG_903004F8_DERIVED_RULES } from '../../support/ec2-builders.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 interface CliExamples {
   readonly examples: readonly { readonly output: { readonly NetworkInterfaces: NetworkInterface[] } }[];
@@ -125,7 +126,7 @@ describe('createEc2SecurityGroupRuleSource on the AWS CLI example', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).callsFake(answerFrom(example?.output.SecurityGroupRules ?? []));
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-1234567890abcdef0']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-1234567890abcdef0']);
 
     expect(outcomes.get('sg-1234567890abcdef0')).toEqual({
       status: 'found',
@@ -208,7 +209,7 @@ describe('createEc2PrefixListSource on the AWS CLI example', () => {
     ec2.on(GetManagedPrefixListEntriesCommand).resolves(example?.output ?? {});
     const source = createEc2PrefixListSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.getPrefixListEntries(['pl-0123456abcabcabc1']);
+    const outcomes = await source.getPrefixListEntries(TEST_SCOPE, ['pl-0123456abcabcabc1']);
 
     expect(outcomes.get('pl-0123456abcabcabc1')).toEqual({ status: 'found', value: ['10.0.0.0/16', '10.2.0.0/16'] });
   });
@@ -220,7 +221,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
     const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
 
     // Act
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-e5aa89a3', 'eni-b9a5ac93']);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(TEST_SCOPE, ['eni-e5aa89a3', 'eni-b9a5ac93']);
 
     // Assess
     expect(outcomes.get('eni-e5aa89a3')).toMatchObject({
@@ -233,7 +234,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
   it('answers not_found for an interface the inventory does not hold', async () => {
     const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
 
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f69999']);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f69999']);
 
     expect(outcomes.get('eni-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'not_found' });
   });
@@ -241,7 +242,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
   it('reads describe-security-group-rules output, counting a rule listed in two outputs once', async () => {
     const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-1234567890abcdef0']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-1234567890abcdef0']);
 
     expect(outcomes?.get('sg-1234567890abcdef0')).toStrictEqual({
       status: 'found',
@@ -258,7 +259,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
     const inventory = createInventorySources(corpusOutputs('describe-security-groups'));
 
     // Act
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-903004f8']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-903004f8']);
 
     // Assess
     expect(outcomes?.get('sg-903004f8')).toStrictEqual({
@@ -270,7 +271,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
   it('answers not_found for a group whose rules the inventory does not hold', async () => {
     const inventory = createInventorySources(corpusOutputs('describe-security-group-rules'));
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-8637d3e3']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-8637d3e3']);
 
     expect(outcomes?.get('sg-8637d3e3')).toStrictEqual({ status: 'not_found' });
   });
@@ -284,7 +285,7 @@ describe('createInventorySources on the AWS CLI example outputs', () => {
   it('gives the members of a group as the private addresses of its interfaces, and none for an unknown group', async () => {
     const inventory = createInventorySources(corpusOutputs('describe-network-interfaces'));
 
-    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(['sg-8637d3e3', 'sg-0a1b2c3d4e5f69999']);
+    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(TEST_SCOPE, ['sg-8637d3e3', 'sg-0a1b2c3d4e5f69999']);
 
     expect(outcomes.get('sg-8637d3e3')).toStrictEqual({ status: 'found', value: ['10.0.1.17', '10.0.1.149'] });
     expect(outcomes.get('sg-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'found', value: [] });

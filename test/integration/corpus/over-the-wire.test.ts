@@ -12,6 +12,7 @@ import { corpusIsPresent, missingCorpusMessage } from '../../support/corpus.js';
 import { ec2NetworkInterface, readEc2Corpus } from '../../support/ec2-builders.js';
 import { startFirehoseLoopbackServer, type FirehoseLoopbackServer } from '../../support/firehose-loopback-server.js';
 import { pointEc2ClientsAt, startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from '../../support/ec2-loopback-server.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 interface CliExamples {
   readonly examples: readonly { readonly output: { readonly NetworkInterfaces: NetworkInterface[] } }[];
@@ -61,7 +62,7 @@ describe('createEc2NetworkInterfaceSource over the wire, on the corpus', () => {
     const source = createEc2NetworkInterfaceSource({ client: await ec2Against({ networkInterfaces: interfaces }) });
     const ids = interfaces.map((item) => item.NetworkInterfaceId ?? '');
 
-    const outcomes = await source.describeNetworkInterfaces(ids);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ids);
 
     expect(ids.map((id) => outcomes.get(id))).toEqual(interfaces.map((item) => ({ status: 'found', value: toNetworkInterfaceInfo(item) })));
   });
@@ -77,7 +78,7 @@ describe('createEc2SecurityGroupRuleSource over the wire, on the corpus', () => 
     ].flatMap((example) => example.output.SecurityGroupRules);
     const source = createEc2SecurityGroupRuleSource({ client: await ec2Against({ securityGroupRules: rules }) });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-1234567890abcdef0']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-1234567890abcdef0']);
 
     expect(outcomes.get('sg-1234567890abcdef0')).toEqual({ status: 'found', value: rules.map(toSecurityGroupRule) });
   });

@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2SecurityGroupMemberSource } from '../../../src/adapters/ec2-group-member-source.js';
 import { ec2NetworkInterface } from '../../support/ec2-builders.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 const ec2 = mockClient(EC2Client);
 
@@ -28,7 +29,7 @@ describe('createEc2SecurityGroupMemberSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom([]));
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    await source.describeSecurityGroupMembers(['sg-0123456789abcdef0']);
+    await source.describeSecurityGroupMembers(TEST_SCOPE, ['sg-0123456789abcdef0']);
 
     expect(ec2).toHaveReceivedCommandExactlyOnceWith(DescribeNetworkInterfacesCommand, {
       Filters: [{ Name: 'group-id', Values: ['sg-0123456789abcdef0'] }],
@@ -55,7 +56,7 @@ describe('createEc2SecurityGroupMemberSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom(inventory));
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupMembers(['sg-app', 'sg-db']);
+    const outcomes = await source.describeSecurityGroupMembers(TEST_SCOPE, ['sg-app', 'sg-db']);
 
     expect(outcomes.get('sg-app')).toEqual({ status: 'found', value: ['10.0.2.30', '10.0.2.31', '2001:db8:2::30', '10.0.2.64/28', '10.0.3.40'] });
     expect(outcomes.get('sg-db')).toEqual({ status: 'found', value: ['10.0.3.40'] });
@@ -65,7 +66,7 @@ describe('createEc2SecurityGroupMemberSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom([]));
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupMembers(['sg-elsewhere']);
+    const outcomes = await source.describeSecurityGroupMembers(TEST_SCOPE, ['sg-elsewhere']);
 
     expect(outcomes.get('sg-elsewhere')).toEqual({ status: 'found', value: [] });
   });
@@ -77,7 +78,7 @@ describe('createEc2SecurityGroupMemberSource', () => {
       .resolvesOnce({ NetworkInterfaces: [ec2NetworkInterface({ NetworkInterfaceId: 'eni-00000000000000002', Groups: [{ GroupId: 'sg-app' }], PrivateIpAddress: '10.0.2.31', PrivateIpAddresses: [] })] });
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupMembers(['sg-app']);
+    const outcomes = await source.describeSecurityGroupMembers(TEST_SCOPE, ['sg-app']);
 
     expect(outcomes.get('sg-app')).toEqual({ status: 'found', value: ['10.0.2.30', '10.0.2.31'] });
   });
@@ -86,7 +87,7 @@ describe('createEc2SecurityGroupMemberSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom([]));
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupMembers(groupIds(201));
+    const outcomes = await source.describeSecurityGroupMembers(TEST_SCOPE, groupIds(201));
 
     expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 2);
     expect(outcomes.size).toBe(201);
@@ -96,13 +97,13 @@ describe('createEc2SecurityGroupMemberSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).rejects(new EC2ServiceException({ name: 'RequestLimitExceeded', $fault: 'client', $metadata: {}, message: 'Request limit exceeded.' }));
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({ maxAttempts: 1 }) });
 
-    await expect(source.describeSecurityGroupMembers(['sg-app'])).rejects.toThrow(EC2ServiceException);
+    await expect(source.describeSecurityGroupMembers(TEST_SCOPE, ['sg-app'])).rejects.toThrow(EC2ServiceException);
   });
 
   it('makes no call for no group', async () => {
     const source = createEc2SecurityGroupMemberSource({ client: new EC2Client({}) });
 
-    await source.describeSecurityGroupMembers([]);
+    await source.describeSecurityGroupMembers(TEST_SCOPE, []);
 
     expect(ec2).not.toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
   });

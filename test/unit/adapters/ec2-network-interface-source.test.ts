@@ -12,6 +12,7 @@ import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../../../src/adapters/ec2-client
 import { createEc2NetworkInterfaceSource, toNetworkInterfaceInfo } from '../../../src/adapters/ec2-network-interface-source.js';
 import { ConfigurationError } from '../../../src/errors.js';
 import { ec2NetworkInterface, interfaceIds } from '../../support/ec2-builders.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 /** What EC2 answers for a NAT gateway's interface (see the corpus), where the SDK's enum says `natGateway`. */
 const EC2_NAT_GATEWAY_TYPE = 'nat_gateway' as NetworkInterface['InterfaceType'];
@@ -40,7 +41,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom([ec2NetworkInterface()]));
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    await source.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718']);
+    await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60718']);
 
     expect(ec2).toHaveReceivedCommandExactlyOnceWith(DescribeNetworkInterfacesCommand, {
       Filters: [{ Name: 'network-interface-id', Values: ['eni-0a1b2c3d4e5f60718'] }],
@@ -53,7 +54,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom([ec2NetworkInterface({ NetworkInterfaceId: 'eni-0000000000000aaaa' })]));
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeNetworkInterfaces(['eni-0000000000000aaaa', 'eni-00000000000gone1']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0000000000000aaaa', 'eni-00000000000gone1']);
 
     expect(outcomes.get('eni-0000000000000aaaa')).toMatchObject({ status: 'found', value: { interfaceId: 'eni-0000000000000aaaa' } });
     expect(outcomes.get('eni-00000000000gone1')).toEqual({ status: 'not_found' });
@@ -65,7 +66,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(answerFrom(ids.map((id) => ec2NetworkInterface({ NetworkInterfaceId: id }))));
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeNetworkInterfaces([...ids, ...ids.slice(0, 10)]);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, [...ids, ...ids.slice(0, 10)]);
 
     expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 3);
     expect([0, 1, 2].map((call) => filterValuesOfCall(call).length)).toEqual([200, 200, 50]);
@@ -77,9 +78,9 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    await source.describeNetworkInterfaces(interfaceIds(200));
+    await source.describeNetworkInterfaces(TEST_SCOPE, interfaceIds(200));
     const callsFor200 = ec2.commandCalls(DescribeNetworkInterfacesCommand).length;
-    await source.describeNetworkInterfaces(interfaceIds(201));
+    await source.describeNetworkInterfaces(TEST_SCOPE, interfaceIds(201));
 
     expect(callsFor200).toBe(1);
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand).length - callsFor200).toBe(2);
@@ -88,7 +89,7 @@ describe('createEc2NetworkInterfaceSource', () => {
   it('makes no call at all for no ids, since a filter without values would list every interface', async () => {
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeNetworkInterfaces([]);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, []);
 
     expect(outcomes.size).toBe(0);
     expect(ec2).not.toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
@@ -108,7 +109,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     });
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}), pageSize: 5 });
 
-    const outcomes = await source.describeNetworkInterfaces(['eni-0000000000000aaaa', 'eni-0000000000000bbbb']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0000000000000aaaa', 'eni-0000000000000bbbb']);
 
     expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 2);
     expect(sent.map((input) => [input.NextToken, input.MaxResults])).toEqual([
@@ -122,7 +123,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [ec2NetworkInterface({ NetworkInterfaceId: 'eni-0000000000000cccc' })] });
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeNetworkInterfaces(['eni-0000000000000aaaa']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0000000000000aaaa']);
 
     expect([...outcomes.keys()]).toEqual(['eni-0000000000000aaaa']);
     expect(outcomes.get('eni-0000000000000aaaa')).toEqual({ status: 'not_found' });
@@ -133,7 +134,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
     const overLong = `eni-${'0'.repeat(300)}`;
 
-    const outcomes = await source.describeNetworkInterfaces([overLong, 'eni-0a1b2c3d4e5f60718']);
+    const outcomes = await source.describeNetworkInterfaces(TEST_SCOPE, [overLong, 'eni-0a1b2c3d4e5f60718']);
 
     expect(outcomes.get(overLong)).toEqual({ status: 'not_found' });
     expect(filterValuesOfCall(0)).toEqual(['eni-0a1b2c3d4e5f60718']);
@@ -144,7 +145,7 @@ describe('createEc2NetworkInterfaceSource', () => {
     ec2.on(DescribeNetworkInterfacesCommand).rejects(throttled);
     const source = createEc2NetworkInterfaceSource({ client: new EC2Client({}) });
 
-    await expect(source.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60718'])).rejects.toThrow(EC2ServiceException);
+    await expect(source.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60718'])).rejects.toThrow(EC2ServiceException);
   });
 
   it('refuses a page size EC2 would refuse', () => {

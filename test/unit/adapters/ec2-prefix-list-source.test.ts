@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2PrefixListSource } from '../../../src/adapters/ec2-prefix-list-source.js';
 import { ConfigurationError } from '../../../src/errors.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 const ec2 = mockClient(EC2Client);
 
@@ -20,7 +21,7 @@ describe('createEc2PrefixListSource', () => {
     ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
     const source = createEc2PrefixListSource({ client: new EC2Client({}) });
 
-    await source.getPrefixListEntries(['pl-0123456abcabcabc1', 'pl-0123456abcabcabc2']);
+    await source.getPrefixListEntries(TEST_SCOPE, ['pl-0123456abcabcabc1', 'pl-0123456abcabcabc2']);
 
     expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
     expect(ec2).toHaveReceivedCommandWith(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0123456abcabcabc1', MaxResults: 100 });
@@ -34,7 +35,7 @@ describe('createEc2PrefixListSource', () => {
       .resolvesOnce({ Entries: [{ Cidr: '2001:db8::/32' }] });
     const source = createEc2PrefixListSource({ client: new EC2Client({}), pageSize: 1 });
 
-    const outcomes = await source.getPrefixListEntries(['pl-0123456abcabcabc1']);
+    const outcomes = await source.getPrefixListEntries(TEST_SCOPE, ['pl-0123456abcabcabc1']);
 
     expect(outcomes.get('pl-0123456abcabcabc1')).toEqual({ status: 'found', value: ['192.0.2.0/24', '2001:db8::/32'] });
     expect(ec2).toHaveReceivedNthCommandWith(GetManagedPrefixListEntriesCommand, 2, { PrefixListId: 'pl-0123456abcabcabc1', NextToken: 'page-2', MaxResults: 1 });
@@ -44,7 +45,7 @@ describe('createEc2PrefixListSource', () => {
     ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
     const source = createEc2PrefixListSource({ client: new EC2Client({}) });
 
-    await source.getPrefixListEntries(['pl-0123456abcabcabc1', 'pl-0123456abcabcabc1']);
+    await source.getPrefixListEntries(TEST_SCOPE, ['pl-0123456abcabcabc1', 'pl-0123456abcabcabc1']);
 
     expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 1);
   });
@@ -59,7 +60,7 @@ describe('createEc2PrefixListSource', () => {
       .rejects(ec2Error('RequestLimitExceeded'));
     const source = createEc2PrefixListSource({ client: new EC2Client({ maxAttempts: 1 }) });
 
-    const outcomes = await source.getPrefixListEntries(['pl-gone', 'pl-throttled', 'pl-fine']);
+    const outcomes = await source.getPrefixListEntries(TEST_SCOPE, ['pl-gone', 'pl-throttled', 'pl-fine']);
 
     expect(outcomes.get('pl-gone')).toEqual({ status: 'not_found' });
     expect(outcomes.get('pl-throttled')).toEqual({ status: 'failed', reason: 'RequestLimitExceeded' });
@@ -69,7 +70,7 @@ describe('createEc2PrefixListSource', () => {
   it('makes no call for no list', async () => {
     const source = createEc2PrefixListSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.getPrefixListEntries([]);
+    const outcomes = await source.getPrefixListEntries(TEST_SCOPE, []);
 
     expect(outcomes.size).toBe(0);
     expect(ec2).not.toHaveReceivedCommand(GetManagedPrefixListEntriesCommand);

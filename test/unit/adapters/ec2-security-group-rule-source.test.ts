@@ -10,6 +10,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2SecurityGroupRuleSource, toSecurityGroupRule } from '../../../src/adapters/ec2-security-group-rule-source.js';
 import { ec2SecurityGroupRule } from '../../support/ec2-builders.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 const ec2 = mockClient(EC2Client);
 
@@ -34,7 +35,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).callsFake(answerFrom([ec2SecurityGroupRule()]));
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    await source.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+    await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0123456789abcdef0']);
 
     expect(ec2).toHaveReceivedCommandExactlyOnceWith(DescribeSecurityGroupRulesCommand, {
       Filters: [{ Name: 'group-id', Values: ['sg-0123456789abcdef0'] }],
@@ -46,7 +47,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).callsFake(answerFrom([ec2SecurityGroupRule({ GroupId: 'sg-0aaaaaaaaaaaaaaa1' })]));
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-0aaaaaaaaaaaaaaa1', 'sg-0bbbbbbbbbbbbbbb2']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0aaaaaaaaaaaaaaa1', 'sg-0bbbbbbbbbbbbbbb2']);
 
     expect(outcomes.get('sg-0aaaaaaaaaaaaaaa1')).toMatchObject({ status: 'found', value: [{ group_id: 'sg-0aaaaaaaaaaaaaaa1' }] });
     expect(outcomes.get('sg-0bbbbbbbbbbbbbbb2')).toEqual({ status: 'found', value: [] });
@@ -57,7 +58,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).callsFake(answerFrom(ids.map((id, index) => ec2SecurityGroupRule({ GroupId: id, SecurityGroupRuleId: `sgr-${index}` }))));
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupRules([...ids, ids[0] ?? '']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, [...ids, ids[0] ?? '']);
 
     const sentValues = ec2.commandCalls(DescribeSecurityGroupRulesCommand).map((call) => call.args[0].input.Filters?.[0]?.Values ?? []);
     expect(sentValues.map((values) => values.length)).toEqual([200, 1]);
@@ -72,7 +73,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
       .resolvesOnce({ SecurityGroupRules: [ec2SecurityGroupRule({ SecurityGroupRuleId: 'sgr-page2' })] });
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupRules(['sg-0123456789abcdef0']);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0123456789abcdef0']);
 
     expect(ec2).toHaveReceivedCommandTimes(DescribeSecurityGroupRulesCommand, 2);
     const found = outcomes.get('sg-0123456789abcdef0');
@@ -82,7 +83,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
   it('makes no call for no groups', async () => {
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    const outcomes = await source.describeSecurityGroupRules([]);
+    const outcomes = await source.describeSecurityGroupRules(TEST_SCOPE, []);
 
     expect(outcomes.size).toBe(0);
     expect(ec2).not.toHaveReceivedCommand(DescribeSecurityGroupRulesCommand);
@@ -92,7 +93,7 @@ describe('createEc2SecurityGroupRuleSource', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).rejects(new EC2ServiceException({ name: 'RequestLimitExceeded', $fault: 'client', $metadata: {}, message: 'Request limit exceeded.' }));
     const source = createEc2SecurityGroupRuleSource({ client: new EC2Client({}) });
 
-    await expect(source.describeSecurityGroupRules(['sg-0123456789abcdef0'])).rejects.toThrow(EC2ServiceException);
+    await expect(source.describeSecurityGroupRules(TEST_SCOPE, ['sg-0123456789abcdef0'])).rejects.toThrow(EC2ServiceException);
   });
 });
 

@@ -4,6 +4,7 @@ import { createInventorySources, InventoryError, loadInventoryDirectory } from '
 import type { LookupOutcome, SecurityGroupRule } from '../../../src/ports.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule, SG_903004F8_DERIVED_RULES } from '../../support/ec2-builders.js';
 import { temporaryDirectory } from '../cli/cli-harness.js';
+import { TEST_SCOPE } from '../../support/lookup-scope.js';
 
 const SAMPLE_INVENTORY = 'events/sample/inventory';
 
@@ -29,7 +30,7 @@ describe('createInventorySources', () => {
   it('finds the interfaces of describe-network-interfaces output with their groups and addresses', async () => {
     const inventory = createInventorySources([interfaces]);
 
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f60001', 'eni-0a1b2c3d4e5f60002']);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f60001', 'eni-0a1b2c3d4e5f60002']);
 
     expect(outcomes.get('eni-0a1b2c3d4e5f60001')).toMatchObject({
       status: 'found',
@@ -41,7 +42,7 @@ describe('createInventorySources', () => {
   it('answers not_found for an interface the inventory does not hold', async () => {
     const inventory = createInventorySources([interfaces]);
 
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(['eni-0a1b2c3d4e5f69999']);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(TEST_SCOPE, ['eni-0a1b2c3d4e5f69999']);
 
     expect(outcomes.get('eni-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'not_found' });
   });
@@ -49,7 +50,7 @@ describe('createInventorySources', () => {
   it('reads describe-security-group-rules output, counting a rule listed in two outputs once', async () => {
     const inventory = createInventorySources([{ SecurityGroupRules: [ingress, egress] }, { SecurityGroupRules: [ingress] }]);
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-0a1b2c3d4e5f60101']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-0a1b2c3d4e5f60101']);
 
     expect(outcomes?.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({
       status: 'found',
@@ -74,7 +75,7 @@ describe('createInventorySources', () => {
     const inventory = createInventorySources([{ SecurityGroups: [group] }, ['MySecurityGroup']]);
 
     // Act
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-903004f8']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-903004f8']);
 
     // Assess
     expect(outcomes?.get('sg-903004f8')).toStrictEqual({
@@ -86,7 +87,7 @@ describe('createInventorySources', () => {
   it('answers not_found for a group whose rules the inventory does not hold', async () => {
     const inventory = createInventorySources([{ SecurityGroupRules: [ingress] }]);
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-8637d3e3']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-8637d3e3']);
 
     expect(outcomes?.get('sg-8637d3e3')).toStrictEqual({ status: 'not_found' });
   });
@@ -100,7 +101,7 @@ describe('createInventorySources', () => {
   it('gives the members of a group as the private addresses of its interfaces, and none for an unknown group', async () => {
     const inventory = createInventorySources([interfaces]);
 
-    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(['sg-0a1b2c3d4e5f60101', 'sg-0a1b2c3d4e5f69999']);
+    const outcomes = await inventory.securityGroupMembers.describeSecurityGroupMembers(TEST_SCOPE, ['sg-0a1b2c3d4e5f60101', 'sg-0a1b2c3d4e5f69999']);
 
     expect(outcomes.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({ status: 'found', value: ['10.0.1.17', '10.0.1.55', '10.0.1.117'] });
     expect(outcomes.get('sg-0a1b2c3d4e5f69999')).toStrictEqual({ status: 'found', value: [] });
@@ -111,7 +112,7 @@ describe('createInventorySources', () => {
     const rule = { SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60001', GroupId: 'sg-0a1b2c3d4e5f60101', IsEgress: false, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '0.0.0.0/0' };
     const inventory = createInventorySources([{ SecurityGroups: [group] }, { SecurityGroupRules: [rule] }]);
 
-    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(['sg-0a1b2c3d4e5f60101']);
+    const outcomes = await inventory.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, ['sg-0a1b2c3d4e5f60101']);
 
     expect(outcomes?.get('sg-0a1b2c3d4e5f60101')).toStrictEqual({ status: 'found', value: [expect.objectContaining({ rule_id: 'sgr-0a1b2c3d4e5f60001', from_port: 443 })] });
   });
@@ -141,7 +142,7 @@ describe('loadInventoryDirectory', () => {
     const inventory = await loadInventoryDirectory(SAMPLE_INVENTORY);
 
     // Act
-    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(interfaceIds);
+    const outcomes = await inventory.networkInterfaces.describeNetworkInterfaces(TEST_SCOPE, interfaceIds);
 
     // Assess
     expect(interfaceIds).toHaveLength(6);
@@ -162,7 +163,7 @@ describe('loadInventoryDirectory', () => {
       );
 
     // Act
-    const [fromRules, fromGroups] = await Promise.all([listed.securityGroupRules?.describeSecurityGroupRules(groupIds), derived.securityGroupRules?.describeSecurityGroupRules(groupIds)]);
+    const [fromRules, fromGroups] = await Promise.all([listed.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, groupIds), derived.securityGroupRules?.describeSecurityGroupRules(TEST_SCOPE, groupIds)]);
 
     // Assess
     expect(withoutIds(fromGroups)).toStrictEqual(withoutIds(fromRules));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInterfaceRuleMatchers, peerResolversFrom } from '../../../src/analysis/interface-rule-matchers.js';
+import { createInterfaceRules, type InterfaceRulesOf } from '../../../src/analysis/interface-rules.js';
 import type { LookupOutcome, SecurityGroupRule } from '../../../src/ports.js';
 import { flowDocument, networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
 
@@ -21,7 +22,7 @@ function rules(web: RulesOutcome, extra: RulesOutcome): Map<string, RulesOutcome
 describe('createInterfaceRuleMatchers', () => {
   it('unites the rules of every group of the interface', () => {
     const matchers = createInterfaceRuleMatchers(
-      rules({ status: 'found', value: [HTTPS] }, { status: 'found', value: [PARTNERS] }),
+      createInterfaceRules(rules({ status: 'found', value: [HTTPS] }, { status: 'found', value: [PARTNERS] })),
       peerResolversFrom(new Map([['pl-1', { status: 'found', value: ['198.51.100.0/24'] }]]), new Map()),
     );
 
@@ -33,7 +34,7 @@ describe('createInterfaceRuleMatchers', () => {
   });
 
   it('says the union is partial when the rules of a group could not be read', () => {
-    const matchers = createInterfaceRuleMatchers(rules({ status: 'found', value: [HTTPS] }, { status: 'failed', reason: 'RequestLimitExceeded' }), peerResolversFrom(new Map(), new Map()));
+    const matchers = createInterfaceRuleMatchers(createInterfaceRules(rules({ status: 'found', value: [HTTPS] }, { status: 'failed', reason: 'RequestLimitExceeded' })), peerResolversFrom(new Map(), new Map()));
 
     expect(matchers(info, 'ingress').rulesComplete).toBe(false);
   });
@@ -43,8 +44,8 @@ describe('createInterfaceRuleMatchers', () => {
     const extra: RulesOutcome = { status: 'found', value: [PARTNERS] };
     const partners = new Map<string, EntriesOutcome>([['pl-1', { status: 'found', value: ['198.51.100.0/24'] }]]);
 
-    const first = createInterfaceRuleMatchers(rules(web, extra), peerResolversFrom(partners, new Map()))(info, 'ingress');
-    const second = createInterfaceRuleMatchers(rules(web, extra), peerResolversFrom(partners, new Map()))(info, 'ingress');
+    const first = createInterfaceRuleMatchers(createInterfaceRules(rules(web, extra)), peerResolversFrom(partners, new Map()))(info, 'ingress');
+    const second = createInterfaceRuleMatchers(createInterfaceRules(rules(web, extra)), peerResolversFrom(partners, new Map()))(info, 'ingress');
 
     expect(second).toBe(first);
   });
@@ -53,14 +54,44 @@ describe('createInterfaceRuleMatchers', () => {
     const web: RulesOutcome = { status: 'found', value: [HTTPS] };
     const extra: RulesOutcome = { status: 'found', value: [PARTNERS] };
     const partners = (cidr: string) => new Map<string, EntriesOutcome>([['pl-1', { status: 'found', value: [cidr] }]]);
-    const first = createInterfaceRuleMatchers(rules(web, extra), peerResolversFrom(partners('198.51.100.0/24'), new Map()))(info, 'ingress');
+    const first = createInterfaceRuleMatchers(createInterfaceRules(rules(web, extra)), peerResolversFrom(partners('198.51.100.0/24'), new Map()))(info, 'ingress');
 
-    const newRules = createInterfaceRuleMatchers(rules({ status: 'found', value: [] }, extra), peerResolversFrom(partners('198.51.100.0/24'), new Map()))(info, 'ingress');
-    const newEntries = createInterfaceRuleMatchers(rules(web, extra), peerResolversFrom(partners('192.0.2.0/24'), new Map()))(info, 'ingress');
+    const newRules = createInterfaceRuleMatchers(createInterfaceRules(rules({ status: 'found', value: [] }, extra)), peerResolversFrom(partners('198.51.100.0/24'), new Map()))(info, 'ingress');
+    const newEntries = createInterfaceRuleMatchers(createInterfaceRules(rules(web, extra)), peerResolversFrom(partners('192.0.2.0/24'), new Map()))(info, 'ingress');
 
     expect(first.matcher.match(FROM_PARTNER)?.ruleIds).toEqual(['sgr-partners']);
     expect(newRules.matcher.match(flowDocument())?.ruleIds).toEqual([]);
     expect(newEntries.matcher.match(FROM_PARTNER)?.ruleIds).toEqual([]);
+  });
+});
+
+describe('createInterfaceRules', () => {
+  it('computes the rules of an interface in a direction once, the same object for every asker', () => {
+    const egress = securityGroupRule({ rule_id: 'sgr-out', group_id: 'sg-web', direction: 'egress' });
+    const rulesOf = createInterfaceRules(rules({ status: 'found', value: [HTTPS, egress, HTTPS] }, { status: 'found', value: [PARTNERS] }));
+
+    const ingress = rulesOf(info, 'ingress');
+
+    expect(ingress.rules.map((rule) => rule.rule_id)).toEqual(['sgr-https', 'sgr-partners']);
+    expect(ingress.complete).toBe(true);
+    expect(rulesOf(info, 'ingress')).toBe(ingress);
+    expect(rulesOf(info, 'egress').rules.map((rule) => rule.rule_id)).toEqual(['sgr-out']);
+  });
+
+  it('gives the matchers the rules it computed: compiling asks it, not the look-up answers', () => {
+    const asked: string[] = [];
+    const computed = createInterfaceRules(rules({ status: 'found', value: [HTTPS] }, { status: 'failed', reason: 'RequestLimitExceeded' }));
+    const counting: InterfaceRulesOf = (interfaceInfo, direction) => {
+      asked.push(direction);
+      return computed(interfaceInfo, direction);
+    };
+    const other = networkInterfaceInfo({ interfaceId: 'eni-0000000000000other', securityGroups: [{ groupId: 'sg-web' }, { groupId: 'sg-extra' }] });
+
+    const matcher = createInterfaceRuleMatchers(counting, peerResolversFrom(new Map(), new Map()))(other, 'ingress');
+
+    expect(asked).toEqual(['ingress']);
+    expect(matcher.rulesComplete).toBe(false);
+    expect(matcher.matcher.match(flowDocument())?.ruleIds).toEqual(['sgr-https']);
   });
 });
 

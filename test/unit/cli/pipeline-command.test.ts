@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePipelineArguments } from '../../../src/cli/pipeline-command.js';
+import { parsePipelineArguments, pipelinePlan } from '../../../src/cli/pipeline-command.js';
+import { parseReportArguments } from '../../../src/cli/report-command.js';
 import { runCliWith, temporaryDirectory } from './cli-harness.js';
 
 const EVENTS = 'events/sample/subscription-events';
@@ -178,6 +179,18 @@ describe('vpc-flow-log-appender pipeline --sample', () => {
   });
 });
 
+describe('pipelinePlan', () => {
+  it('looks interfaces and rules up only with an inventory, geolocates only with a database', () => {
+    expect(pipelinePlan({ events: 'captured', sample: false, out: 'out' })).toEqual({ interfaces: false, listRules: false, attributeRules: false, geolocation: { provider: 'none' } });
+    expect(pipelinePlan({ events: 'captured', sample: false, out: 'out', inventory: 'inventory', geoDatabase: 'geo.mmdb' })).toEqual({
+      interfaces: true,
+      listRules: false,
+      attributeRules: true,
+      geolocation: { provider: 'mmdb', databasePath: 'geo.mmdb', cacheTtlSeconds: 86_400 },
+    });
+  });
+});
+
 describe('parsePipelineArguments', () => {
   it('runs the bundled sample with its inventory and geo database by default', () => {
     const options = parsePipelineArguments([]);
@@ -218,15 +231,40 @@ describe('vpc-flow-log-appender pipeline arguments', () => {
     expect(run.stderr).not.toContain('Usage:');
   });
 
-  it('suggests next commands that run as printed: npm run --silent, and without --inventory says why every document lacks its interface', async () => {
+  it('looks no interface up without --inventory: no document is flagged eni_not_found, and the report command it suggests parses as printed', async () => {
     const out = temporaryDirectory();
     try {
       const run = await runCliWith(['pipeline', '--events', 'events/sample/subscription-events', '--geo', 'none', '--out', out.path('run')]);
+      const documents = filesUnder(join(out.path('run'), 'delivered')).flatMap((name) =>
+        readFileSync(join(out.path('run'), 'delivered', name), 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
+      const suggested = /npm run --silent cli -- report (.*)$/m.exec(run.stdout)?.[1]?.split(' ') ?? [];
 
       expect(run.status).toBe(0);
-      expect(run.stdout).toContain('no --inventory: every document says eni_not_found');
-      expect(run.stdout).toContain(`npm run --silent cli -- report ${out.path('run')}/delivered/*/*/*/*/* --inventory DIR --format html`);
+      expect(documents.length).toBeGreaterThan(0);
+      expect(documents.filter((document) => JSON.stringify(document.enrichment_issues ?? []).includes('eni_not_found'))).toEqual([]);
+      expect(documents.some((document) => 'security_group_ids' in document)).toBe(false);
+      expect(run.stdout).toContain('no --inventory: no interface was looked up');
+      expect(run.stdout).toContain(`npm run --silent cli -- report ${out.path('run')}/delivered/*/*/*/*/* --live --format html`);
       expect(run.stdout).not.toMatch(/npm run cli --/);
+      expect(parseReportArguments(suggested)).toMatchObject({ inventory: { live: true }, format: 'html' });
+    } finally {
+      out.remove();
+    }
+  });
+
+  it('suggests the report with the inventory it was given', async () => {
+    const out = temporaryDirectory();
+    try {
+      const run = await runCliWith(['pipeline', '--events', 'events/sample/subscription-events', '--inventory', 'events/sample/inventory', '--geo', 'none', '--out', out.path('run')]);
+      const suggested = /npm run --silent cli -- report (.*)$/m.exec(run.stdout)?.[1]?.split(' ') ?? [];
+
+      expect(run.status).toBe(0);
+      expect(run.stdout).not.toContain('no --inventory');
+      expect(parseReportArguments(suggested)).toMatchObject({ format: 'html' });
     } finally {
       out.remove();
     }

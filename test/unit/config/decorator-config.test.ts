@@ -25,12 +25,10 @@ describe('loadDecoratorConfig', () => {
     expect(config).toEqual({
       trailingNewline: false,
       responseBudgetBytes: DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES,
-      securityGroupRules: false,
-      ruleAttribution: true,
+      enrichment: { interfaces: true, listRules: false, attributeRules: true, geolocation: { provider: 'none' } },
       interfaceCacheTtlSeconds: 900,
       interfaceNegativeCacheTtlSeconds: 60,
       rulesCacheTtlSeconds: 300,
-      geolocation: { provider: 'none' },
       serviceName: 'vpc-flow-log-decorator',
       metricsNamespace: DEFAULT_METRICS_NAMESPACE,
     });
@@ -64,21 +62,24 @@ describe('loadDecoratorConfig', () => {
     expect(rest).toEqual({
       trailingNewline: true,
       responseBudgetBytes: 4_000_000,
-      securityGroupRules: true,
-      ruleAttribution: false,
+      enrichment: {
+        interfaces: true,
+        listRules: true,
+        attributeRules: false,
+        geolocation: {
+          provider: 'ipstack',
+          apiKeyParameterName: '/appender/ipstack',
+          baseUrl: 'https://api.ipstack.example',
+          allowPlainHttp: false,
+          bulk: true,
+          concurrency: 8,
+          cacheTtlSeconds: 3600,
+          timeBudgetMs: 5000,
+        },
+      },
       interfaceCacheTtlSeconds: 600,
       interfaceNegativeCacheTtlSeconds: 0,
       rulesCacheTtlSeconds: 120,
-      geolocation: {
-        provider: 'ipstack',
-        apiKeyParameterName: '/appender/ipstack',
-        baseUrl: 'https://api.ipstack.example',
-        allowPlainHttp: false,
-        bulk: true,
-        concurrency: 8,
-        cacheTtlSeconds: 3600,
-        timeBudgetMs: 5000,
-      },
       serviceName: 'decorate',
       metricsNamespace: 'Flows',
       logLevel: 'WARN',
@@ -88,7 +89,7 @@ describe('loadDecoratorConfig', () => {
   it('defaults ipstack to HTTPS, the standard parameter name, standard lookups, a day of cache and 20 s a batch', () => {
     const config = loadDecoratorConfig({ GEO_PROVIDER: 'ipstack' });
 
-    expect(config.geolocation).toEqual({
+    expect(config.enrichment.geolocation).toEqual({
       provider: 'ipstack',
       apiKeyParameterName: 'ipstack-api-key',
       baseUrl: 'https://api.ipstack.com',
@@ -104,7 +105,7 @@ describe('loadDecoratorConfig', () => {
     const plain = { GEO_PROVIDER: 'ipstack', IPSTACK_BASE_URL: 'http://api.ipstack.com' };
 
     expect(problemsOf(plain)).toEqual(['IPSTACK_BASE_URL uses plain HTTP; set IPSTACK_ALLOW_PLAIN_HTTP=true to allow it']);
-    expect(loadDecoratorConfig({ ...plain, IPSTACK_ALLOW_PLAIN_HTTP: 'true' }).geolocation).toMatchObject({ baseUrl: 'http://api.ipstack.com', allowPlainHttp: true });
+    expect(loadDecoratorConfig({ ...plain, IPSTACK_ALLOW_PLAIN_HTTP: 'true' }).enrichment.geolocation).toMatchObject({ baseUrl: 'http://api.ipstack.com', allowPlainHttp: true });
   });
 
   it('refuses an ipstack base URL that is not http(s)', () => {
@@ -114,13 +115,20 @@ describe('loadDecoratorConfig', () => {
   it('ignores the ipstack settings when another provider is chosen', () => {
     const config = loadDecoratorConfig({ IPSTACK_BASE_URL: 'http://api.ipstack.com', IPSTACK_BULK: 'true' });
 
-    expect(config.geolocation).toEqual({ provider: 'none' });
+    expect(config.enrichment.geolocation).toEqual({ provider: 'none' });
   });
 
   it('reads the database path and cache TTL of the mmdb provider', () => {
     const config = loadDecoratorConfig({ GEO_PROVIDER: 'mmdb', GEO_DATABASE_PATH: '/opt/geo/GeoLite2-City.mmdb', GEO_CACHE_TTL_SECONDS: '60' });
 
-    expect(config.geolocation).toEqual({ provider: 'mmdb', databasePath: '/opt/geo/GeoLite2-City.mmdb', cacheTtlSeconds: 60 });
+    expect(config.enrichment.geolocation).toEqual({ provider: 'mmdb', databasePath: '/opt/geo/GeoLite2-City.mmdb', cacheTtlSeconds: 60 });
+  });
+
+  it('lists a bad SECURITY_GROUP_RULES or RULE_ATTRIBUTION with the other problems, as every boolean', () => {
+    expect(problemsOf({ SECURITY_GROUP_RULES: 'maybe', RULE_ATTRIBUTION: '2' })).toEqual([
+      'SECURITY_GROUP_RULES must be true or false, got "maybe"',
+      'RULE_ATTRIBUTION must be true or false, got "2"',
+    ]);
   });
 
   it('requires GEO_DATABASE_PATH when the provider is mmdb', () => {

@@ -43,8 +43,8 @@ describe('enrichFlowLogs rule attribution', () => {
   });
 
   it('lists the full rules only when asked, and attributes only when not turned off', async () => {
-    const [listedOnly] = await enrichFlowLogs([flowDocument({ tcp_flags: 2 })], sources([HTTPS_IN], { attributeRules: false }));
-    const [attributedOnly] = await enrichFlowLogs([flowDocument({ tcp_flags: 2 })], sources([HTTPS_IN], { listSecurityGroupRules: false }));
+    const [listedOnly] = await enrichFlowLogs([flowDocument({ tcp_flags: 2 })], sources([HTTPS_IN], { listRules: true, attributeRules: false }));
+    const [attributedOnly] = await enrichFlowLogs([flowDocument({ tcp_flags: 2 })], sources([HTTPS_IN], { listRules: false }));
 
     expect(listedOnly).toHaveProperty('security_group_rules');
     expect(listedOnly).not.toHaveProperty('rule_match');
@@ -80,7 +80,7 @@ describe('enrichFlowLogs rule attribution', () => {
     const partial: FlowLogEnrichmentSources = {
       networkInterfaces: mapLookup({ [ENI]: { status: 'found', value: twoGroups } }),
       securityGroupRules: mapLookup({ [WEB]: { status: 'found', value: [HTTPS_IN] }, 'sg-broken': { status: 'failed', reason: 'RequestLimitExceeded' } }),
-      listSecurityGroupRules: false,
+      listRules: false,
     };
 
     const [allowed, unknown] = await enrichFlowLogs([flowDocument({ tcp_flags: 2 }), flowDocument({ srcaddr: '198.51.100.7', tcp_flags: 2 })], partial);

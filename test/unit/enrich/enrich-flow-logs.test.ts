@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { enrichFlowLogs } from '../../../src/enrich/enrich-flow-logs.js';
+import { enrichFlowLogs, lookupScopeOf, UNNAMED_SCOPE } from '../../../src/enrich/enrich-flow-logs.js';
 import type { NetworkInterfaceInfo, SecurityGroupRule } from '../../../src/ports.js';
 import { flowDocument, networkInterfaceInfo, securityGroupRule, without } from '../../support/ec2-builders.js';
 import { mapLookup } from '../../support/firehose-builders.js';
 import { geoLocation, fixedGeoLocator } from '../../support/geo-builders.js';
+import { ENRICHMENT_DEFAULTS } from '../../../src/enrich/enrichment-defaults.js';
+import { OTHER_ACCOUNT_SCOPE, TEST_SCOPE } from '../../support/lookup-scope.js';
 
 const ENI = 'eni-0a1b2c3d4e5f60718';
 const GROUP = 'sg-0123456789abcdef0';
@@ -146,17 +148,27 @@ describe('enrichFlowLogs', () => {
       const rules = mapLookup<readonly SecurityGroupRule[]>({ [GROUP]: { status: 'found', value: [ingressWeb, egressWeb] }, [otherGroup]: { status: 'found', value: [ingressOther] } });
       const documents = [flowDocument(), flowDocument({ srcaddr: '10.0.1.17', dstaddr: '198.51.100.7' })];
 
-      await enrichFlowLogs(documents, { networkInterfaces: knownInterface({ securityGroups: [{ groupId: GROUP }, { groupId: otherGroup }] }), securityGroupRules: rules });
+      await enrichFlowLogs(documents, { networkInterfaces: knownInterface({ securityGroups: [{ groupId: GROUP }, { groupId: otherGroup }] }), securityGroupRules: rules, listRules: true });
 
       expect(rules.requested).toEqual([[GROUP, otherGroup]]);
       expect(documents.map((document) => document.security_group_rules)).toEqual([[ingressWeb, ingressOther], [egressWeb]]);
+    });
+
+    it('lists no rule unless asked to: the one default of listRules', async () => {
+      const rules = mapLookup<readonly SecurityGroupRule[]>({ [GROUP]: { status: 'found', value: [securityGroupRule()] } });
+      const documents = [flowDocument()];
+
+      await enrichFlowLogs(documents, { networkInterfaces: knownInterface(), securityGroupRules: rules, attributeRules: false });
+
+      expect(ENRICHMENT_DEFAULTS.listRules).toBe(false);
+      expect(documents[0]).not.toHaveProperty('security_group_rules');
     });
 
     it('leaves the field out when no rule applies to the direction', async () => {
       const rules = mapLookup<readonly SecurityGroupRule[]>({ [GROUP]: { status: 'found', value: [securityGroupRule({ direction: 'egress' })] } });
       const documents = [flowDocument()];
 
-      await enrichFlowLogs(documents, { networkInterfaces: knownInterface(), securityGroupRules: rules });
+      await enrichFlowLogs(documents, { networkInterfaces: knownInterface(), securityGroupRules: rules, listRules: true });
 
       expect(documents[0]).not.toHaveProperty('security_group_rules');
       expect(documents[0]).not.toHaveProperty('enrichment_issues');
@@ -168,7 +180,7 @@ describe('enrichFlowLogs', () => {
       const rules = mapLookup<readonly SecurityGroupRule[]>({ [GROUP]: { status: 'failed', reason: 'RequestLimitExceeded' }, [otherGroup]: { status: 'found', value: [readable] } });
       const documents = [flowDocument()];
 
-      await enrichFlowLogs(documents, { networkInterfaces: knownInterface({ securityGroups: [{ groupId: GROUP }, { groupId: otherGroup }] }), securityGroupRules: rules });
+      await enrichFlowLogs(documents, { networkInterfaces: knownInterface({ securityGroups: [{ groupId: GROUP }, { groupId: otherGroup }] }), securityGroupRules: rules, listRules: true });
 
       expect(documents[0]).toMatchObject({ security_group_rules: [readable], enrichment_issues: ['sg_rules_lookup_failed'] });
     });
@@ -274,5 +286,52 @@ describe('enrichFlowLogs with a deadline for look-ups', () => {
 
     expect(interfaces.requested).toEqual([]);
     expect(document).toMatchObject({ enrichment_issues: ['eni_lookup_failed'] });
+  });
+
+  describe('look-up scopes', () => {
+    it('looks each record up in the account it names, in the own Region when it names none', async () => {
+      const interfaces = knownInterface();
+      const rules = mapLookup<readonly SecurityGroupRule[]>({ [GROUP]: { status: 'found', value: [securityGroupRule()] } });
+      const documents = [
+        flowDocument({ account_id: TEST_SCOPE.accountId }),
+        flowDocument({ account_id: OTHER_ACCOUNT_SCOPE.accountId }),
+        flowDocument({ account_id: TEST_SCOPE.accountId }),
+      ];
+
+      await enrichFlowLogs(documents, { networkInterfaces: interfaces, securityGroupRules: rules, ownScope: TEST_SCOPE });
+
+      expect(interfaces.scopes).toEqual([TEST_SCOPE, OTHER_ACCOUNT_SCOPE]);
+      expect(interfaces.requested).toEqual([[ENI], [ENI]]);
+      expect(rules.scopes).toEqual([TEST_SCOPE, OTHER_ACCOUNT_SCOPE]);
+      expect(documents.map((document) => document.rule_match)).toEqual(['matched', 'matched', 'matched']);
+    });
+
+    it('looks a record that names no account up in the own account, and in the unnamed scope when none is given', async () => {
+      const withOwn = knownInterface();
+      const withoutOwn = knownInterface();
+
+      await enrichFlowLogs([without(flowDocument(), 'account_id')], { networkInterfaces: withOwn, ownScope: TEST_SCOPE });
+      await enrichFlowLogs([without(flowDocument(), 'account_id')], { networkInterfaces: withoutOwn });
+
+      expect(withOwn.scopes).toEqual([TEST_SCOPE]);
+      expect(withoutOwn.scopes).toEqual([UNNAMED_SCOPE]);
+    });
+
+    it('keeps the records in their order whatever the mix of accounts', async () => {
+      const documents = [0, 1, 2, 3, 4, 5].map((index) => flowDocument({ account_id: index % 2 === 0 ? TEST_SCOPE.accountId : OTHER_ACCOUNT_SCOPE.accountId, srcport: 40_000 + index }));
+      const interfaces = mapLookup<NetworkInterfaceInfo>({});
+
+      const enriched = await enrichFlowLogs(documents, { networkInterfaces: interfaces, ownScope: TEST_SCOPE });
+
+      expect(enriched.map((document) => document.srcport)).toEqual([40_000, 40_001, 40_002, 40_003, 40_004, 40_005]);
+      expect(enriched.every((document) => document.enrichment_issues?.includes('eni_not_found') === true)).toBe(true);
+    });
+
+    it('takes the account and Region a record names only when they are well formed', () => {
+      expect(lookupScopeOf({ account_id: '210987654321', region: 'eu-west-1' }, TEST_SCOPE)).toEqual({ accountId: '210987654321', region: 'eu-west-1' });
+      expect(lookupScopeOf({ account_id: 'unknown' }, TEST_SCOPE)).toBe(TEST_SCOPE);
+      expect(lookupScopeOf({ account_id: TEST_SCOPE.accountId, region: '' }, TEST_SCOPE)).toBe(TEST_SCOPE);
+      expect(lookupScopeOf({}, TEST_SCOPE)).toBe(TEST_SCOPE);
+    });
   });
 });

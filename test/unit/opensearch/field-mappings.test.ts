@@ -78,7 +78,7 @@ const FULL_SOURCES: FlowLogEnrichmentSources = {
   }),
   geolocation: fixedGeoLocator(),
   // Both default to true; spelt out so that a changed default cannot quietly shrink what is tested.
-  listSecurityGroupRules: true,
+  listRules: true,
   attributeRules: true,
   prefixLists: mapLookup({ 'pl-0a1b2c3d': { status: 'found', value: ['192.0.2.0/24'] } }),
   securityGroupMembers: mapLookup({ 'sg-0fedcba9876543210': { status: 'found', value: ['10.0.2.0/24'] } }),

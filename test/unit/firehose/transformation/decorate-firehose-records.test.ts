@@ -208,6 +208,7 @@ describe('decorateFirehoseRecords', () => {
     const sources: FlowLogEnrichmentSources = {
       networkInterfaces: mapLookup({ 'eni-0a1b2c3d4e5f60718': { status: 'found', value: info } }),
       securityGroupRules: mapLookup({ 'sg-0123456789abcdef0': { status: 'found', value: [ingress, egress] } }),
+      listRules: true,
     };
 
     const { records } = await decorateFirehoseRecords([transformationRecord()], sources, OPTIONS);

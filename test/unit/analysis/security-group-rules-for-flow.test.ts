@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { securityGroupRulesForFlow } from '../../../src/enrich/security-group-rules-for-flow.js';
+import { securityGroupRulesForFlow } from '../../../src/analysis/interface-rules.js';
 import { securityGroupRule } from '../../support/ec2-builders.js';
 
 const sshIn = securityGroupRule({ rule_id: 'sgr-0000000000000ssh', direction: 'ingress', from_port: 22, to_port: 22 });

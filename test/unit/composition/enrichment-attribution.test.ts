@@ -11,7 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDecoratorEnrichment, type EnrichmentSourceSettings } from '../../../src/adapters/decorator-enrichment.js';
+import { createEc2Enrichment, ownAccountClientForEveryScope, type EnrichmentCacheSettings } from '../../../src/composition/enrichment.js';
+import { resolveEnrichmentPlan, type EnrichmentPlan } from '../../../src/config/enrichment-plan.js';
 import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
 import { silentLogger } from '../../../src/ports.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../../support/ec2-builders.js';
@@ -20,14 +21,14 @@ import { manualClock } from '../../support/geo-builders.js';
 
 const ec2 = mockClient(EC2Client);
 
-const SETTINGS: EnrichmentSourceSettings = {
+const CACHES: EnrichmentCacheSettings = {
   interfaceCacheTtlSeconds: 900,
   interfaceNegativeCacheTtlSeconds: 60,
   rulesCacheTtlSeconds: 300,
-  securityGroupRules: false,
-  ruleAttribution: true,
-  geolocation: { provider: 'none' },
 };
+
+/** Interfaces only, rules attributed (the defaults). */
+const PLAN: EnrichmentPlan = resolveEnrichmentPlan();
 
 const WEB_SERVER = ec2NetworkInterface();
 const APP_SERVER = ec2NetworkInterface({
@@ -56,14 +57,14 @@ function answerLikeEc2(interfaces: readonly NetworkInterface[]): void {
   ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-partners' }).resolves({ Entries: [{ Cidr: '198.51.100.0/24' }] });
 }
 
-describe('createDecoratorEnrichment with rule attribution', () => {
+describe('createEc2Enrichment with rule attribution', () => {
   beforeEach(() => {
     ec2.reset();
   });
 
   it('attributes records through EC2 rules, prefix lists and group members without listing the rules', async () => {
     answerLikeEc2([WEB_SERVER, APP_SERVER]);
-    const enrichment = await createDecoratorEnrichment(SETTINGS, { ec2: new EC2Client({}), clock: manualClock(), logger: silentLogger });
+    const enrichment = await createEc2Enrichment(PLAN, CACHES, { clientFor: ownAccountClientForEveryScope(new EC2Client({})), clock: manualClock(), logger: silentLogger });
     const inputs = [
       transformationRecord({ text: defaultFormatLine({ srcaddr: '198.51.100.7' }) }),
       transformationRecord({ text: defaultFormatLine({ srcaddr: '10.0.2.30' }) }),
@@ -80,7 +81,7 @@ describe('createDecoratorEnrichment with rule attribution', () => {
 
   it('keeps prefix lists and group members cached across batches', async () => {
     answerLikeEc2([WEB_SERVER, APP_SERVER]);
-    const enrichment = await createDecoratorEnrichment(SETTINGS, { ec2: new EC2Client({}), clock: manualClock(), logger: silentLogger });
+    const enrichment = await createEc2Enrichment(PLAN, CACHES, { clientFor: ownAccountClientForEveryScope(new EC2Client({})), clock: manualClock(), logger: silentLogger });
     const options = { trailingNewline: false, responseBudgetBytes: 5_000_000 };
 
     await decorateFirehoseRecords([transformationRecord()], enrichment.sources, options);
@@ -91,15 +92,15 @@ describe('createDecoratorEnrichment with rule attribution', () => {
   });
 
   it('reads no rule, prefix list or group when attribution is off and the rules are not listed', async () => {
-    const enrichment = await createDecoratorEnrichment({ ...SETTINGS, ruleAttribution: false }, { ec2: new EC2Client({}), clock: manualClock(), logger: silentLogger });
+    const enrichment = await createEc2Enrichment({ ...PLAN, attributeRules: false }, CACHES, { clientFor: ownAccountClientForEveryScope(new EC2Client({})), clock: manualClock(), logger: silentLogger });
 
     expect(Object.keys(enrichment.sources)).toEqual(['networkInterfaces']);
   });
 
   it('lists the rules without attributing them when only the list is asked for', async () => {
-    const enrichment = await createDecoratorEnrichment({ ...SETTINGS, securityGroupRules: true, ruleAttribution: false }, { ec2: new EC2Client({}), clock: manualClock(), logger: silentLogger });
+    const enrichment = await createEc2Enrichment({ ...PLAN, listRules: true, attributeRules: false }, CACHES, { clientFor: ownAccountClientForEveryScope(new EC2Client({})), clock: manualClock(), logger: silentLogger });
 
-    expect(enrichment.sources).toMatchObject({ listSecurityGroupRules: true, attributeRules: false });
+    expect(enrichment.sources).toMatchObject({ listRules: true, attributeRules: false });
     expect(enrichment.sources).not.toHaveProperty('prefixLists');
   });
 });

@@ -1,6 +1,21 @@
+/**
+ * The composition of the decorator's enrichment, shared by the Lambda root (decorator/), the local
+ * pipeline and the CLI: the caches in front of the look-up ports, the EC2 adapters and the EC2
+ * client each scope is looked up with, and the geolocation provider, all from one resolved
+ * EnrichmentPlan (src/config/enrichment-plan.ts). Adapters stay implementations of ports; this
+ * module is the only place that chooses and connects them.
+ */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { createCachedGeoLocator, type CachedGeoLocator } from '../adapters/cached-geo-locator.js';
+import { MAX_EC2_FILTER_VALUES_PER_CALL, type Ec2ClientForScope } from '../adapters/ec2-client.js';
+import { createEc2SecurityGroupMemberSource } from '../adapters/ec2-group-member-source.js';
+import { createEc2NetworkInterfaceSource } from '../adapters/ec2-network-interface-source.js';
+import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
+import { createEc2SecurityGroupRuleSource } from '../adapters/ec2-security-group-rule-source.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
-import { createCachedBatchLookup, type CachedBatchLookup } from '../enrich/cached-batch-lookup.js';
+import { planReadsRules, type EnrichmentPlan } from '../config/enrichment-plan.js';
+import type { LookupScope } from '../domain/lookup-scope.js';
+import { createScopedCachedBatchLookup, type ScopedCachedBatchLookup } from '../enrich/cached-batch-lookup.js';
 import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { DecorationActivity, LookupActivity, LookupFailureCause } from '../firehose/transformation/report-decoration.js';
 import type {
@@ -13,12 +28,6 @@ import type {
   SecurityGroupMemberSource,
   SecurityGroupRuleSource,
 } from '../ports.js';
-import { createCachedGeoLocator } from './cached-geo-locator.js';
-import { MAX_EC2_FILTER_VALUES_PER_CALL } from './ec2-client.js';
-import { createEc2SecurityGroupMemberSource } from './ec2-group-member-source.js';
-import { createEc2NetworkInterfaceSource } from './ec2-network-interface-source.js';
-import { createEc2PrefixListSource } from './ec2-prefix-list-source.js';
-import { createEc2SecurityGroupRuleSource } from './ec2-security-group-rule-source.js';
 
 export interface EnrichmentCacheSettings {
   readonly interfaceCacheTtlSeconds: number;
@@ -26,22 +35,37 @@ export interface EnrichmentCacheSettings {
   readonly rulesCacheTtlSeconds: number;
 }
 
-export interface EnrichmentSourceSettings extends EnrichmentCacheSettings {
-  /** Emit the full `security_group_rules` list (the rules are read from EC2 for it). */
-  readonly securityGroupRules: boolean;
-  /**
-   * Rule attribution. True: read the rules, prefix lists and referenced groups for it, even when
-   * the rules are not listed. False: none. Absent: attribute wherever rules are read anyway.
-   */
-  readonly ruleAttribution?: boolean;
-  readonly geolocation: GeolocationConfig;
-}
-
 /** Enrichment sources with caches kept across warm invocations, and their activity counters. */
 export interface CachedEnrichment {
   readonly sources: FlowLogEnrichmentSources;
   /** Starts counting; the returned function gives what happened since (one invocation). */
   startActivity(): () => DecorationActivity;
+}
+
+/**
+ * The EC2 client a record of any account and Region is looked up with, today: the function's own
+ * (or the CLI's), as before scopes existed. A record of another account is therefore looked up in
+ * the caller's own account, and what it finds (or not) is cached under the record's scope. This is
+ * the one decision per-account credentials replace (issue 17): they give another
+ * `Ec2ClientForScope` to createEc2Enrichment.
+ *
+ * @example ownAccountClientForEveryScope(ec2)({ accountId: '210987654321', region: 'eu-west-1' }) === ec2 // true
+ */
+export function ownAccountClientForEveryScope(ownClient: EC2Client): Ec2ClientForScope {
+  return () => ownClient;
+}
+
+const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/;
+
+/**
+ * The account and Region a Lambda function runs in, from its ARN (the invoked function ARN of the
+ * Lambda context): where the decorator looks up records that name no account or Region.
+ *
+ * @example scopeOfFunctionArn('arn:aws:lambda:eu-west-1:123456789012:function:decorator') // { accountId: '123456789012', region: 'eu-west-1' }
+ */
+export function scopeOfFunctionArn(functionArn: string): LookupScope | undefined {
+  const match = LAMBDA_FUNCTION_ARN.exec(functionArn);
+  return match === null ? undefined : { accountId: match[2] as string, region: match[1] as string };
 }
 
 /** Entries kept per cache: far above a busy account's interface count, yet bounded in memory. */
@@ -59,13 +83,17 @@ interface Counted {
 
 /**
  * Puts caches in front of the network-interface and security-group sources: one batched look-up
- * per 200 distinct uncached ids, found entries kept for a TTL, unknown ids for a shorter one,
- * failures not at all, and one request in flight per id.
+ * per 200 distinct uncached ids of one scope, entries kept under `scopedKey(scope, id)`, found
+ * entries for a TTL, unknown ids for a shorter one, failures not at all, and one request in
+ * flight per id. The plan says what the rules read are for (listed, attributed); a source the
+ * plan does not use is left out by the caller.
  */
 export function createCachedEnrichment(
-  settings: EnrichmentCacheSettings & Partial<Pick<EnrichmentSourceSettings, 'securityGroupRules' | 'ruleAttribution'>>,
+  plan: Pick<EnrichmentPlan, 'listRules' | 'attributeRules'>,
+  settings: EnrichmentCacheSettings,
   sources: {
-    networkInterfaces: NetworkInterfaceSource;
+    /** Absent when the plan looks no interface up (nowhere to look): then no rule either. */
+    networkInterfaces?: NetworkInterfaceSource;
     securityGroupRules?: SecurityGroupRuleSource;
     /** For rule attribution: expands prefix lists; without it, prefix-list rules stay undecided. */
     prefixLists?: PrefixListSource;
@@ -82,10 +110,10 @@ export function createCachedEnrichment(
     if (!causes.has(source)) causes.set(source, failureCauseOf(source, error));
   };
   const ec2Cache = <T>(
-    fetchBatch: (keys: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>,
+    fetchBatch: (scope: LookupScope, ids: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome<T>>>,
     { maxBatchSize, concurrency, ttlSeconds, negativeTtlSeconds, maxEntries }: { maxBatchSize: number; concurrency: number; ttlSeconds: number; negativeTtlSeconds: number; maxEntries: number },
-  ): CachedBatchLookup<LookupOutcome<T>> =>
-    createCachedBatchLookup<LookupOutcome<T>>({
+  ): ScopedCachedBatchLookup<LookupOutcome<T>> =>
+    createScopedCachedBatchLookup<LookupOutcome<T>>({
       fetchBatch,
       maxBatchSize,
       concurrency,
@@ -102,18 +130,23 @@ export function createCachedEnrichment(
       },
     });
   const rulesTtl = { ttlSeconds: settings.rulesCacheTtlSeconds, negativeTtlSeconds: settings.rulesCacheTtlSeconds };
-  const networkInterfaces = ec2Cache((ids) => sources.networkInterfaces.describeNetworkInterfaces(ids), {
-    maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
-    concurrency: EC2_CONCURRENCY,
-    ttlSeconds: settings.interfaceCacheTtlSeconds,
-    negativeTtlSeconds: settings.interfaceNegativeCacheTtlSeconds,
-    maxEntries: MAX_CACHED_INTERFACES,
-  });
-  const ruleSource = sources.securityGroupRules;
+  const interfaceSource = sources.networkInterfaces;
+  const networkInterfaces =
+    interfaceSource === undefined
+      ? undefined
+      : ec2Cache((scope, ids) => interfaceSource.describeNetworkInterfaces(scope, ids), {
+          maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
+          concurrency: EC2_CONCURRENCY,
+          ttlSeconds: settings.interfaceCacheTtlSeconds,
+          negativeTtlSeconds: settings.interfaceNegativeCacheTtlSeconds,
+          maxEntries: MAX_CACHED_INTERFACES,
+        });
+  // Rules are read for the groups of the interfaces found: without interfaces there are none to read.
+  const ruleSource = interfaceSource === undefined ? undefined : sources.securityGroupRules;
   const securityGroupRules =
     ruleSource === undefined
       ? undefined
-      : ec2Cache((groupIds) => ruleSource.describeSecurityGroupRules(groupIds), {
+      : ec2Cache((scope, groupIds) => ruleSource.describeSecurityGroupRules(scope, groupIds), {
           maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
           concurrency: EC2_CONCURRENCY,
           maxEntries: MAX_CACHED_GROUPS,
@@ -123,7 +156,7 @@ export function createCachedEnrichment(
   const prefixLists =
     prefixListSource === undefined
       ? undefined
-      : ec2Cache((ids) => prefixListSource.getPrefixListEntries(ids), {
+      : ec2Cache((scope, ids) => prefixListSource.getPrefixListEntries(scope, ids), {
           maxBatchSize: PREFIX_LISTS_PER_FETCH,
           concurrency: 1,
           maxEntries: MAX_CACHED_PREFIX_LISTS,
@@ -134,7 +167,7 @@ export function createCachedEnrichment(
   const securityGroupMembers =
     memberSource === undefined
       ? undefined
-      : ec2Cache((groupIds) => memberSource.describeSecurityGroupMembers(groupIds), {
+      : ec2Cache((scope, groupIds) => memberSource.describeSecurityGroupMembers(scope, groupIds), {
           maxBatchSize: MAX_EC2_FILTER_VALUES_PER_CALL,
           concurrency: EC2_CONCURRENCY,
           maxEntries: MAX_CACHED_GROUPS,
@@ -157,8 +190,8 @@ export function createCachedEnrichment(
           },
           stats: () => geoSource.stats(),
         };
-  const snapshot = (counted: Counted, calls = counted.stats().fetches): LookupActivity => {
-    const { hits, misses } = counted.stats();
+  const snapshot = (counted: Counted | undefined, calls = counted?.stats().fetches ?? 0): LookupActivity => {
+    const { hits, misses } = counted?.stats() ?? { hits: 0, misses: 0 };
     return { hits, misses, calls };
   };
   const minus = (after: LookupActivity, before: LookupActivity): LookupActivity => ({
@@ -173,10 +206,10 @@ export function createCachedEnrichment(
   });
   return {
     sources: {
-      networkInterfaces,
+      ...(networkInterfaces === undefined ? {} : { networkInterfaces }),
       ...(securityGroupRules === undefined
         ? {}
-        : { securityGroupRules, listSecurityGroupRules: settings.securityGroupRules ?? true, attributeRules: settings.ruleAttribution ?? true }),
+        : { securityGroupRules, listRules: plan.listRules, attributeRules: plan.attributeRules }),
       ...(prefixLists === undefined ? {} : { prefixLists }),
       ...(securityGroupMembers === undefined ? {} : { securityGroupMembers }),
       ...(geolocation === undefined ? {} : { geolocation }),
@@ -202,37 +235,53 @@ export function createCachedEnrichment(
 }
 
 /**
- * The decorator's enrichment from its configuration: EC2 look-ups through the given client, and
- * the configured geolocation provider (the SSM client and the database are only loaded when used).
+ * The enrichment a plan asks for, looked up in EC2 as the decorator does: the network-interface
+ * source when the plan looks interfaces up, the rule source when it lists or attributes rules,
+ * prefix lists and group members when it attributes, and the configured geolocation provider
+ * (the SSM client and the database are only loaded when used). Each look-up goes through the
+ * client `clientFor` gives its scope.
+ *
+ * @example const enrichment = await createEc2Enrichment(config.enrichment, config, { clientFor: ownAccountClientForEveryScope(ec2), clock: systemClock, logger });
  */
-export async function createDecoratorEnrichment(
-  settings: EnrichmentSourceSettings,
-  { ec2, clock, logger }: { ec2: EC2Client; clock: Clock; logger: Logger },
+export async function createEc2Enrichment(
+  plan: EnrichmentPlan,
+  caches: EnrichmentCacheSettings,
+  { clientFor, clock, logger }: { clientFor: Ec2ClientForScope; clock: Clock; logger: Logger },
 ): Promise<CachedEnrichment> {
-  const geo = await createGeoLocator(settings.geolocation, clock, logger);
-  const cachedGeo =
-    geo === undefined
-      ? undefined
-      : createCachedGeoLocator(geo.locator, {
-          clock,
-          ttlMs: geo.cacheTtlSeconds * 1000,
-          ...(settings.geolocation.provider === 'ipstack' && settings.geolocation.timeBudgetMs !== undefined ? { timeBudgetMs: settings.geolocation.timeBudgetMs } : {}),
-        });
-  const readRules = settings.securityGroupRules || settings.ruleAttribution === true;
-  const attribute = readRules && settings.ruleAttribution !== false;
+  const geo = await createCachedGeolocation(plan.geolocation, clock, logger);
+  const cachedGeo = geo?.locator;
+  const readRules = planReadsRules(plan);
   return createCachedEnrichment(
-    settings,
+    plan,
+    caches,
     {
-      networkInterfaces: createEc2NetworkInterfaceSource({ client: ec2 }),
-      ...(readRules ? { securityGroupRules: createEc2SecurityGroupRuleSource({ client: ec2 }) } : {}),
-      ...(attribute
-        ? { prefixLists: createEc2PrefixListSource({ client: ec2 }), securityGroupMembers: createEc2SecurityGroupMemberSource({ client: ec2 }) }
+      ...(plan.interfaces ? { networkInterfaces: createEc2NetworkInterfaceSource({ client: clientFor }) } : {}),
+      ...(readRules ? { securityGroupRules: createEc2SecurityGroupRuleSource({ client: clientFor }) } : {}),
+      ...(readRules && plan.attributeRules
+        ? { prefixLists: createEc2PrefixListSource({ client: clientFor }), securityGroupMembers: createEc2SecurityGroupMemberSource({ client: clientFor }) }
         : {}),
       ...(cachedGeo === undefined ? {} : { geolocation: cachedGeo }),
     },
     clock,
     () => geo?.calls() ?? 0,
   );
+}
+
+/**
+ * The configured geolocation provider behind its cache (TTL and, for ipstack, the batch's time
+ * budget from the configuration), with the provider's own call count; undefined for `none`.
+ *
+ * @example const geo = await createCachedGeolocation({ provider: 'mmdb', databasePath: 'GeoLite2-City.mmdb', cacheTtlSeconds: 86_400 }, clock, logger);
+ */
+export async function createCachedGeolocation(config: GeolocationConfig, clock: Clock, logger: Logger): Promise<{ locator: CachedGeoLocator; calls: () => number } | undefined> {
+  const geo = await createGeoLocator(config, clock, logger);
+  if (geo === undefined) return undefined;
+  const locator = createCachedGeoLocator(geo.locator, {
+    clock,
+    ttlMs: geo.cacheTtlSeconds * 1000,
+    ...(config.provider === 'ipstack' && config.timeBudgetMs !== undefined ? { timeBudgetMs: config.timeBudgetMs } : {}),
+  });
+  return { locator, calls: geo.calls };
 }
 
 /**
@@ -250,7 +299,7 @@ export async function createGeoLocator(
     case 'none':
       return undefined;
     case 'mmdb': {
-      const { loadMmdbGeoLocator } = await import('./mmdb-geo-locator.js');
+      const { loadMmdbGeoLocator } = await import('../adapters/mmdb-geo-locator.js');
       const locator = await loadMmdbGeoLocator(config.databasePath);
       let calls = 0;
       const counting: GeoLocator = {
@@ -265,8 +314,8 @@ export async function createGeoLocator(
       // Loaded only when ipstack is configured: the SSM client is not free to import at cold start.
       const [{ SSMClient }, { createSsmSecretProvider }, { createIpstackGeoLocator }] = await Promise.all([
         import('@aws-sdk/client-ssm'),
-        import('./ssm-secret-provider.js'),
-        import('./ipstack-geo-locator.js'),
+        import('../adapters/ssm-secret-provider.js'),
+        import('../adapters/ipstack-geo-locator.js'),
       ]);
       const apiKey = createSsmSecretProvider({ client: new SSMClient({}), parameterName: config.apiKeyParameterName, clock, ttlMs: 300_000, logger });
       const locator = createIpstackGeoLocator({
