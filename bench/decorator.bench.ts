@@ -127,6 +127,21 @@ function documentBytesPerLineByte(event: FirehoseTransformationEvent, results: F
   return lineBytes === 0 ? Number.NaN : Math.round((documentBytes / lineBytes) * 100) / 100;
 }
 
+/** Seconds of one core the handler takes per million flows, from its warm ms for all records. */
+function secondsPerMillion(warmMs: number): number {
+  return Math.round(((warmMs / RECORDS) * 1_000_000) / 100) / 10;
+}
+
+/**
+ * Lambda's GB-seconds per million flows at 1024 MB, the template's size: Lambda gives 1,769 MB one
+ * vCPU and less memory a proportional share, so at 1024 MB a core's second takes 1769/1024 seconds.
+ */
+const LAMBDA_MB_PER_VCPU = 1769;
+const DECORATOR_MEMORY_MB = 1024;
+function gigabyteSecondsPerMillion(warmMs: number): number {
+  return Math.round(secondsPerMillion(warmMs) * (LAMBDA_MB_PER_VCPU / DECORATOR_MEMORY_MB) * (DECORATOR_MEMORY_MB / 1024));
+}
+
 /** Rounds after warm-up; each runs the baseline once and the handler over every small batch once. */
 const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;
@@ -214,6 +229,9 @@ const benchmark: Benchmark = {
         [`default: warm ms for all records, ${RECORDS_PER_SMALL_BATCH} a batch`]: plain.warm.subjectMs,
         [`default: warm ms per ${RECORDS_PER_SMALL_BATCH}-record batch (mean)`]: (plain.warm.subjectMs * RECORDS_PER_SMALL_BATCH) / RECORDS,
         'default: records/s': Math.round(RECORDS / (plain.warm.subjectMs / 1000)),
+        [`default: flow-log line bytes per ${RECORDS_PER_SMALL_BATCH}-record batch (mean)`]: Math.round((dataBytes * RECORDS_PER_SMALL_BATCH) / RECORDS),
+        'default: seconds of one core per million flows': secondsPerMillion(plain.warm.subjectMs),
+        'default: GB-seconds per million flows at 1024 MB': gigabyteSecondsPerMillion(plain.warm.subjectMs),
         'default: ratio warm/baseline (median of rounds)': plain.warm.ratio,
         'default: ratio spread': spread(plain.warm),
         'target ratio': '<= 2.0',
@@ -227,6 +245,8 @@ const benchmark: Benchmark = {
         'default: response bytes, one 22,000-record batch': plain.wholeResponseBytes,
         'rules + mmdb geo: warm ms for all records': full.warm.subjectMs,
         'rules + mmdb geo: ratio warm/baseline (median of rounds)': full.warm.ratio,
+        'rules + mmdb geo: seconds of one core per million flows': secondsPerMillion(full.warm.subjectMs),
+        'rules + mmdb geo: GB-seconds per million flows at 1024 MB': gigabyteSecondsPerMillion(full.warm.subjectMs),
         'rules + mmdb geo: ratio spread': spread(full.warm),
         'rules + mmdb geo: EC2 calls, first pass': full.firstCalls,
         'rules + mmdb geo: EC2 calls per warm repeat': full.repeatCalls,

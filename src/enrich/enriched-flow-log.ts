@@ -6,7 +6,6 @@ import type { GeoLocation, SecurityGroupRule } from '../ports.js';
 import type { NetworkInterfaceFields } from './network-interface-fields.js';
 import {
   ENRICHED_DOCUMENT_FIELDS,
-  ENRICHMENT_ONLY_KEYS,
   EnrichmentSlot,
   enrichmentValueOf,
   type EnrichedDocumentField,
@@ -157,16 +156,26 @@ export function shedFlowEnrichment(enrichment: FlowEnrichment): void {
   addFlowEnrichmentIssue(enrichment, EnrichmentIssue.SizeBudget, EnrichmentSlot.End);
 }
 
-const ENRICHMENT_ONLY_KEY_LIST: readonly string[] = [...ENRICHMENT_ONLY_KEYS];
-
 /**
  * Keys enrichment adds that a parsed document never has (ENRICHMENT_ONLY_KEYS). A document that
  * has one anyway (a custom field by that name, or a document enriched before) gets its enrichment
  * applied in place rather than spliced, so the key keeps its place.
+ *
+ * Spelled out rather than looped over ENRICHMENT_ONLY_KEYS: the decorator asks this of every
+ * document, and `'literal' in document` is a cached property check where a loop's `key in
+ * document` is a generic look-up per key (3% of the decorator's warm time). A unit test holds the
+ * list to ENRICHMENT_ONLY_KEYS (test/unit/enrich/has-enrichment-keys.test.ts).
  */
 export function hasEnrichmentKeys(document: FlowLogDocument): boolean {
-  for (let index = 0; index < ENRICHMENT_ONLY_KEY_LIST.length; index += 1) {
-    if ((ENRICHMENT_ONLY_KEY_LIST[index] as string) in document) return true;
-  }
-  return false;
+  return (
+    'security_group_ids' in document ||
+    'security_group_names' in document ||
+    'direction' in document ||
+    'security_group_rules' in document ||
+    'security_group_rule_ids' in document ||
+    'rule_match' in document ||
+    'src_geo' in document ||
+    'dst_geo' in document ||
+    'enrichment_issues' in document
+  );
 }

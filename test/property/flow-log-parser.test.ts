@@ -52,6 +52,15 @@ const DOCUMENTED_VALUES: Readonly<Record<string, fc.Arbitrary<string>>> = {
   'log-status': fc.constantFrom('OK', 'NODATA', 'SKIPDATA'),
   'interface-id': fc.stringMatching(/^eni-[0-9a-f]{8,17}$/),
   'flow-direction': fc.constantFrom('ingress', 'egress'),
+  'account-id': fc.oneof(fc.stringMatching(/^[0-9]{12}$/), fc.constant('unknown')),
+  'vpc-id': fc.stringMatching(/^vpc-[0-9a-f]{8,17}$/),
+  'subnet-id': fc.stringMatching(/^subnet-[0-9a-f]{8,17}$/),
+  'instance-id': fc.stringMatching(/^i-[0-9a-f]{8,17}$/),
+  'next-hop-interface-id': fc.stringMatching(/^eni-[0-9a-f]{8,17}$/),
+  'next-hop-subnet-id': fc.stringMatching(/^subnet-[0-9a-f]{8,17}$/),
+  'next-hop-vpc-id': fc.stringMatching(/^vpc-[0-9a-f]{8,17}$/),
+  type: fc.constantFrom('IPv4', 'IPv6', 'EFA'),
+  'sublocation-type': fc.constantFrom('wavelength', 'outpost', 'localzone'),
 };
 
 function valueOf(field: FlowLogFieldDefinition): fc.Arbitrary<string | number | undefined> {

@@ -29,6 +29,7 @@ function decodeBase64IntoScratch(base64Data: string): number {
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
+const REPLACEMENT_CHARACTER = '\ufffd';
 
 /**
  * Decodes a transformation record's base64 data into flow-log lines. Three shapes arrive: the
@@ -58,11 +59,13 @@ export function decodeTransformationRecord(base64Data: string): TransformationRe
     }
     return { kind: 'text', texts };
   }
+  const text = bytes.toString('utf8', 0, length);
   // A field's value must be what the source wrote: U+FFFD in place of bad bytes would go out as data.
-  if (!isUtf8(bytes.subarray(0, length))) {
+  // Decoding puts U+FFFD wherever bytes are not UTF-8, so text without one was valid and only text
+  // with one (rare: a replacement character the source wrote, or damage) needs the byte check.
+  if (text.includes(REPLACEMENT_CHARACTER) && !isUtf8(bytes.subarray(0, length))) {
     return { kind: 'undecodable', reason: 'the record is not valid UTF-8' };
   }
-  const text = bytes.toString('utf8', 0, length);
   if (isSingleBareLine(text)) return { kind: 'text', texts: [text.endsWith('\n') ? text.slice(0, -1) : text] };
   const unwrapped = unwrapRecordText(text);
   return unwrapped.ok ? { kind: 'text', texts: [unwrapped.text] } : { kind: 'undecodable', reason: unwrapped.reason };

@@ -135,8 +135,40 @@ export async function decorateFirehoseRecords(
   const budget = options.responseBudgetBytes;
   let keptBytesFloor = 0;
   const unknownHeaderFields = new Set<string>();
-  for (let index = 0; index < inputs.length; index += 1) {
+  // The record being read, for `visit`: one closure for the batch rather than one per record.
+  let index = 0;
+  let reading: TransformationInputRecord | undefined;
+  let batchFull = false;
+  let failed = false;
+  let flows = 0;
+  let recordBytesFloor = 0;
+  let lineNumber = 0;
+  const visit = (line: string): boolean => {
+    lineNumber += 1;
+    const outcome = parser.parse(line);
+    if (outcome.kind === 'flow') {
+      flows += 1;
+      if (batchFull) return false;
+      documents.push(outcome.document);
+      recordBytesFloor += responseBytesFloor(outcome.document, documents.length);
+      // Past the budget on its own: stop reading, the record cannot be Ok whatever follows.
+      return recordBytesFloor <= budget;
+    }
+    if (outcome.kind === 'header') {
+      for (const field of outcome.format.fields) if (!isKnownField(field.name)) unknownHeaderFields.add(field.name);
+      return true;
+    }
+    if (outcome.kind === 'invalid') {
+      failed = true;
+      invalidLines += 1;
+      noteFailure(failureExamples, `record ${index + 1} (${reading?.recordId}) line ${lineNumber}: ${outcome.error.message}`);
+      return false;
+    }
+    return true;
+  };
+  for (index = 0; index < inputs.length; index += 1) {
     const input = inputs[index] as TransformationInputRecord;
+    reading = input;
     const payload = decodeTransformationRecord(input.data);
     if (payload.kind === 'control') {
       plans.push({ kind: 'dropped', input });
@@ -151,34 +183,11 @@ export async function decorateFirehoseRecords(
     const first = documents.length;
     // Once the flows kept cannot all fit, this record's cannot be Ok (records are handed back
     // from the end): its first flow settles it, and no document is kept.
-    const batchFull = keptBytesFloor > budget;
-    let failed = false;
-    let flows = 0;
-    let recordBytesFloor = 0;
-    let lineNumber = 0;
-    const visit = (line: string): boolean => {
-      lineNumber += 1;
-      const outcome = parser.parse(line);
-      if (outcome.kind === 'flow') {
-        flows += 1;
-        if (batchFull) return false;
-        documents.push(outcome.document);
-        recordBytesFloor += responseBytesFloor(outcome.document, documents.length);
-        // Past the budget on its own: stop reading, the record cannot be Ok whatever follows.
-        return recordBytesFloor <= budget;
-      }
-      if (outcome.kind === 'header') {
-        for (const field of outcome.format.fields) if (!isKnownField(field.name)) unknownHeaderFields.add(field.name);
-        return true;
-      }
-      if (outcome.kind === 'invalid') {
-        failed = true;
-        invalidLines += 1;
-        noteFailure(failureExamples, `record ${index + 1} (${input.recordId}) line ${lineNumber}: ${outcome.error.message}`);
-        return false;
-      }
-      return true;
-    };
+    batchFull = keptBytesFloor > budget;
+    failed = false;
+    flows = 0;
+    recordBytesFloor = 0;
+    lineNumber = 0;
     for (const text of payload.texts) if (!visitRecordLines(text, visit)) break;
     // One bad line fails its whole record: Ok would lose the line, and ProcessingFailed keeps all of them in S3.
     if (failed) {
