@@ -54,9 +54,9 @@ function partitionOf(document: Readonly<Record<string, unknown>>): string {
 
 /**
  * Writes the documents under `flow-logs/` in a schema directory of the warehouse, and creates the
- * table over them with its partitions.
+ * table over them with its partitions; says how many bytes each arrival day holds (`YYYY-MM-DD`).
  */
-export async function createFlowLogTable(trino: TrinoServer, schema: string, documents: readonly Readonly<Record<string, unknown>>[]): Promise<{ bytes: number; partitions: number }> {
+export async function createFlowLogTable(trino: TrinoServer, schema: string, documents: readonly Readonly<Record<string, unknown>>[]): Promise<{ bytes: number; bytesByDay: ReadonlyMap<string, number> }> {
   const byPartition = new Map<string, string[]>();
   for (const document of documents) {
     const key = partitionOf(document);
@@ -65,11 +65,13 @@ export async function createFlowLogTable(trino: TrinoServer, schema: string, doc
     lines.push(JSON.stringify(document));
   }
   let bytes = 0;
+  const bytesByDay = new Map<string, number>();
   for (const [key, lines] of byPartition) {
     const directory = join(trino.warehouse, schema, 'flow-logs', key);
     mkdirSync(directory, { recursive: true });
     const text = `${lines.join('\n')}\n`;
     bytes += Buffer.byteLength(text);
+    bytesByDay.set(key.replace(/^year=(\d+)\/month=(\d+)\/day=(\d+)$/, '$1-$2-$3'), Buffer.byteLength(text));
     writeFileSync(join(directory, 'documents.json'), text);
   }
   const columns = glueColumns().map(({ name, type }) => `${quoteIdentifier(name)} ${trinoType(type)}`);
@@ -82,5 +84,5 @@ export async function createFlowLogTable(trino: TrinoServer, schema: string, doc
     ].join('\n'),
   );
   await trino.query(`CALL ${TRINO_CATALOG}.system.sync_partition_metadata('${schema}', 'flow_logs', 'FULL')`);
-  return { bytes, partitions: byPartition.size };
+  return { bytes, bytesByDay };
 }
