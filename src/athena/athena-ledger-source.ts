@@ -68,7 +68,13 @@ export function createAthenaLedgerSource(input: AthenaLedgerSourceInput): Ledger
         if (result.scannedBytes !== undefined) input.onScanned?.(name, result.scannedBytes);
         return rowsOf(result);
       };
-      const [totals, rules, interfaces, rankings, replay] = await Promise.all([run('totals'), run('rules'), run('interfaces'), run('rankings'), run('replay')]);
+      // Settled, not Promise.all: a failed query must not leave the others polling unobserved.
+      const settled = await Promise.allSettled([run('totals'), run('rules'), run('interfaces'), run('rankings'), run('replay')]);
+      const rows = settled.map((outcome) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        return outcome.value;
+      });
+      const [totals = [], rules = [], interfaces = [], rankings = [], replay = []] = rows;
       return assembleLedger({ query, limits, totals, rules, interfaces, rankings, replay });
     },
   };
