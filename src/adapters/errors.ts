@@ -41,3 +41,21 @@ export class GeoDatabaseError extends AppenderError {
     this.name = 'GeoDatabaseError';
   }
 }
+
+/**
+ * An Athena query did not give its rows: it FAILED or was CANCELLED (the message carries Athena's
+ * StateChangeReason), outlived its deadline, or a call was refused. Never holds the SQL's data.
+ */
+export class AthenaQueryError extends AppenderError {
+  /** The query's id, once Athena gave one. */
+  readonly queryExecutionId: string | undefined;
+  /** FAILED, CANCELLED, TIMED_OUT (our deadline), or the failed call's name. */
+  readonly state: string;
+
+  constructor(state: string, detail: string, options?: { cause?: unknown; queryExecutionId?: string }) {
+    super(`Athena query${options?.queryExecutionId === undefined ? '' : ` ${options.queryExecutionId}`} ${state}: ${detail}`, options);
+    this.name = 'AthenaQueryError';
+    this.state = state;
+    this.queryExecutionId = options?.queryExecutionId;
+  }
+}

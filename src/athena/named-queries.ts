@@ -72,6 +72,48 @@ function sensitivePortsFromInternet(): string {
   ].join('\n');
 }
 
+/** Records a rule allowed (`rule_match: matched`), one row per rule id: the ledger's hits (src/report/ledger-builder.ts). */
+const RULE_HITS = [`FROM ${TABLE}`, 'CROSS JOIN UNNEST(security_group_rule_ids) AS r (rule_id)', "WHERE rule_match = 'matched'"];
+
+/** The report's "hits by day" per rule, this month. */
+function ruleHitsByDay(): string {
+  return [
+    'SELECT rule_id, date(from_unixtime("start")) AS hit_day, count(*) AS hits, sum(bytes) AS bytes',
+    ...RULE_HITS,
+    '  AND "start" IS NOT NULL',
+    `  AND ${THIS_MONTH}`,
+    'GROUP BY rule_id, date(from_unixtime("start"))',
+    'ORDER BY hit_day, hits DESC;',
+  ].join('\n');
+}
+
+/** The last hit of each rule hit this month; a rule with none is absent (the report, with the inventory, lists those). */
+function ruleLastHit(): string {
+  return [
+    'SELECT rule_id, count(*) AS hits, max("end") AS last_hit_epoch, from_unixtime(max("end")) AS last_hit',
+    ...RULE_HITS,
+    `  AND ${THIS_MONTH}`,
+    'GROUP BY rule_id',
+    'ORDER BY last_hit;',
+  ].join('\n');
+}
+
+/** EXPOSURE_FLOWS from public peers to EXPOSED_SERVICE_PORTS (with their protocols), per rule: the report's exposures. */
+function ruleExposedPortFlows(): string {
+  const ports = EXPOSED_SERVICE_PORTS.map(({ port, protocols }) => `(dstport = ${port} AND protocol IN (${protocols.join(', ')}))`).join(' OR ');
+  const networks = NON_PUBLIC_SOURCE_CIDRS.map(sqlString).join(', ');
+  return [
+    'SELECT rule_id, dstport, count(*) AS flows, count(DISTINCT coalesce(pkt_srcaddr, srcaddr)) AS sources, from_unixtime(max("end")) AS last_flow',
+    ...RULE_HITS,
+    `  AND action = ${sqlString(EXPOSURE_FLOWS.action)} AND direction = ${sqlString(EXPOSURE_FLOWS.direction)}`,
+    `  AND (${ports})`,
+    `  AND NOT any_match(ARRAY[${networks}], network -> contains(network, try_cast(coalesce(pkt_srcaddr, srcaddr) AS IPADDRESS)))`,
+    `  AND ${THIS_MONTH}`,
+    'GROUP BY rule_id, dstport',
+    'ORDER BY flows DESC;',
+  ].join('\n');
+}
+
 /** The `QueryString` (`Fn::Sub` text) of each named query, by the template's logical id. */
 export function athenaNamedQuerySql(): Readonly<Record<string, string>> {
   return {
@@ -79,5 +121,8 @@ export function athenaNamedQuerySql(): Readonly<Record<string, string>> {
     TopRejectedSourcesNamedQuery: topRejectedSources(),
     TrafficBySecurityGroupNamedQuery: trafficBySecurityGroup(),
     SensitivePortsFromInternetNamedQuery: sensitivePortsFromInternet(),
+    RuleHitsByDayNamedQuery: ruleHitsByDay(),
+    RuleLastHitNamedQuery: ruleLastHit(),
+    RuleExposedPortFlowsNamedQuery: ruleExposedPortFlows(),
   };
 }

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { takeEc2Snapshot } from '../adapters/ec2-inventory-snapshot.js';
 import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js';
@@ -27,6 +28,7 @@ import { batchLookupOf } from './enrich-command.js';
 import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
 import { parseLogFormatOption } from './log-format-option.js';
 import { parseVpcIds } from './vpc-ids.js';
+import { adviseFromAthena, ATHENA_REPORT_OPTIONS, parseAthenaReportOptions, type AthenaReportOptions } from './report-athena.js';
 
 /** The options of `report`: parsed and listed in its usage from this one table. */
 const REPORT_OPTIONS = {
@@ -85,11 +87,12 @@ default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinNetworks}.`,
 "version srcaddr ..."); default the default format. A header line in an input
 overrides it.`,
   },
+  ...ATHENA_REPORT_OPTIONS,
 } as const satisfies OptionTable;
 
 export const reportCommand = defineCommand({
   name: 'report',
-  arguments: '[INPUT...] (--inventory DIR | --live) [options]',
+  arguments: '[INPUT... | --athena --workgroup W --database D] (--inventory DIR | --live) [options]',
   summary: 'Security-group report: rule usage, unused and over-broad rules, exposure (md, json, html).',
   description: `Reads VPC Flow Logs and advises on security groups for the window they cover: a verdict per rule
 (keep, remove, narrow, review) with its reasons and evidence, replacement rules proven against
@@ -130,6 +133,8 @@ export interface ReportOptions {
   readonly logFormat?: FlowLogFormat;
   /** Thresholds given on the command line; the others keep their defaults. */
   readonly thresholds?: Partial<ReportThresholds>;
+  /** `--athena`: the ledger comes from Athena, not from inputs. */
+  readonly athena?: AthenaReportOptions;
 }
 
 export interface ReportDependencies {
@@ -137,6 +142,8 @@ export interface ReportDependencies {
   readonly s3?: () => S3ObjectReader;
   /** The EC2 client of `--live`; default `new EC2Client({})` (default credential chain and Region). */
   readonly ec2?: () => EC2Client;
+  /** The Athena client of `--athena`; default `new AthenaClient({})`. */
+  readonly athena?: () => AthenaClient;
 }
 
 /** Documents attributed at once: each distinct interface and group is looked up once per chunk. */
@@ -175,6 +182,7 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   numberOption('max-ports', 'maxNarrowedPorts', values['max-ports'], 1);
   const logFormat = parseLogFormatOption(values['log-format'], '--log-format');
   if (values.out === '') throw new UsageError('--out: expected a file name');
+  const athena = parseAthenaReportOptions(values, positionals, Math.floor(Date.now() / 1000));
   return {
     inputs: positionals.length === 0 ? ['-'] : [...positionals],
     inventory: values.inventory ?? { live: true, vpcIds },
@@ -182,6 +190,7 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(logFormat === undefined ? {} : { logFormat }),
     ...(Object.keys(thresholds).length === 0 ? {} : { thresholds }),
+    ...(athena === undefined ? {} : { athena }),
   };
 }
 
@@ -197,15 +206,19 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   const { inventory, prefixLists } = await loadReportInventory(options.inventory, errors, dependencies);
   const sources = attributionSources(inventory, prefixLists);
   const rules = [...inventory.rulesByGroup.values()].flat();
-  const builder = createSecurityGroupReportBuilder({
+  const advisorInventory = {
     rules,
     // Without a prefix list's entries, no flow can be attributed to a rule that names it.
-    peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
+    peerResolved: (rule: SecurityGroupRule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
     groupMembers: await groupMembersOf(inventory),
     prefixLists,
     interfaces: inventory.interfaceGroups,
-    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
-  });
+  };
+  if (options.athena !== undefined) {
+    await writeReport(await adviseFromAthena(options.athena, advisorInventory, options.thresholds, io, dependencies.athena), rules, options, io);
+    return ExitCode.Success;
+  }
+  const builder = createSecurityGroupReportBuilder({ ...advisorInventory, ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }) });
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;

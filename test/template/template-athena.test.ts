@@ -242,12 +242,15 @@ describe('template.yaml Athena named queries', () => {
   if (stack === undefined) throw new Error('no deployment delivers to S3');
   const queries = namedQueries(stack);
 
-  it('has the lab\'s rejected TCP traffic by day, top rejected sources, traffic per security group and sensitive ports from the internet', () => {
+  it('has the lab\'s rejected TCP traffic by day, top rejected sources, traffic per security group, sensitive ports from the internet, and rule usage', () => {
     expect(queries.map(([, query]) => query['Name'])).toEqual([
       'Rejected TCP traffic by day',
       'Top rejected sources',
       'Traffic per security group',
       'SSH, RDP and database ports reached from the internet',
+      'Hits per rule per day',
+      'Last hit per rule',
+      'Accepted public flows to administration ports per rule',
     ]);
   });
 
