@@ -39,6 +39,15 @@ function sampleValue(field: FlowLogFieldDefinition): string {
     action: 'ACCEPT',
     'log-status': 'OK',
     'flow-direction': 'ingress',
+    // Fields of a documented syntax: a sample-... value would fail the line.
+    'vpc-id': 'vpc-0a1b2c3d4e5f60001',
+    'subnet-id': 'subnet-0a1b2c3d4e5f60001',
+    'instance-id': 'i-0a1b2c3d4e5f60001',
+    type: 'IPv4',
+    'sublocation-type': 'outpost',
+    'next-hop-interface-id': 'eni-0a1b2c3d4e5f60002',
+    'next-hop-subnet-id': 'subnet-0a1b2c3d4e5f60002',
+    'next-hop-vpc-id': 'vpc-0a1b2c3d4e5f60002',
   };
   const byType: Readonly<Record<FieldType, string>> = { integer: '1', address: '198.51.100.1', string: `sample-${field.name}` };
   return specific[field.name] ?? byType[field.type];
