@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * The layers of src/, and what each folder may import of ours (besides the shared files at src/'s
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
- *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose -> opensearch,
+ *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, output-schema -> firehose -> opensearch,
  *   athena -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
  */
 const MAY_IMPORT = {
@@ -17,19 +17,21 @@ const MAY_IMPORT = {
   analysis: ['net', 'domain', 'flow-log'],
   enrich: ['net', 'domain', 'flow-log', 'analysis'],
   report: ['net', 'domain', 'flow-log', 'analysis', 'enrich'],
-  firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
-  opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
-  athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
-  config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
+  // The schemas documents are written in (native, ECS, OCSF): mappings over the enriched document.
+  'output-schema': ['net', 'domain', 'flow-log', 'enrich'],
+  firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich', 'output-schema'],
+  opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
+  athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
+  config: ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'output-schema'],
   // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
   // until that composition leaves adapters/ (issue 18, item 5).
-  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
-  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config'],
+  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'config', 'adapters'],
+  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'opensearch', 'config'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
 
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
+const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'output-schema', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
 
 const PURE_CORE_IMPORTS = [
   { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },

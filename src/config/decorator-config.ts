@@ -1,6 +1,7 @@
 import { ENRICHMENT_ONLY_KEYS } from '../enrich/enriched-flow-log.js';
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
+import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
@@ -36,6 +37,8 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly format?: FlowLogFormat;
   readonly trailingNewline: boolean;
   readonly responseBudgetBytes: number;
+  /** The schema documents are written in (OUTPUT_SCHEMA: native, ecs or ocsf; default native). */
+  readonly schema: OutputSchema;
   /** Emit the full `security_group_rules` list of each record (SECURITY_GROUP_RULES, default false). */
   readonly securityGroupRules: boolean;
   /**
@@ -102,6 +105,7 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       min: 100_000,
       max: MAX_TRANSFORMATION_RESPONSE_BYTES,
     }),
+    schema: env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native),
     securityGroupRules: env.boolean('SECURITY_GROUP_RULES', false),
     ruleAttribution: env.boolean('RULE_ATTRIBUTION', true),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
