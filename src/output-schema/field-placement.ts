@@ -62,6 +62,13 @@ export function mapDocument(mapping: SchemaMapping, document: EnrichedFlowLog): 
     for (const placement of placementsOfField(mapping, key, value, document)) setPath(target, placement.path, placement.value);
   }
   mapping.derive(document, target);
+  // The vendor namespace goes last, after the schema's own fields, where a reader looks for it.
+  const vendorRoot = mapping.vendorPath[0] as string;
+  if (Object.hasOwn(target, vendorRoot)) {
+    const vendor = target[vendorRoot];
+    delete target[vendorRoot];
+    target[vendorRoot] = vendor;
+  }
   return target;
 }
 
