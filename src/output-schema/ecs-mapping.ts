@@ -34,6 +34,9 @@ export function ecsGeo(value: unknown): Record<string, unknown> | undefined {
   return fields;
 }
 
+const NETWORK_DIRECTION = ['network', 'direction'];
+const VENDOR_DIRECTION = [...ECS_VENDOR_PATH, 'direction'];
+
 const lowerCase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : undefined);
 
 /** Where each field of ours goes in ECS; a field not listed goes under aws.vpcflow.* by its own key. */
@@ -57,7 +60,7 @@ const ECS_HOMES: Readonly<Record<string, FieldHome>> = {
   az_id: at('cloud', 'availability_zone'),
   flow_direction: at('network', 'direction'),
   // Ours, from the interface: AWS's own flow_direction wins where the record has it.
-  direction: (value, document) => (document.flow_direction === undefined ? [{ path: ['network', 'direction'], value }] : [{ path: [...ECS_VENDOR_PATH, 'direction'], value }]),
+  direction: (value, document) => [{ path: document.flow_direction === undefined ? NETWORK_DIRECTION : VENDOR_DIRECTION, value }],
   ecs_cluster_arn: at('orchestrator', 'cluster', 'id'),
   ecs_cluster_name: at('orchestrator', 'cluster', 'name'),
   ecs_container_instance_arn: at('orchestrator', 'resource', 'name'),

@@ -7,11 +7,15 @@ export interface Placement {
 }
 
 /**
- * Where a field of our document goes in a schema: the placements of its value, read from the whole
- * document (the side of an endpoint depends on the flow's direction). An empty list is a mapping
- * error the property test catches: every field we set must land somewhere.
+ * Where a field of our document goes in a schema: a path its value keeps as it is (the common
+ * case, written without allocating), or the placements of its value read from the whole document
+ * (converted, or on a side that depends on the flow's direction). No placement, or only undefined
+ * values, sends the field to the vendor namespace by its own key: every field we set lands somewhere.
  */
-export type FieldHome = (value: unknown, document: EnrichedFlowLog) => readonly Placement[];
+export type FieldHome = readonly string[] | Placements;
+
+/** The placements of a field's value, read from the whole document. */
+export type Placements = (value: unknown, document: EnrichedFlowLog) => readonly Placement[];
 
 /** How a schema maps our documents: a home per field it knows, a vendor namespace for the rest, and the fields it derives. */
 export interface SchemaMapping {
@@ -23,13 +27,11 @@ export interface SchemaMapping {
 }
 
 /** A field that keeps its value at one path. */
-export const at =
-  (...path: string[]): FieldHome =>
-  (value) => [{ path, value }];
+export const at = (...path: string[]): FieldHome => path;
 
 /** A field that lands at one path, converted. */
 export const convertedAt =
-  (path: readonly string[], convert: (value: unknown, document: EnrichedFlowLog) => unknown): FieldHome =>
+  (path: readonly string[], convert: (value: unknown, document: EnrichedFlowLog) => unknown): Placements =>
   (value, document) => [{ path, value: convert(value, document) }];
 
 /** Where every field of a document lands under a mapping, in document order: its home, or the vendor namespace. */
@@ -45,10 +47,13 @@ export function placementsOf(mapping: SchemaMapping, document: EnrichedFlowLog):
 
 function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, document: EnrichedFlowLog): readonly Placement[] {
   const home = Object.hasOwn(mapping.homes, key) ? mapping.homes[key] : undefined;
+  if (isPath(home)) return [{ path: home, value }];
   // A value its home cannot hold (a time out of range) keeps its own key in the vendor namespace.
   const placements = home === undefined ? [] : home(value, document).filter((placement) => placement.value !== undefined);
   return placements.length === 0 ? [{ path: [...mapping.vendorPath, key], value }] : placements;
 }
+
+const isPath = (home: FieldHome | undefined): home is readonly string[] => Array.isArray(home);
 
 /**
  * The document in the mapping's schema: every field of ours at its home or in the vendor
@@ -56,10 +61,14 @@ function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, 
  */
 export function mapDocument(mapping: SchemaMapping, document: EnrichedFlowLog): Record<string, unknown> {
   const target: Record<string, unknown> = {};
-  for (const key of Object.keys(document)) {
+  const { homes } = mapping;
+  for (const key in document) {
     const value = (document as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    for (const placement of placementsOfField(mapping, key, value, document)) setPath(target, placement.path, placement.value);
+    const home = Object.hasOwn(homes, key) ? homes[key] : undefined;
+    // The common case first: a value kept as it is at a fixed path.
+    if (isPath(home)) setPath(target, home, value);
+    else for (const placement of placementsOfField(mapping, key, value, document)) setPath(target, placement.path, placement.value);
   }
   mapping.derive(document, target);
   // The vendor namespace goes last, after the schema's own fields, where a reader looks for it.

@@ -1,6 +1,6 @@
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
 import type { GeoLocation } from '../ports.js';
-import { at, convertedAt, mapDocument, setPathIfAbsent, type FieldHome, type Placement, type SchemaMapping } from './field-placement.js';
+import { at, convertedAt, mapDocument, setPathIfAbsent, type FieldHome, type Placement, type Placements, type SchemaMapping } from './field-placement.js';
 import { matchedRuleGroups } from './matched-rule-groups.js';
 
 /**
@@ -19,28 +19,19 @@ export const OCSF_VENDOR_PATH = ['unmapped'] as const;
 
 export const NETWORK_ACTIVITY = {
   categoryUid: 4,
-  categoryName: 'Network Activity',
   classUid: 4001,
-  className: 'Network Activity',
   /** Traffic: a flow-log record reports traffic of a connection over an interval. */
   activityId: 6,
-  activityName: 'Traffic',
 } as const;
 export const NETWORK_ACTIVITY_TYPE_UID = NETWORK_ACTIVITY.classUid * 100 + NETWORK_ACTIVITY.activityId;
 
-/** OCSF's connection_info.boundary_id for each VPC Flow Logs traffic-path value. */
-const BOUNDARY_OF_TRAFFIC_PATH: Readonly<Record<number, readonly [number, string]>> = {
-  1: [4, 'Same VPC'],
-  2: [5, 'Internet/VPC Gateway'],
-  3: [6, 'Virtual Private Gateway'],
-  4: [7, 'Intra-region VPC'],
-  5: [8, 'Inter-region VPC'],
-  6: [9, 'Local Gateway'],
-  7: [10, 'Gateway VPC'],
-  8: [11, 'Internet Gateway'],
-};
+/**
+ * OCSF's connection_info.boundary_id for each VPC Flow Logs traffic-path value: same VPC, internet
+ * or VPC gateway, virtual private gateway, intra-region and inter-region peering, local gateway,
+ * gateway VPC endpoint, internet gateway.
+ */
+const BOUNDARY_OF_TRAFFIC_PATH: Readonly<Record<number, number>> = { 1: 4, 2: 5, 3: 6, 4: 7, 5: 8, 6: 9, 7: 10, 8: 11 };
 
-const DIRECTION_IDS: Readonly<Record<string, readonly [number, string]>> = { ingress: [1, 'Inbound'], egress: [2, 'Outbound'] };
 const PROTOCOL_VERSIONS: Readonly<Record<string, number>> = { IPv4: 4, IPv6: 6 };
 const ACTIONS: Readonly<Record<string, readonly [actionId: number, action: string, dispositionId: number, disposition: string]>> = {
   ACCEPT: [1, 'Allowed', 1, 'Allowed'],
@@ -55,12 +46,12 @@ function interfaceEndpoint(document: EnrichedFlowLog): 'src_endpoint' | 'dst_end
 }
 
 const onInterfaceSide =
-  (attribute: string): FieldHome =>
+  (attribute: string): Placements =>
   (value, document) => [{ path: [interfaceEndpoint(document), attribute], value }];
 
 /** Our geolocation as an OCSF location; the country and region names, which it has no attribute for, stay under unmapped. */
 const location =
-  (endpoint: 'src_endpoint' | 'dst_endpoint', key: string): FieldHome =>
+  (endpoint: 'src_endpoint' | 'dst_endpoint', key: string): Placements =>
   (value) => {
     if (typeof value !== 'object' || value === null) return [];
     const geo = value as GeoLocation;
@@ -81,13 +72,14 @@ const location =
 
 /** A value the enum knows goes to its id; another stays under unmapped (an empty list of placements). */
 const enumAt =
-  (path: readonly string[], ids: Readonly<Record<string, number>>): FieldHome =>
+  (path: readonly string[], ids: Readonly<Record<string, number>>): Placements =>
   (value) => {
     const id = typeof value === 'string' && Object.hasOwn(ids, value) ? ids[value] : undefined;
     return id === undefined ? [] : [{ path, value: id }];
   };
 
 const DIRECTION_ID_OF: Readonly<Record<string, number>> = { ingress: 1, egress: 2 };
+const directionId = enumAt(['connection_info', 'direction_id'], DIRECTION_ID_OF);
 
 /** Where each field of ours goes in OCSF; a field not listed goes under unmapped by its own key. */
 const OCSF_HOMES: Readonly<Record<string, FieldHome>> = {
@@ -110,12 +102,12 @@ const OCSF_HOMES: Readonly<Record<string, FieldHome>> = {
   protocol_name: convertedAt(['connection_info', 'protocol_name'], (value) => (typeof value === 'string' ? value.toLowerCase() : undefined)),
   tcp_flags: at('connection_info', 'tcp_flags'),
   type: enumAt(['connection_info', 'protocol_ver_id'], PROTOCOL_VERSIONS),
-  flow_direction: enumAt(['connection_info', 'direction_id'], DIRECTION_ID_OF),
+  flow_direction: directionId,
   // Ours, from the interface: AWS's own flow_direction wins where the record has it.
-  direction: (value, document) => (document.flow_direction === undefined ? enumAt(['connection_info', 'direction_id'], DIRECTION_ID_OF)(value, document) : []),
+  direction: (value, document) => (document.flow_direction === undefined ? directionId(value, document) : []),
   traffic_path: (value) => {
     const boundary = typeof value === 'number' ? BOUNDARY_OF_TRAFFIC_PATH[value] : undefined;
-    return boundary === undefined ? [] : [{ path: ['connection_info', 'boundary_id'], value: boundary[0] }];
+    return boundary === undefined ? [] : [{ path: ['connection_info', 'boundary_id'], value: boundary }];
   },
   packets: at('traffic', 'packets'),
   bytes: at('traffic', 'bytes'),
@@ -136,23 +128,19 @@ const OCSF_HOMES: Readonly<Record<string, FieldHome>> = {
 /** What OCSF requires or names that no one field of ours holds: the class, the enums' captions, the time, metadata. */
 function deriveOcsf(document: EnrichedFlowLog, target: Record<string, unknown>): void {
   const set = (path: readonly string[], value: unknown): void => setPathIfAbsent(target, path, value);
+  // Ids only where the caption is the same on every event (class, category, activity, type,
+  // severity): OCSF makes captions optional, and ours would add a sixth to every document.
   set(['class_uid'], NETWORK_ACTIVITY.classUid);
-  set(['class_name'], NETWORK_ACTIVITY.className);
   set(['category_uid'], NETWORK_ACTIVITY.categoryUid);
-  set(['category_name'], NETWORK_ACTIVITY.categoryName);
   set(['activity_id'], NETWORK_ACTIVITY.activityId);
-  set(['activity_name'], NETWORK_ACTIVITY.activityName);
   set(['type_uid'], NETWORK_ACTIVITY_TYPE_UID);
-  set(['type_name'], `${NETWORK_ACTIVITY.className}: ${NETWORK_ACTIVITY.activityName}`);
   set(['severity_id'], 1);
-  set(['severity'], 'Informational');
   // The event's time is the start of its interval, as our @timestamp; a record without times has none to give.
   set(['time'], milliseconds(document.start) ?? milliseconds(document.end) ?? 0);
   set(['metadata', 'version'], OCSF_VERSION);
   set(['metadata', 'profiles'], OCSF_PROFILES);
   set(['metadata', 'product', 'name'], 'Amazon VPC');
   set(['metadata', 'product', 'vendor_name'], 'AWS');
-  set(['metadata', 'product', 'feature', 'name'], 'Flowlogs');
   set(['cloud', 'provider'], 'AWS');
   const verdict = typeof document.action === 'string' && Object.hasOwn(ACTIONS, document.action) ? ACTIONS[document.action] : undefined;
   if (verdict !== undefined) {
@@ -160,11 +148,6 @@ function deriveOcsf(document: EnrichedFlowLog, target: Record<string, unknown>):
     set(['disposition_id'], verdict[2]);
     set(['disposition'], verdict[3]);
   }
-  const direction = document.flow_direction ?? document.direction;
-  const directionCaption = typeof direction === 'string' && Object.hasOwn(DIRECTION_IDS, direction) ? DIRECTION_IDS[direction] : undefined;
-  if (directionCaption !== undefined) set(['connection_info', 'direction'], directionCaption[1]);
-  const boundary = typeof document.traffic_path === 'number' ? BOUNDARY_OF_TRAFFIC_PATH[document.traffic_path] : undefined;
-  if (boundary !== undefined) set(['connection_info', 'boundary'], boundary[1]);
   const groups = matchedRuleGroups(document);
   if (groups.length > 0) set(['policy', 'uid'], groups[0]);
   if (groups.length > 1) set([...OCSF_VENDOR_PATH, 'security_group_rule_groups'], groups);
