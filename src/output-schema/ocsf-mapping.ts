@@ -148,6 +148,8 @@ function deriveOcsf(document: EnrichedFlowLog, target: Record<string, unknown>):
     set(['disposition_id'], verdict[2]);
     set(['disposition'], verdict[3]);
   }
+  // connection_info requires a direction: Unknown (0) when neither AWS nor the interface tells it.
+  set(['connection_info', 'direction_id'], 0);
   const groups = matchedRuleGroups(document);
   if (groups.length > 0) set(['policy', 'uid'], groups[0]);
   if (groups.length > 1) set([...OCSF_VENDOR_PATH, 'security_group_rule_groups'], groups);
