@@ -6,9 +6,9 @@ import tseslint from 'typescript-eslint';
  * The layers of src/, and what each folder may import of ours (besides the shared files at src/'s
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
- *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose -> opensearch,
- *   athena -> config -> adapters -> composition -> local-pipeline -> cli (and the Lambda roots
- *   ingestor/, decorator/). composition connects adapters to the core's ports (caches, EC2 client
+ *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, output-schema -> firehose
+ *   -> opensearch, athena -> config -> adapters -> composition -> local-pipeline -> cli (and the Lambda
+ *   roots ingestor/, decorator/). composition connects adapters to the core's ports (caches, EC2 client
  *   per scope, geolocation provider) from a resolved plan; adapters only implement ports.
  */
 const MAY_IMPORT = {
@@ -19,18 +19,20 @@ const MAY_IMPORT = {
   analysis: ['net', 'domain', 'flow-log'],
   enrich: ['net', 'domain', 'flow-log', 'analysis'],
   report: ['net', 'domain', 'flow-log', 'analysis', 'enrich'],
-  firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
-  opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
-  athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
-  config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
-  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config'],
-  composition: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
-  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'composition'],
+  // The schemas documents are written in (native, ECS, OCSF): mappings over the enriched document.
+  'output-schema': ['net', 'domain', 'flow-log', 'enrich'],
+  firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich', 'output-schema'],
+  opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
+  athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
+  config: ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'output-schema'],
+  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'opensearch', 'config'],
+  composition: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'config', 'adapters'],
+  'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'config', 'composition'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
 
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
+const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'output-schema', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
 
 const PURE_CORE_IMPORTS = [
   { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },

@@ -22,7 +22,7 @@ import { builtBundle, measureInterleaved, quietly, report, seededRandom, type In
 import type { Benchmark } from './run.js';
 
 const INTERFACES = 200;
-const RECORDS = 22_000;
+export const RECORDS = 22_000;
 /** Records per invocation with the template's 0.5 MB Lambda buffer hint (about 110 bytes a line). */
 const RECORDS_PER_SMALL_BATCH = 4_000;
 
@@ -32,7 +32,7 @@ function interfaceId(index: number): string {
   return `eni-${index.toString(16).padStart(17, '0')}`;
 }
 
-function transformationEvent(): FirehoseTransformationEvent {
+export function transformationEvent(): FirehoseTransformationEvent {
   const next = seededRandom(7);
   const int = (max: number): number => Math.floor(next() * max);
   const records = Array.from({ length: RECORDS }, (_, index) => {
@@ -54,7 +54,7 @@ function transformationEvent(): FirehoseTransformationEvent {
   return JSON.parse(JSON.stringify(event)) as FirehoseTransformationEvent;
 }
 
-function inventory() {
+export function inventory() {
   const networkInterfaces = Array.from({ length: INTERFACES }, (_, eni) =>
     ec2NetworkInterface({
       NetworkInterfaceId: interfaceId(eni),
@@ -81,10 +81,10 @@ function deployedNodeOptions(): string[] {
   return typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter((option) => option !== '') : [];
 }
 
-const DEPLOYED_NODE_OPTIONS = deployedNodeOptions();
+export const DEPLOYED_NODE_OPTIONS = deployedNodeOptions();
 
 /** What a team would write with no validation or enrichment: the floor for this work. */
-function baseline(event: FirehoseTransformationEvent, interfaces: ReadonlyMap<string, string>): number {
+export function baseline(event: FirehoseTransformationEvent, interfaces: ReadonlyMap<string, string>): number {
   let bytes = 0;
   for (const record of event.records) {
     const fields = Buffer.from(record.data, 'base64').toString('utf8').trim().split(' ');
@@ -143,10 +143,10 @@ function gigabyteSecondsPerMillion(warmMs: number): number {
 }
 
 /** Rounds after warm-up; each runs the baseline once and the handler over every small batch once. */
-const ROUNDS = 21;
+export const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;
 
-async function runConfiguration(
+export async function runConfiguration(
   label: string,
   bundle: string,
   environment: Record<string, string>,

@@ -7,6 +7,7 @@ import { planEnriches, planReadsRules, resolveEnrichmentPlan, type EnrichmentPla
 import type { LookupScope } from '../domain/lookup-scope.js';
 import { enrichFlowLogs, UNNAMED_SCOPE, type BatchLookup, type FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
+import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema, toSchemaDocument } from '../output-schema/output-schema.js';
 import { systemClock, type Logger, type LookupOutcome, type SecurityGroupRuleSource } from '../ports.js';
 import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
@@ -44,6 +45,8 @@ export interface EnrichOptions {
   readonly listRules?: boolean;
   /** Attribute records to rules when rules are known; default true. */
   readonly attributeRules?: boolean;
+  /** The schema of the documents written; default native. */
+  readonly schema?: OutputSchema;
 }
 
 /** What runEnrich reaches the outside world with, replaceable in tests. */
@@ -123,6 +126,14 @@ from an SSM parameter (decrypted; AWS_ENDPOINT_URL_SSM applies).`,
   'ipstack-bulk': { type: 'boolean', help: 'Use ipstack\'s Bulk Lookup (paid plans): up to 50 addresses a request.' },
   rules: { type: 'boolean', help: 'Also list the full security_group_rules that apply to each record (needs\n--inventory or --live).' },
   'no-rules': { type: 'boolean', help: 'Do not attribute records to rules (needs --inventory or --live; not with\n--rules).' },
+  schema: {
+    type: 'string',
+    value: 'native|ecs|ocsf',
+    help: `The schema of the documents: native (default: flow-log field names plus
+ours, as the decorator writes by default), ecs (Elastic Common Schema) or ocsf
+(OCSF 1.1.0 Network Activity), as the decorator writes with OUTPUT_SCHEMA.
+Documents passed through are written as they are.`,
+  },
 } as const satisfies OptionTable;
 
 export const enrichCommand = defineCommand({
@@ -186,6 +197,8 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
     }
   }
   const geo = parseGeoOption(values);
+  const schema = values.schema;
+  if (schema !== undefined && !isOutputSchema(schema)) throw new UsageError(`--schema: expected ${OUTPUT_SCHEMAS.join(', ')}, got "${schema}"`);
   return {
     files,
     ...(format === undefined ? {} : { format }),
@@ -195,6 +208,7 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
     ...geo,
     ...(values.rules === true ? { listRules: true } : {}),
     ...(values['no-rules'] === true ? { attributeRules: false } : {}),
+    ...(schema === undefined || schema === OutputSchema.Native ? {} : { schema }),
   };
 }
 
@@ -251,15 +265,16 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
       );
     }
   };
+  const schema = options.schema ?? OutputSchema.Native;
   const pending: FlowLogDocument[] = [];
   const writeDocument = async (document: FlowLogDocument): Promise<void> => {
     if (sources === undefined) {
-      await out.write(`${JSON.stringify(document)}\n`);
+      await out.write(`${JSON.stringify(toSchemaDocument(schema, document))}\n`);
       return;
     }
     pending.push(document);
     if (pending.length >= ENRICH_CHUNK_DOCUMENTS) {
-      await writeEnriched(pending.splice(0), sources, out);
+      await writeEnriched(pending.splice(0), sources, out, schema);
       await reportFailures();
     }
   };
@@ -267,7 +282,7 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   // its place among the others: the documents enriched before it are written first.
   const passThrough = async (line: string): Promise<boolean> => {
     if (!isWrittenDocument(line)) return false;
-    if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+    if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out, schema);
     await out.write(`${line.trim()}\n`);
     return true;
   };
@@ -277,7 +292,7 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
     errors,
     { line: passThrough, record: writeDocument },
   );
-  if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out);
+  if (sources !== undefined && pending.length > 0) await writeEnriched(pending.splice(0), sources, out, schema);
   await reportFailures();
   await out.flush();
   await errors.flush();
@@ -298,9 +313,9 @@ function inventoryGapMessage(groupIds: readonly string[]): string {
   );
 }
 
-async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }): Promise<void> {
+async function writeEnriched(documents: readonly FlowLogDocument[], sources: FlowLogEnrichmentSources, out: { write(text: string): Promise<void> }, schema: OutputSchema): Promise<void> {
   let text = '';
-  for (const document of await enrichFlowLogs(documents, sources)) text += `${JSON.stringify(document)}\n`;
+  for (const document of await enrichFlowLogs(documents, sources)) text += `${JSON.stringify(toSchemaDocument(schema, document))}\n`;
   await out.write(text);
 }
 

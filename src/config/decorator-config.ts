@@ -3,6 +3,7 @@ import { ENRICHMENT_ONLY_KEYS } from '../enrich/enriched-flow-log.js';
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { resolveEnrichmentPlan, type EnrichmentPlan } from './enrichment-plan.js';
+import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
@@ -38,6 +39,8 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly format?: FlowLogFormat;
   readonly trailingNewline: boolean;
   readonly responseBudgetBytes: number;
+  /** The schema documents are written in (OUTPUT_SCHEMA: native, ecs or ocsf; default native). */
+  readonly schema: OutputSchema;
   /**
    * The stages the decorator runs: interfaces always; `listRules` from SECURITY_GROUP_RULES and
    * `attributeRules` from RULE_ATTRIBUTION (defaults in ENRICHMENT_DEFAULTS); the geolocation
@@ -108,6 +111,7 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       attributeRules: env.boolean('RULE_ATTRIBUTION', ENRICHMENT_DEFAULTS.attributeRules),
       geolocation,
     }),
+    schema: env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),

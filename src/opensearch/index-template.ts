@@ -1,5 +1,6 @@
 import { fingerprintOf } from './canonical-json.js';
 import { INDEX_TEMPLATE_PRIORITY, MANAGED_BY } from './constants.js';
+import { ecsMappingProperties } from './ecs-mappings.js';
 import { flowLogMappingProperties, KEYWORD_IGNORE_ABOVE, type FieldMapping } from './field-mappings.js';
 
 /** The body of `PUT _index_template/<name>` (a composable index template). */
@@ -23,6 +24,8 @@ export interface IndexTemplate {
 
 export interface IndexTemplateOptions {
   readonly indexPattern: string;
+  /** The schema the stack writes (OUTPUT_SCHEMA): native (default) or ecs; OCSF goes to S3 and Security Lake. */
+  readonly schema?: 'native' | 'ecs';
 }
 
 /**
@@ -50,12 +53,15 @@ export function buildIndexTemplate(options: IndexTemplateOptions): IndexTemplate
           },
         ],
         date_detection: false,
-        properties: flowLogMappingProperties(),
+        properties: options.schema === 'ecs' ? ecsMappingProperties() : flowLogMappingProperties(),
       },
     },
     _meta: {
       managed_by: MANAGED_BY,
-      description: 'Enriched VPC Flow Logs documents, one per flow. Generated from the flow-log field catalogue; re-run `opensearch setup` to update.',
+      description:
+        options.schema === 'ecs'
+          ? 'Enriched VPC Flow Logs documents in ECS, one per flow. Generated from the ECS mapping of the decorator; re-run `opensearch setup --schema ecs` to update.'
+          : 'Enriched VPC Flow Logs documents, one per flow. Generated from the flow-log field catalogue; re-run `opensearch setup` to update.',
     },
   };
   return { ...content, _meta: { ...content._meta, fingerprint: fingerprintOf(content) } };

@@ -9,7 +9,8 @@ import {
   type EnrichedFlowLog,
   type FlowEnrichment,
 } from '../../enrich/enriched-flow-log.js';
-import { createEnrichedFlowLogSerializer, createUtf8Output } from '../../enrich/serialize-enriched-flow-log.js';
+import { createUtf8Output } from '../../enrich/serialize-enriched-flow-log.js';
+import { createSchemaSerializer, OutputSchema } from '../../output-schema/output-schema.js';
 import { createFlowLogLineParser } from '../../flow-log/flow-log-line-parser.js';
 import type { FlowLogFormat } from '../../flow-log/flow-log-format.js';
 import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
@@ -47,6 +48,8 @@ export interface DecorationOptions {
   readonly trailingNewline: boolean;
   /** The most bytes the JSON response may take. */
   readonly responseBudgetBytes: number;
+  /** The schema the documents are written in; default native. */
+  readonly schema?: OutputSchema;
 }
 
 /** Why records failed, for the summary log: counts by reason and a few examples. */
@@ -267,7 +270,7 @@ function serializeWithinBudget(
   enrichments: readonly FlowEnrichment[],
   options: DecorationOptions,
 ): SerializedResponse {
-  const serializer = createEnrichedFlowLogSerializer();
+  const serializer = createSchemaSerializer(options.schema ?? OutputSchema.Native);
   const output = createUtf8Output();
   const encode = (first: number, end: number): string => {
     output.clear();

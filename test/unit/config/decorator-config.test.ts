@@ -25,6 +25,7 @@ describe('loadDecoratorConfig', () => {
     expect(config).toEqual({
       trailingNewline: false,
       responseBudgetBytes: DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES,
+      schema: 'native',
       enrichment: { interfaces: true, listRules: false, attributeRules: true, geolocation: { provider: 'none' } },
       interfaceCacheTtlSeconds: 900,
       interfaceNegativeCacheTtlSeconds: 60,
@@ -39,6 +40,7 @@ describe('loadDecoratorConfig', () => {
       FLOW_LOG_FORMAT: '${version} ${interface-id} ${srcaddr} ${dstaddr} ${flow-direction}',
       APPEND_NEWLINE: 'true',
       RESPONSE_BUDGET_BYTES: '4000000',
+      OUTPUT_SCHEMA: 'ocsf',
       SECURITY_GROUP_RULES: 'yes',
       RULE_ATTRIBUTION: 'false',
       ENI_CACHE_TTL_SECONDS: '600',
@@ -62,6 +64,7 @@ describe('loadDecoratorConfig', () => {
     expect(rest).toEqual({
       trailingNewline: true,
       responseBudgetBytes: 4_000_000,
+      schema: 'ocsf',
       enrichment: {
         interfaces: true,
         listRules: true,
@@ -145,6 +148,13 @@ describe('loadDecoratorConfig', () => {
     expect(problemsOf({ RESPONSE_BUDGET_BYTES: '99999' })).toEqual(['RESPONSE_BUDGET_BYTES must be between 100000 and 6000000, got 99999']);
   });
 
+  it('writes the native schema unless OUTPUT_SCHEMA names ecs or ocsf', () => {
+    expect(loadDecoratorConfig({}).schema).toBe('native');
+    expect(loadDecoratorConfig({ OUTPUT_SCHEMA: 'ecs' }).schema).toBe('ecs');
+    expect(loadDecoratorConfig({ OUTPUT_SCHEMA: 'ocsf' }).schema).toBe('ocsf');
+    expect(problemsOf({ OUTPUT_SCHEMA: 'ECS' })).toEqual(['OUTPUT_SCHEMA must be one of native, ecs, ocsf, got "ECS"']);
+  });
+
   it('refuses a format string that does not parse, saying why', () => {
     expect(problemsOf({ FLOW_LOG_FORMAT: '${srcaddr} ${srcaddr}' })).toEqual(['FLOW_LOG_FORMAT: the field "srcaddr" appears twice']);
   });
@@ -161,6 +171,7 @@ describe('loadDecoratorConfig', () => {
       GEO_CACHE_TTL_SECONDS: '-1',
       APPEND_NEWLINE: 'sometimes',
       RESPONSE_BUDGET_BYTES: '6 MB',
+      OUTPUT_SCHEMA: 'parquet',
       SECURITY_GROUP_RULES: 'enabled',
       ENI_CACHE_TTL_SECONDS: '15m',
       ENI_NEGATIVE_CACHE_TTL_SECONDS: '-60',
@@ -175,6 +186,7 @@ describe('loadDecoratorConfig', () => {
       'GEO_CACHE_TTL_SECONDS must be between 0 and ∞, got -1',
       'APPEND_NEWLINE must be true or false, got "sometimes"',
       'RESPONSE_BUDGET_BYTES must be an integer, got "6 MB"',
+      'OUTPUT_SCHEMA must be one of native, ecs, ocsf, got "parquet"',
       'SECURITY_GROUP_RULES must be true or false, got "enabled"',
       'ENI_CACHE_TTL_SECONDS must be an integer, got "15m"',
       'ENI_NEGATIVE_CACHE_TTL_SECONDS must be between 0 and ∞, got -60',

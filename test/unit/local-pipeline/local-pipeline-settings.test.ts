@@ -14,12 +14,19 @@ function at(value: CfnValue | undefined, ...path: (string | number)[]): CfnValue
 
 describe('LOCAL_PIPELINE_SETTINGS', () => {
   // The default source subscribes an existing log group, which template.yaml's Rules require be named.
-  const stack = resolveStack(loadTemplate(), { DestinationType: 'S3', ExistingLogGroupName: '/vpc/flow-logs' });
+  const template = loadTemplate();
+  const stack = resolveStack(template, { DestinationType: 'S3', ExistingLogGroupName: '/vpc/flow-logs' });
   const destination = at(stack.resources.DeliveryStream?.Properties, 'ExtendedS3DestinationConfiguration');
   const processorParameter = (name: string): number => {
     const parameters = at(destination, 'ProcessingConfiguration', 'Processors', 0, 'Parameters');
     const found = Array.isArray(parameters) ? parameters.find((parameter) => at(parameter, 'ParameterName') === name) : undefined;
-    return Number(at(found, 'ParameterValue'));
+    const value = at(found, 'ParameterValue');
+    // A value looked up by OutputSchema: the local pipeline writes native documents.
+    const lookup = at(value, 'Fn::FindInMap');
+    if (!Array.isArray(lookup)) return Number(value);
+    const [mapName, , attribute] = lookup;
+    const mappings = (template as unknown as { Mappings?: Record<string, CfnValue> }).Mappings;
+    return typeof mapName === 'string' && typeof attribute === 'string' ? Number(at(mappings?.[mapName], 'native', attribute)) : Number.NaN;
   };
 
   it("uses the template's processor buffer hints and retries", () => {

@@ -1,0 +1,127 @@
+import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
+
+/** Where one value lands in a document of another schema: a path of object keys, and the value there. */
+export interface Placement {
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+/**
+ * Where a field of our document goes in a schema: a path its value keeps as it is (the common
+ * case, written without allocating), or the placements of its value read from the whole document
+ * (converted, or on a side that depends on the flow's direction). No placement, or only undefined
+ * values, sends the field to the vendor namespace by its own key: every field we set lands somewhere.
+ */
+export type FieldHome = readonly string[] | Placements;
+
+/** The placements of a field's value, read from the whole document. */
+export type Placements = (value: unknown, document: EnrichedFlowLog) => readonly Placement[];
+
+/** How a schema maps our documents: a home per field it knows, a vendor namespace for the rest, and the fields it derives. */
+export interface SchemaMapping {
+  readonly homes: Readonly<Record<string, FieldHome>>;
+  /** The object our fields without a home go under, by their own key: `aws.vpcflow` (ECS), `unmapped` (OCSF). */
+  readonly vendorPath: readonly string[];
+  /** Fields the schema wants that no single field of ours holds (classification, copies, enums), set after the homes. */
+  readonly derive: (document: EnrichedFlowLog, target: Record<string, unknown>) => void;
+}
+
+/** A field that keeps its value at one path. */
+export const at = (...path: string[]): FieldHome => path;
+
+/** A field that lands at one path, converted. */
+export const convertedAt =
+  (path: readonly string[], convert: (value: unknown, document: EnrichedFlowLog) => unknown): Placements =>
+  (value, document) => [{ path, value: convert(value, document) }];
+
+/** Where every field of a document lands under a mapping, in document order: its home, or the vendor namespace. */
+export function placementsOf(mapping: SchemaMapping, document: EnrichedFlowLog): { readonly key: string; readonly placements: readonly Placement[] }[] {
+  const placed: { key: string; placements: readonly Placement[] }[] = [];
+  for (const key of Object.keys(document)) {
+    const value = (document as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    placed.push({ key, placements: placementsOfField(mapping, key, value, document) });
+  }
+  return placed;
+}
+
+function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, document: EnrichedFlowLog): readonly Placement[] {
+  const home = Object.hasOwn(mapping.homes, key) ? mapping.homes[key] : undefined;
+  if (isPath(home)) return [{ path: home, value }];
+  // A value its home cannot hold (a time out of range) keeps its own key in the vendor namespace.
+  const placements = home === undefined ? [] : home(value, document).filter((placement) => placement.value !== undefined);
+  return placements.length === 0 ? [{ path: [...mapping.vendorPath, key], value }] : placements;
+}
+
+const isPath = (home: FieldHome | undefined): home is readonly string[] => Array.isArray(home);
+
+/**
+ * The document in the mapping's schema: every field of ours at its home or in the vendor
+ * namespace, then the derived fields. The input is not changed.
+ */
+export function mapDocument(mapping: SchemaMapping, document: EnrichedFlowLog): Record<string, unknown> {
+  const target: Record<string, unknown> = {};
+  const { homes } = mapping;
+  for (const key in document) {
+    const value = (document as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const home = Object.hasOwn(homes, key) ? homes[key] : undefined;
+    // The common case first: a value kept as it is at a fixed path.
+    if (isPath(home)) setPath(target, home, value);
+    else for (const placement of placementsOfField(mapping, key, value, document)) setPath(target, placement.path, placement.value);
+  }
+  mapping.derive(document, target);
+  // The vendor namespace goes last, after the schema's own fields, where a reader looks for it.
+  const vendorRoot = mapping.vendorPath[0] as string;
+  if (Object.hasOwn(target, vendorRoot)) {
+    const vendor = target[vendorRoot];
+    delete target[vendorRoot];
+    target[vendorRoot] = vendor;
+  }
+  return target;
+}
+
+/** Sets a value at a path, making the objects on the way. */
+export function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (let index = 0; index < path.length - 1; index += 1) {
+    const key = path[index] as string;
+    let child = node[key];
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) {
+      child = {};
+      node[key] = child;
+    }
+    node = child as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Sets a value at a path unless something is there already: derived fields never hide one of ours. */
+export function setPathIfAbsent(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  if (value === undefined || getPath(target, path) !== undefined) return;
+  setPath(target, path, value);
+}
+
+/** The value at a path, undefined when any step is missing. */
+export function getPath(source: unknown, path: readonly string[]): unknown {
+  let node = source;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** Epoch seconds as ISO-8601 UTC, or undefined when not a valid time. */
+export function isoOfEpochSeconds(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const date = new Date(value * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace('.000Z', 'Z');
+}
+
+/** The distinct strings of a list, in first-seen order. */
+export function distinct(values: readonly unknown[]): string[] {
+  const seen: string[] = [];
+  for (const value of values) if (typeof value === 'string' && !seen.includes(value)) seen.push(value);
+  return seen;
+}
