@@ -8,6 +8,7 @@ import { enrichFlowLogs, type FlowLogEnrichmentSources } from '../enrich/enrich-
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
+  adviseSecurityGroups,
   createSecurityGroupReportBuilder,
   DEFAULT_REPORT_THRESHOLDS,
   isEnrichedDocument,
@@ -27,6 +28,9 @@ import { batchLookupOf } from './enrich-command.js';
 import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
 import { parseLogFormatOption } from './log-format-option.js';
 import { parseVpcIds } from './vpc-ids.js';
+import type { OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
+import type { OpenSearchHttp } from '../opensearch/index.js';
+import { parseReportOpenSearchOptions, readOpenSearchLedger, REPORT_OPENSEARCH_OPTIONS, type ReportOpenSearchOptions } from './report-opensearch-source.js';
 
 /** The options of `report`: parsed and listed in its usage from this one table. */
 const REPORT_OPTIONS = {
@@ -85,6 +89,7 @@ default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinNetworks}.`,
 "version srcaddr ..."); default the default format. A header line in an input
 overrides it.`,
   },
+  ...REPORT_OPENSEARCH_OPTIONS,
 } as const satisfies OptionTable;
 
 export const reportCommand = defineCommand({
@@ -130,6 +135,8 @@ export interface ReportOptions {
   readonly logFormat?: FlowLogFormat;
   /** Thresholds given on the command line; the others keep their defaults. */
   readonly thresholds?: Partial<ReportThresholds>;
+  /** `--opensearch`: the ledger comes from the cluster's aggregations, not from INPUT. */
+  readonly opensearch?: ReportOpenSearchOptions;
 }
 
 export interface ReportDependencies {
@@ -137,6 +144,8 @@ export interface ReportDependencies {
   readonly s3?: () => S3ObjectReader;
   /** The EC2 client of `--live`; default `new EC2Client({})` (default credential chain and Region). */
   readonly ec2?: () => EC2Client;
+  /** The HTTP client of `--opensearch`; default the SigV4/basic/none client of src/adapters. */
+  readonly createOpenSearchHttp?: (options: OpenSearchHttpClientOptions) => OpenSearchHttp;
 }
 
 /** Documents attributed at once: each distinct interface and group is looked up once per chunk. */
@@ -175,7 +184,9 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   numberOption('max-ports', 'maxNarrowedPorts', values['max-ports'], 1);
   const logFormat = parseLogFormatOption(values['log-format'], '--log-format');
   if (values.out === '') throw new UsageError('--out: expected a file name');
+  const opensearch = parseReportOpenSearchOptions(values, positionals, process.env, Math.floor(Date.now() / 1_000));
   return {
+    ...(opensearch === undefined ? {} : { opensearch }),
     inputs: positionals.length === 0 ? ['-'] : [...positionals],
     inventory: values.inventory ?? { live: true, vpcIds },
     format: format as ReportFormat,
@@ -197,15 +208,20 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   const { inventory, prefixLists } = await loadReportInventory(options.inventory, errors, dependencies);
   const sources = attributionSources(inventory, prefixLists);
   const rules = [...inventory.rulesByGroup.values()].flat();
-  const builder = createSecurityGroupReportBuilder({
+  const advisorInput = {
     rules,
     // Without a prefix list's entries, no flow can be attributed to a rule that names it.
-    peerResolved: (rule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
+    peerResolved: (rule: SecurityGroupRule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
     groupMembers: await groupMembersOf(inventory),
     prefixLists,
     interfaces: inventory.interfaceGroups,
-    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
-  });
+  };
+  if (options.opensearch !== undefined) {
+    const ledger = await readOpenSearchLedger(options.opensearch, rules, io, dependencies.createOpenSearchHttp);
+    await writeReport(adviseSecurityGroups(ledger, advisorInput, options.thresholds), rules, options, io);
+    return ExitCode.Success;
+  }
+  const builder = createSecurityGroupReportBuilder({ ...advisorInput, ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }) });
   const pending: FlowLogDocument[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
