@@ -72,7 +72,7 @@ export function peerNetworkOf(address: string): string {
  */
 export function groupSetKeyOf(groupIds: readonly string[]): string | undefined {
   if (groupIds.length === 0) return undefined;
-  return groupIds.length === 1 ? (groupIds[0] as string) : [...new Set(groupIds)].sort(compareText).join(',');
+  return groupIds.length === 1 ? (groupIds[0]) : [...new Set(groupIds)].sort(compareText).join(',');
 }
 
 /** A ranking as the ledger keeps it: its `items` heaviest keys. */
