@@ -137,7 +137,8 @@ export function openSearchCommands(dependencies: OpenSearchCommandDependencies =
 2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its
    creation, attached to new indices by the pattern and to existing ones that have no policy;
 3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
-   "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
+   "VPC Flow Logs - Security groups and exposure" and "VPC Flow Logs - Security-group rule
+   usage" with their visualizations and searches.
 Run it before the first documents arrive: an index created earlier keeps the mapping it got.`,
     options: SETUP_OPTIONS,
     positionals: false,
@@ -357,6 +358,7 @@ function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupC
     'dashboards:',
     `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.sgDashboard)}`,
     `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.securityDashboard)}`,
+    `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.ruleUsageDashboard)}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -381,6 +383,7 @@ async function runProxy(options: OpenSearchProxyCommandOptions, io: CliIo, depen
         'dashboards:',
         `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.sgDashboard)}`,
         `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.securityDashboard)}`,
+        `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.ruleUsageDashboard)}`,
         '',
       ].join('\n'),
     );
