@@ -61,12 +61,20 @@ async function main(): Promise<void> {
       const statistics = source.statistics;
       const pages = Object.values(statistics?.pages ?? {}).reduce((sum, count) => sum + count, 0);
       const buckets = Object.values(statistics?.buckets ?? {}).reduce((sum, count) => sum + count, 0);
-      const equal = isDeepStrictEqual(comparableLedger(ledger), comparableLedger(builder.ledger()));
+      const remote = comparableLedger(ledger);
+      const local = comparableLedger(builder.ledger());
+      const equal = isDeepStrictEqual(remote, local);
+      // Past a bound that keeps the first keys it meets (replay tuples per rule, above all), the kept keys follow each producer's order.
+      const differing = [
+        ...(Object.keys(local) as (keyof typeof local)[]).filter((key) => key !== 'rules' && !isDeepStrictEqual(local[key], remote[key])),
+        ...local.rules.flatMap((rule, index) => (Object.keys(rule) as (keyof typeof rule)[]).filter((field) => !isDeepStrictEqual(rule[field], remote.rules[index]?.[field])).map((field) => `${rule.ruleId}.${field}`)),
+      ];
       console.log(
         `${indexed} | ${(indexMs / 1_000).toFixed(0)} | ${(ledgerMs / 1_000).toFixed(1)} | ${(adviceMs / 1_000).toFixed(2)} | ${statistics?.searches ?? 0} | ${pages} | ${buckets} | ` +
           `${mib(peak - baseline)} above ${mib(baseline)} | ${(streamMs / 1_000).toFixed(1)} | ${equal}`,
       );
       console.log(`  buckets per aggregation: ${JSON.stringify(statistics?.buckets)}`);
+      if (!equal) console.log(`  differs in: ${differing.slice(0, 20).join(', ')}${differing.length > 20 ? ` and ${differing.length - 20} more` : ''}; rules past the replay bound: ${local.rules.filter((rule) => !rule.replayComplete).length}`);
       if (!equal) process.exitCode = 1;
     }
   } finally {
