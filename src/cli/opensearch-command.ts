@@ -84,6 +84,27 @@ none: a local cluster without the security plugin.`,
   region: { type: 'string', value: 'R', help: 'The region to sign for. Default: the region in the endpoint\'s host\nname, then AWS_REGION, then AWS_DEFAULT_REGION.' },
 } as const satisfies OptionTable;
 
+/** How a command reaches a cluster, as `opensearch setup` takes it: `report --opensearch` reuses both options. */
+export const OPENSEARCH_AUTH_OPTIONS = { auth: SETUP_OPTIONS.auth, region: SETUP_OPTIONS.region } as const satisfies OptionTable;
+
+/**
+ * The endpoint URL (scheme added when missing) and the authentication of `--auth` and `--region`,
+ * as `opensearch setup` reads them; each problem is pushed on `problems`.
+ *
+ * @example openSearchConnectionOf('search-flows-abc.eu-west-1.es.amazonaws.com', undefined, undefined, {}, []) // { endpoint: 'https://search-flows-abc.eu-west-1.es.amazonaws.com', auth: { kind: 'sigv4', region: 'eu-west-1' } }
+ */
+export function openSearchConnectionOf(
+  endpointText: string,
+  authKind: string | undefined,
+  region: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): { readonly endpoint: string; readonly auth: OpenSearchAuth } | undefined {
+  const endpoint = withScheme(endpointText);
+  const auth = parseAuth(authKind ?? 'sigv4', region, endpoint, env, problems);
+  return auth === undefined ? undefined : { endpoint, auth };
+}
+
 const EXPORT_OPTIONS = {
   out: { type: 'string', value: 'DIR', help: 'The directory to write (created when missing). Required.' },
   'index-pattern': SETUP_OPTIONS['index-pattern'],
@@ -116,7 +137,8 @@ export function openSearchCommands(dependencies: OpenSearchCommandDependencies =
 2. the ISM policy "${ISM_POLICY_ID}", which deletes an index N days after its
    creation, attached to new indices by the pattern and to existing ones that have no policy;
 3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
-   "VPC Flow Logs - Security groups and exposure" with their visualizations and searches.
+   "VPC Flow Logs - Security groups and exposure" and "VPC Flow Logs - Security-group rule
+   usage" with their visualizations and searches.
 Run it before the first documents arrive: an index created earlier keeps the mapping it got.`,
     options: SETUP_OPTIONS,
     positionals: false,
@@ -336,6 +358,7 @@ function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupC
     'dashboards:',
     `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.sgDashboard)}`,
     `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.securityDashboard)}`,
+    `  ${dashboardUrl(dashboardsBaseUrl, SAVED_OBJECT_IDS.ruleUsageDashboard)}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -360,6 +383,7 @@ async function runProxy(options: OpenSearchProxyCommandOptions, io: CliIo, depen
         'dashboards:',
         `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.sgDashboard)}`,
         `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.securityDashboard)}`,
+        `  ${dashboardUrl(dashboards, SAVED_OBJECT_IDS.ruleUsageDashboard)}`,
         '',
       ].join('\n'),
     );

@@ -5,6 +5,7 @@ import { adviseSecurityGroups, type AdvisorInventory, type LedgerWindow, type Re
 import { requireAwsRegion } from './aws-clients.js';
 import { CommandFailure, UsageError, type CliIo } from './cli-io.js';
 import type { OptionTable } from './command.js';
+import { parseReportWindow, type ReportWindowValues } from './report-window.js';
 
 /** `report --athena`'s options, merged into `report`'s table (src/cli/report-command.ts). */
 export const ATHENA_REPORT_OPTIONS = {
@@ -18,9 +19,6 @@ AWS_ENDPOINT_URL_ATHENA applies. IAM: see the README ("report --athena").`,
   workgroup: { type: 'string', value: 'W', help: 'With --athena: the workgroup (the stack output AthenaWorkGroupName).' },
   database: { type: 'string', value: 'D', help: 'With --athena: the Glue database (the stack parameter AthenaDatabaseName).' },
   table: { type: 'string', value: 'TABLE', help: 'With --athena: the Glue table; default flow_logs.' },
-  since: { type: 'string', value: 'DURATION', help: 'With --athena: the window ends now and lasts DURATION (30d, 12h); default 30d.' },
-  from: { type: 'string', value: 'TIME', help: 'With --athena: the window starts at TIME (2026-11-01 or 2026-11-01T00:00:00Z, UTC).' },
-  to: { type: 'string', value: 'TIME', help: 'With --athena and --from: the window ends at TIME (excluded); default now.' },
 } as const satisfies OptionTable;
 
 export interface AthenaReportOptions {
@@ -32,8 +30,8 @@ export interface AthenaReportOptions {
 
 type AthenaOptionValues = { readonly [K in keyof typeof ATHENA_REPORT_OPTIONS]?: (typeof ATHENA_REPORT_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
-const DEFAULT_SINCE = '30d';
-const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { d: 86_400, h: 3_600 };
+/** Without a window option: the last 30 days (a scan of the whole table is rarely meant, and costs). */
+const DEFAULT_WINDOW_SECONDS = 30 * 86_400;
 /** Glue names: lower-case letters, digits and underscores (Athena's own rule for databases and tables). */
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 /**
@@ -43,21 +41,15 @@ const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 export const ATHENA_USD_PER_TB_SCANNED = 5;
 export const ATHENA_MINIMUM_BYTES_PER_QUERY = 10 * 1_000_000;
 
-function parseTime(text: string, option: string): number {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(value)) throw new UsageError(`${option}: expected a UTC date or time such as 2026-11-01 or 2026-11-01T12:00:00Z, got "${text}"`);
-  return Math.floor(value / 1000);
-}
-
 /**
  * The `--athena` options, or undefined without `--athena` (then its companions are refused).
  *
  * @example parseAthenaReportOptions({ athena: true, workgroup: 'w', database: 'd', since: '7d' }, [], 1_800_000_000)
  * // { workGroup: 'w', database: 'd', table: 'flow_logs', window: { from: 1799395200, to: 1800000000 } }
  */
-export function parseAthenaReportOptions(values: AthenaOptionValues, positionals: readonly string[], nowSeconds: number): AthenaReportOptions | undefined {
+export function parseAthenaReportOptions(values: AthenaOptionValues & ReportWindowValues, positionals: readonly string[], nowSeconds: number): AthenaReportOptions | undefined {
   if (values.athena !== true) {
-    for (const name of ['workgroup', 'database', 'table', 'since', 'from', 'to'] as const) if (values[name] !== undefined) throw new UsageError(`--${name} needs --athena`);
+    for (const name of ['workgroup', 'database', 'table'] as const) if (values[name] !== undefined) throw new UsageError(`--${name} needs --athena`);
     return undefined;
   }
   if (positionals.length > 0) throw new UsageError('--athena reads the Glue table, not INPUT: give one or the other');
@@ -65,19 +57,9 @@ export function parseAthenaReportOptions(values: AthenaOptionValues, positionals
   if (values.database === undefined || !GLUE_NAME.test(values.database)) throw new UsageError('--athena needs --database D (lower-case letters, digits and underscores)');
   const table = values.table ?? 'flow_logs';
   if (!GLUE_NAME.test(table)) throw new UsageError(`--table: expected lower-case letters, digits and underscores, got "${table}"`);
-  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
-  if (values.to !== undefined && values.from === undefined) throw new UsageError('--to needs --from');
-  let window: LedgerWindow;
-  if (values.from !== undefined) {
-    window = { from: parseTime(values.from, '--from'), to: values.to === undefined ? nowSeconds : parseTime(values.to, '--to') };
-    if (window.to <= window.from) throw new UsageError('--to must be after --from');
-  } else {
-    const since = values.since ?? DEFAULT_SINCE;
-    const match = /^(\d+)([dh])$/.exec(since);
-    const amount = Number(match?.[1]);
-    if (match === null || !(amount > 0)) throw new UsageError(`--since: expected a duration such as 30d or 12h, got "${since}"`);
-    window = { from: nowSeconds - amount * (SECONDS_PER_UNIT[match[2] ?? 'd'] ?? 86_400), to: nowSeconds };
-  }
+  const problems: string[] = [];
+  const window = parseReportWindow(values, nowSeconds, problems) ?? { from: nowSeconds - DEFAULT_WINDOW_SECONDS, to: nowSeconds };
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
   return { workGroup: values.workgroup, database: values.database, table, window };
 }
 

@@ -9,6 +9,7 @@ import { enrichFlowLogs, UNNAMED_SCOPE, type FlowLogEnrichmentSources } from '..
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import type { LookupOutcome, SecurityGroupRule } from '../ports.js';
 import {
+  adviseSecurityGroups,
   createSecurityGroupReportBuilder,
   DEFAULT_REPORT_THRESHOLDS,
   isEnrichedDocument,
@@ -29,6 +30,10 @@ import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './re
 import { parseLogFormatOption } from './log-format-option.js';
 import { parseVpcIds } from './vpc-ids.js';
 import { adviseFromAthena, ATHENA_REPORT_OPTIONS, parseAthenaReportOptions, type AthenaReportOptions } from './report-athena.js';
+import type { OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
+import type { OpenSearchHttp } from '../opensearch/index.js';
+import { parseReportOpenSearchOptions, readOpenSearchLedger, REPORT_OPENSEARCH_OPTIONS, type ReportOpenSearchOptions } from './report-opensearch-source.js';
+import { REPORT_WINDOW_OPTIONS, windowOptionsGiven } from './report-window.js';
 
 /** The options of `report`: parsed and listed in its usage from this one table. */
 const REPORT_OPTIONS = {
@@ -88,6 +93,8 @@ default ${DEFAULT_REPORT_THRESHOLDS.publicServiceMinNetworks}.`,
 overrides it.`,
   },
   ...ATHENA_REPORT_OPTIONS,
+  ...REPORT_OPENSEARCH_OPTIONS,
+  ...REPORT_WINDOW_OPTIONS,
 } as const satisfies OptionTable;
 
 export const reportCommand = defineCommand({
@@ -135,6 +142,8 @@ export interface ReportOptions {
   readonly thresholds?: Partial<ReportThresholds>;
   /** `--athena`: the ledger comes from Athena, not from inputs. */
   readonly athena?: AthenaReportOptions;
+  /** `--opensearch`: the ledger comes from the cluster's aggregations, not from INPUT. */
+  readonly opensearch?: ReportOpenSearchOptions;
 }
 
 export interface ReportDependencies {
@@ -144,6 +153,8 @@ export interface ReportDependencies {
   readonly ec2?: () => EC2Client;
   /** The Athena client of `--athena`; default `new AthenaClient({})`. */
   readonly athena?: () => AthenaClient;
+  /** The HTTP client of `--opensearch`; default the SigV4/basic/none client of src/adapters. */
+  readonly createOpenSearchHttp?: (options: OpenSearchHttpClientOptions) => OpenSearchHttp;
 }
 
 /** Documents attributed at once: each distinct interface and group is looked up once per chunk. */
@@ -182,8 +193,15 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   numberOption('max-ports', 'maxNarrowedPorts', values['max-ports'], 1);
   const logFormat = parseLogFormatOption(values['log-format'], '--log-format');
   if (values.out === '') throw new UsageError('--out: expected a file name');
+  if (values.athena === true && values.opensearch !== undefined) throw new UsageError('--athena and --opensearch exclude each other: the ledger comes from one engine');
+  const windowOptions = windowOptionsGiven(values);
+  if (windowOptions.length > 0 && values.athena !== true && values.opensearch === undefined) {
+    throw new UsageError(`${windowOptions.join(', ')} ${windowOptions.length === 1 ? 'needs' : 'need'} --opensearch or --athena: INPUT is read whole`);
+  }
   const athena = parseAthenaReportOptions(values, positionals, Math.floor(Date.now() / 1000));
+  const opensearch = parseReportOpenSearchOptions(values, positionals, process.env, Math.floor(Date.now() / 1_000));
   return {
+    ...(opensearch === undefined ? {} : { opensearch }),
     inputs: positionals.length === 0 ? ['-'] : [...positionals],
     inventory: values.inventory ?? { live: true, vpcIds },
     format: format as ReportFormat,
@@ -216,6 +234,11 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   };
   if (options.athena !== undefined) {
     await writeReport(await adviseFromAthena(options.athena, advisorInventory, options.thresholds, io, dependencies.athena), rules, options, io);
+    return ExitCode.Success;
+  }
+  if (options.opensearch !== undefined) {
+    const ledger = await readOpenSearchLedger(options.opensearch, rules, io, dependencies.createOpenSearchHttp);
+    await writeReport(adviseSecurityGroups(ledger, advisorInventory, options.thresholds), rules, options, io);
     return ExitCode.Success;
   }
   const builder = createSecurityGroupReportBuilder({ ...advisorInventory, ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }) });

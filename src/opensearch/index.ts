@@ -20,3 +20,9 @@ export { buildSavedObjects, dashboardUrl, SAVED_OBJECT_IDS, toSavedObjectsNdjson
 export type { SavedObject } from './saved-objects.js';
 export { setUpOpenSearch, SetupStep } from './set-up-opensearch.js';
 export type { ChangeOutcome, OpenSearchSetupReport, OpenSearchSetupTargets } from './set-up-opensearch.js';
+export { createOpenSearchLedgerSource, compositePageOf, totalsOf, OpenSearchLedgerError } from './opensearch-ledger-source.js';
+export type { LedgerQueryStatistics, OpenSearchLedgerSource, OpenSearchLedgerSourceOptions } from './opensearch-ledger-source.js';
+export { createLedgerAssembler } from './ledger-assembler.js';
+export type { CompositeBucket, LedgerAssembler, LedgerTotalsAnswer } from './ledger-assembler.js';
+export { compositePageBody, totalsBody, LEDGER_AGGREGATIONS, LEDGER_AGGREGATION_NAMES, PEER_SCRIPT } from './ledger-queries.js';
+export type { LedgerAggregationName } from './ledger-queries.js';

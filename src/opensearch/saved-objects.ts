@@ -57,6 +57,11 @@ export const SAVED_OBJECT_IDS = {
   sensitivePortsFromInternetSearch: 'vpc-flow-logs-sensitive-ports-from-internet-flows',
   publicSourcesMap: 'vpc-flow-logs-public-sources-map',
   securityDashboard: 'vpc-flow-logs-security-dashboard',
+  ruleHitsOverTime: 'vpc-flow-logs-rule-hits-over-time',
+  ruleLastHit: 'vpc-flow-logs-rule-last-hit',
+  rulesReachedOnExposedPorts: 'vpc-flow-logs-rules-reached-on-exposed-ports',
+  ruleMatchOutcomes: 'vpc-flow-logs-rule-match-outcomes',
+  ruleUsageDashboard: 'vpc-flow-logs-rule-usage-dashboard',
 } as const;
 
 /**
@@ -68,6 +73,18 @@ export const VIEW_QUERIES = {
   rejected: `action:${TOP_REJECTED_SOURCES.action}`,
   sensitivePortsFromInternet: [
     `action:${EXPOSURE_FLOWS.action}`,
+    `direction:${EXPOSURE_FLOWS.direction}`,
+    `dstport:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`,
+    `not srcaddr:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`,
+  ].join(' and '),
+  /** Accepted initiating flows, each counted for every rule that allowed it: the report's rule hits. */
+  ruleHits: 'rule_match:matched',
+  /**
+   * Flows from public sources to an exposed port that a rule allowed (`matched`) or would have
+   * allowed had the network ACL not stopped them (`would_allow`): the report's exposure attempts.
+   */
+  rulesReachedOnExposedPorts: [
+    'rule_match:(matched or would_allow)',
     `direction:${EXPOSURE_FLOWS.direction}`,
     `dstport:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`,
     `not srcaddr:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`,
@@ -97,7 +114,23 @@ function sum(id: string, field: string, customLabel: string): Aggregation {
   return { id, enabled: true, type: 'sum', schema: 'metric', params: { field, customLabel } };
 }
 
-function terms(id: string, schema: 'bucket' | 'segment', field: string, size: number, customLabel: string): Aggregation {
+/** The latest (`max`) or earliest (`min`) value of a date field. */
+function dateMetric(id: string, type: 'max' | 'min', field: string, customLabel: string): Aggregation {
+  return { id, enabled: true, type, schema: 'metric', params: { field, customLabel } };
+}
+
+/** Buckets of one UTC day on the time field: the report's hits by day. */
+function dailyHistogram(id: string, field: string): Aggregation {
+  return {
+    id,
+    enabled: true,
+    type: 'date_histogram',
+    schema: 'segment',
+    params: { field, useNormalizedOpenSearchInterval: true, scaleMetricValues: false, interval: 'd', drop_partials: false, min_doc_count: 1, extended_bounds: {}, customLabel: 'Day' },
+  };
+}
+
+function terms(id: string, schema: 'bucket' | 'segment' | 'group', field: string, size: number, customLabel: string): Aggregation {
   return {
     id,
     enabled: true,
@@ -141,7 +174,7 @@ interface VisualizationSpec {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  readonly type: 'table' | 'pie' | 'tile_map';
+  readonly type: 'table' | 'pie' | 'tile_map' | 'histogram';
   readonly params: Readonly<Record<string, unknown>>;
   readonly aggs: readonly Aggregation[];
   readonly query?: string;
@@ -184,6 +217,34 @@ const PIE_PARAMS = {
   labels: { show: false, values: true, last_level: true, truncate: 100 },
 } as const;
 
+/** Vertical bars stacked by the split series, as Dashboards' "Vertical bar" editor saves them. */
+const HISTOGRAM_PARAMS = {
+  type: 'histogram',
+  grid: { categoryLines: false },
+  categoryAxes: [{ id: 'CategoryAxis-1', type: 'category', position: 'bottom', show: true, style: {}, scale: { type: 'linear' }, labels: { show: true, filter: true, truncate: 100 }, title: {} }],
+  valueAxes: [
+    {
+      id: 'ValueAxis-1',
+      name: 'LeftAxis-1',
+      type: 'value',
+      position: 'left',
+      show: true,
+      style: {},
+      scale: { type: 'linear', mode: 'normal' },
+      labels: { show: true, rotate: 0, filter: false, truncate: 100 },
+      title: { text: 'Flows' },
+    },
+  ],
+  seriesParams: [{ show: true, type: 'histogram', mode: 'stacked', data: { label: 'Flows', id: '1' }, valueAxis: 'ValueAxis-1', drawLinesBetweenPoints: true, lineWidth: 2, showCircles: true }],
+  addTooltip: true,
+  addLegend: true,
+  legendPosition: 'right',
+  times: [],
+  addTimeMarker: false,
+  labels: { show: false },
+  thresholdLine: { show: false, value: 10, width: 1, style: 'full', color: '#E7664C' },
+} as const;
+
 function table(spec: Omit<VisualizationSpec, 'type' | 'params'>): SavedObject {
   return visualization({ ...spec, type: 'table', params: TABLE_PARAMS });
 }
@@ -216,7 +277,7 @@ interface PanelSpec {
   readonly height: number;
 }
 
-function dashboard(spec: { id: string; title: string; description: string; panels: readonly PanelSpec[] }): SavedObject {
+function dashboard(spec: { id: string; title: string; description: string; panels: readonly PanelSpec[]; timeFrom?: string }): SavedObject {
   let x = 0;
   let y = 0;
   let rowHeight = 0;
@@ -249,7 +310,7 @@ function dashboard(spec: { id: string; title: string; description: string; panel
       optionsJSON: JSON.stringify({ hidePanelTitles: false, useMargins: true }),
       version: 1,
       timeRestore: true,
-      timeFrom: 'now-24h',
+      timeFrom: spec.timeFrom ?? 'now-24h',
       timeTo: 'now',
       refreshInterval: { pause: true, value: 0 },
       kibanaSavedObjectMeta: { searchSourceJSON: searchSourceJson('', false) },
@@ -415,6 +476,51 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     ],
   });
 
+  // Issue 15: what the advisor's ledger counts per rule, for browsing: hits over time, first and
+  // last hit, and the verdict-relevant facts (exposure attempts, attribution outcomes).
+  const ruleHitsOverTime = visualization({
+    id: SAVED_OBJECT_IDS.ruleHitsOverTime,
+    title: 'Hits per rule over time',
+    description: 'Accepted initiating flows per day for the 10 rules that allowed the most (rule_match: matched). A record counts for every rule that allowed it.',
+    type: 'histogram',
+    params: HISTOGRAM_PARAMS,
+    query: VIEW_QUERIES.ruleHits,
+    aggs: [count('1'), dailyHistogram('2', '@timestamp'), terms('3', 'group', 'security_group_rule_ids', 10, 'Rule')],
+  });
+  const ruleLastHit = table({
+    id: SAVED_OBJECT_IDS.ruleLastHit,
+    title: 'Last hit per rule',
+    description:
+      'Per rule: accepted initiating flows, first and last hit in the time range. A rule missing here had no hit in it; before calling it unused, check that every interface of its group was logging (the report does).',
+    query: VIEW_QUERIES.ruleHits,
+    aggs: [count('1'), dateMetric('2', 'min', '@timestamp', 'First hit'), dateMetric('3', 'max', '@timestamp', 'Last hit'), terms('4', 'bucket', 'security_group_rule_ids', 500, 'Rule')],
+  });
+  const rulesReachedOnExposedPorts = table({
+    id: SAVED_OBJECT_IDS.rulesReachedOnExposedPorts,
+    title: 'Rules reached from the internet on administration and database ports',
+    description: `Rules that allowed (matched) or would have allowed (would_allow: the network ACL stopped them) inbound flows from public sources to ${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(', ')}.`,
+    query: VIEW_QUERIES.rulesReachedOnExposedPorts,
+    aggs: [count('1'), terms('2', 'bucket', 'security_group_rule_ids', 50, 'Rule'), terms('3', 'bucket', 'rule_match', 2, 'Attribution'), terms('4', 'bucket', 'dstport', EXPOSED_SERVICE_PORTS.length, 'Destination port')],
+  });
+  const ruleMatchOutcomes = pie({
+    id: SAVED_OBJECT_IDS.ruleMatchOutcomes,
+    title: 'Attribution outcomes',
+    description: 'Records by rule_match: matched (a rule allowed it), return_traffic, would_allow, unmatched, no_rule...',
+    aggs: [count('1'), terms('2', 'segment', 'rule_match', 10, 'Attribution')],
+  });
+  const ruleUsageDashboard = dashboard({
+    id: SAVED_OBJECT_IDS.ruleUsageDashboard,
+    title: 'Security-group rule usage',
+    description: 'Hits per rule over time, first and last hit per rule, rules reached from the internet on administration and database ports, attribution outcomes. The report command gives the verdicts.',
+    timeFrom: 'now-30d',
+    panels: [
+      { object: ruleHitsOverTime, width: 48, height: 15 },
+      { object: ruleLastHit, width: 24, height: 20 },
+      { object: rulesReachedOnExposedPorts, width: 24, height: 20 },
+      { object: ruleMatchOutcomes, width: 16, height: 12 },
+    ],
+  });
+
   return [
     indexPattern,
     flows,
@@ -431,6 +537,11 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     sensitivePortsFlows,
     publicSourcesMap,
     securityDashboard,
+    ruleHitsOverTime,
+    ruleLastHit,
+    rulesReachedOnExposedPorts,
+    ruleMatchOutcomes,
+    ruleUsageDashboard,
   ];
 }
 

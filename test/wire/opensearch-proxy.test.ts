@@ -263,6 +263,7 @@ describe('opensearch proxy over the wire', () => {
         'dashboards:',
         `  ${proxyUrl}/_dashboards/app/dashboards#/view/vpc-flow-logs-sg-dashboard`,
         `  ${proxyUrl}/_dashboards/app/dashboards#/view/vpc-flow-logs-security-dashboard`,
+        `  ${proxyUrl}/_dashboards/app/dashboards#/view/vpc-flow-logs-rule-usage-dashboard`,
         '',
       ].join('\n'),
     );

@@ -94,10 +94,11 @@ describe('opensearch setup over the wire', () => {
         'index template vpc-flow-logs for cwl-*: created',
         'ISM policy vpc-flow-logs-retention (delete after 30 days): created',
         'existing indices: policy attached to 1, 0 already managed',
-        'saved objects: 15 created, 0 updated, 0 unchanged',
+        'saved objects: 20 created, 0 updated, 0 unchanged',
         'dashboards:',
         `  ${server.url}/_dashboards/app/dashboards#/view/vpc-flow-logs-sg-dashboard`,
         `  ${server.url}/_dashboards/app/dashboards#/view/vpc-flow-logs-security-dashboard`,
+        `  ${server.url}/_dashboards/app/dashboards#/view/vpc-flow-logs-rule-usage-dashboard`,
         '',
       ].join('\n'),
     );

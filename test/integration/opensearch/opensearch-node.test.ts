@@ -86,6 +86,12 @@ function expectTermsBuckets(view: SavedView, level: number, buckets: readonly Bu
       const sum = members.reduce((total, member) => total + fieldValues(member, metric.params.field ?? '').reduce<number>((a, b) => a + Number(b), 0), 0);
       expect((bucket[metric.id] as { value: number } | undefined)?.value, `${view.id} ${field}=${keyOf(bucket.key)} sum of ${metric.params.field}`).toBe(sum);
     }
+    // The first and last hit of a rule: the earliest and latest time of its documents.
+    for (const metric of innermost ? view.metrics.filter((candidate) => candidate.type === 'min' || candidate.type === 'max') : []) {
+      const times = members.flatMap((member) => fieldValues(member, metric.params.field ?? '')).map((value) => Date.parse(String(value)));
+      const expected = metric.type === 'min' ? Math.min(...times) : Math.max(...times);
+      expect((bucket[metric.id] as { value: number } | undefined)?.value, `${view.id} ${field}=${keyOf(bucket.key)} ${metric.type} of ${metric.params.field}`).toBe(expected);
+    }
     const next = view.buckets[level + 1];
     if (next !== undefined) expectTermsBuckets(view, level + 1, (bucket[next.id] as { buckets: Bucket[] }).buckets, members);
   }
@@ -185,6 +191,17 @@ describe('the documents of npm start in OpenSearch', () => {
         const buckets = (answer.body.aggregations as Record<string, { buckets: Bucket[] }>)[first.id]?.buckets ?? [];
         expect(buckets.reduce((total, bucket) => total + bucket.doc_count, 0)).toBe(matching.filter((document) => fieldValues(document, first.params.field ?? '').length > 0).length);
         expect(buckets.length).toBeGreaterThan(0);
+      } else if (first?.type === 'date_histogram') {
+        // One bucket per UTC day that has a matching document, each with that day's documents.
+        const buckets = (answer.body.aggregations as Record<string, { buckets: Bucket[] }>)[first.id]?.buckets ?? [];
+        const perDay = new Map<number, FlowDocument[]>();
+        for (const document of matching) {
+          const day = Math.floor(Date.parse(String(document['@timestamp'])) / 86_400_000) * 86_400_000;
+          perDay.set(day, [...(perDay.get(day) ?? []), document]);
+        }
+        expect(buckets.map((bucket) => [bucket.key, bucket.doc_count])).toEqual([...perDay].sort(([a], [b]) => a - b).map(([day, members]) => [day, members.length]));
+        const next = view.buckets[1];
+        for (const bucket of next === undefined ? [] : buckets) expectTermsBuckets(view, 1, (bucket[next?.id ?? ''] as { buckets: Bucket[] }).buckets, perDay.get(bucket.key as number) ?? []);
       } else if (first !== undefined) {
         expectTermsBuckets(view, 0, (answer.body.aggregations as Record<string, { buckets: Bucket[] }>)[first.id]?.buckets ?? [], matching);
       }

@@ -141,7 +141,7 @@ export function savedView(object: SavedObject): SavedView {
   if (source.query.language !== 'kuery' || source.filter.length > 0) throw new Error(`${object.id}: only DQL queries without filters are understood`);
   const aggs = object.type === 'visualization' ? (JSON.parse(object.attributes.visState as string) as { aggs: Aggregation[] }).aggs : [];
   for (const agg of aggs) {
-    if (!['count', 'sum', 'terms', 'geohash_grid'].includes(agg.type)) throw new Error(`${object.id}: aggregation ${agg.type} is not understood`);
+    if (!['count', 'sum', 'min', 'max', 'terms', 'geohash_grid', 'date_histogram'].includes(agg.type)) throw new Error(`${object.id}: aggregation ${agg.type} is not understood`);
   }
   return {
     id: object.id,
@@ -156,11 +156,13 @@ export function savedView(object: SavedObject): SavedView {
 export function searchBody(view: SavedView): Record<string, unknown> {
   const query = dqlToQuery(view.query);
   if (view.type === 'search') return { query, size: 500, sort: [{ '@timestamp': { order: 'desc' } }], track_total_hits: true };
-  const metricAggs = Object.fromEntries(view.metrics.filter((metric) => metric.type === 'sum').map((metric) => [metric.id, { sum: { field: metric.params.field } }]));
+  const metricAggs = Object.fromEntries(view.metrics.filter((metric) => metric.type !== 'count').map((metric) => [metric.id, { [metric.type]: { field: metric.params.field } }]));
   let inner: Record<string, unknown> = metricAggs;
   for (const bucket of [...view.buckets].reverse()) {
     const definition =
-      bucket.type === 'terms'
+      bucket.type === 'date_histogram'
+        ? { date_histogram: { field: bucket.params.field, calendar_interval: '1d', time_zone: 'UTC', min_doc_count: 1 } }
+        : bucket.type === 'terms'
         ? { terms: { field: bucket.params.field, size: bucket.params.size, order: bucket.params.orderBy === '1' ? { _count: 'desc' } : { [bucket.params.orderBy ?? '_count']: 'desc' } } }
         : { geohash_grid: { field: bucket.params.field, precision: bucket.params.precision }, aggs: { centroid: { geo_centroid: { field: bucket.params.field } } } };
     const withChildren = Object.keys(inner).length > 0 ? { ...definition, aggs: { ...(definition as { aggs?: object }).aggs, ...inner } } : definition;

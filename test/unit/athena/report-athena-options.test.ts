@@ -29,10 +29,10 @@ describe('report --athena options', () => {
     [{ athena: true, workgroup: 'w' }, '--athena needs --database D'],
     [{ athena: true, workgroup: 'w', database: 'Flow-Logs' }, '--athena needs --database D'],
     [{ athena: true, workgroup: 'w', database: 'd', table: 'x; DROP' }, '--table: expected lower-case letters'],
-    [{ athena: true, workgroup: 'w', database: 'd', since: '30d', from: '2026-11-01' }, '--since and --from/--to exclude each other'],
-    [{ athena: true, workgroup: 'w', database: 'd', since: '30 days' }, '--since: expected a duration'],
-    [{ athena: true, workgroup: 'w', database: 'd', from: '2026-11-08', to: '2026-11-01' }, '--to must be after --from'],
-    [{ athena: true, workgroup: 'w', database: 'd', from: 'yesterday' }, '--from: expected a UTC date or time'],
+    [{ athena: true, workgroup: 'w', database: 'd', since: '30d', from: '2026-11-01' }, '--since excludes --from and --to'],
+    [{ athena: true, workgroup: 'w', database: 'd', since: '30 days' }, '--since: expected a number of days or hours'],
+    [{ athena: true, workgroup: 'w', database: 'd', from: '2026-11-08', to: '2026-11-01' }, '--from must be before --to'],
+    [{ athena: true, workgroup: 'w', database: 'd', from: 'yesterday' }, '--from: expected epoch seconds, a date'],
     [{ workgroup: 'w' }, '--workgroup needs --athena'],
   ])('refuses %j: %s', (values, message) => {
     expect(() => parseAthenaReportOptions(values, [], NOW)).toThrow(UsageError);

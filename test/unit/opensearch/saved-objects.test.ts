@@ -170,6 +170,26 @@ describe('buildSavedObjects', () => {
     expect(searchSource(byId(SAVED_OBJECT_IDS.sensitivePortsFromInternetSearch)).query.query).toBe(query);
   });
 
+  it('shows per rule its hits per day, its first and last hit, the exposure attempts it allowed or would have allowed, and attribution outcomes', () => {
+    const panels = panelObjects(byId(SAVED_OBJECT_IDS.ruleUsageDashboard));
+    const aggregations = (object: SavedObject) => visState(object).aggs.map((agg) => `${agg.type}:${agg.params.field ?? ''}`);
+
+    expect(panels.map((object) => object.id)).toEqual([SAVED_OBJECT_IDS.ruleHitsOverTime, SAVED_OBJECT_IDS.ruleLastHit, SAVED_OBJECT_IDS.rulesReachedOnExposedPorts, SAVED_OBJECT_IDS.ruleMatchOutcomes]);
+    expect(aggregations(byId(SAVED_OBJECT_IDS.ruleHitsOverTime))).toEqual(['count:', 'date_histogram:@timestamp', 'terms:security_group_rule_ids']);
+    expect(aggregations(byId(SAVED_OBJECT_IDS.ruleLastHit))).toEqual(['count:', 'min:@timestamp', 'max:@timestamp', 'terms:security_group_rule_ids']);
+    expect(aggregations(byId(SAVED_OBJECT_IDS.rulesReachedOnExposedPorts))).toEqual(['count:', 'terms:security_group_rule_ids', 'terms:rule_match', 'terms:dstport']);
+    expect(searchSource(byId(SAVED_OBJECT_IDS.ruleLastHit)).query.query).toBe('rule_match:matched');
+    expect(byId(SAVED_OBJECT_IDS.ruleUsageDashboard).attributes).toMatchObject({ timeRestore: true, timeFrom: 'now-30d' });
+  });
+
+  it('counts exposure attempts per rule as the report does: matched or would_allow, inbound, from public sources, to an exposed port', () => {
+    const query = searchSource(byId(SAVED_OBJECT_IDS.rulesReachedOnExposedPorts)).query.query;
+
+    expect(query).toMatch(/^rule_match:\(matched or would_allow\) and direction:ingress and dstport:\((\d+ or )*\d+\) and not srcaddr:\(.*\)$/);
+    expect(EXPOSED_SERVICE_PORTS.filter(({ port }) => !new RegExp(`[(\\s]${port}[\\s)]`).test(query))).toEqual([]);
+    expect(NON_PUBLIC_SOURCE_CIDRS.filter((network) => !query.includes(`"${network}"`))).toEqual([]);
+  });
+
   it('lays every dashboard out within the 48-column grid with no overlapping panels', () => {
     const dashboards = OBJECTS.filter((object) => object.type === 'dashboard');
 
@@ -180,7 +200,7 @@ describe('buildSavedObjects', () => {
       return [...outside, ...overlapping].map(() => dashboard.id);
     });
 
-    expect(dashboards).toHaveLength(2);
+    expect(dashboards).toHaveLength(3);
     expect(problems).toEqual([]);
   });
 
