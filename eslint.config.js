@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
  *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, firehose -> opensearch,
- *   athena -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
+ *   athena, scheduled-report -> config -> adapters, local-pipeline -> cli (and the Lambda roots ingestor/, decorator/).
  */
 const MAY_IMPORT = {
   net: [],
@@ -20,16 +20,18 @@ const MAY_IMPORT = {
   firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich'],
   opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
+  // The scheduled report's use case (reporter/ wires it): the report's advisor and renderers over ports.
+  'scheduled-report': ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   config: ['net', 'domain', 'flow-log', 'enrich', 'firehose'],
   // run-local-pipeline.ts composes the decorator's look-ups through adapters/decorator-enrichment.ts
   // until that composition leaves adapters/ (issue 18, item 5).
   'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'config', 'adapters'],
-  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config'],
+  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'firehose', 'opensearch', 'config', 'scheduled-report'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
 
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
+const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena', 'scheduled-report'];
 
 const PURE_CORE_IMPORTS = [
   { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },
