@@ -6,3 +6,4 @@ export type { ReportInventorySource, ReportNotifier, ReportObjectStore, Schedule
 export { createEnrichedLineLedgerSource, type EnrichedLineLedgerSourceOptions, type LineTally, type WindowLine, type WindowLineSource } from './enriched-line-ledger-source.js';
 export { countsOf, notificationOf, SNS_MESSAGE_MAX_BYTES, SNS_SUBJECT_MAX_CHARACTERS, type ReportCounts, type ReportNotification } from './report-summary.js';
 export { dayPrefixesOf, reportKeyStemOf, reportWindowOf } from './report-window.js';
+export type { LedgerSource, LedgerWindow } from '../report/index.js';
