@@ -22,9 +22,10 @@ export interface ReporterConfig extends ObservabilityConfig {
   readonly vpcIds: readonly string[];
 }
 
-/** S3's rules for general purpose bucket names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), less the finer points. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** A bucket name, not a URL or an ARN: S3 itself checks its finer rules. */
+const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
+/** An ARN, not a topic name: SNS itself checks the rest. */
+const TOPIC_ARN = /^arn:[^\s]+$/;
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()=-]+(\/[A-Za-z0-9!_.*'()=-]+)*\/$/;
 const REPORT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -46,16 +47,14 @@ export function loadReporterConfig(environment: Environment): ReporterConfig {
     env.problem(`REPORT_ENGINE ${engine} is not available in this version: use ${AVAILABLE_REPORT_ENGINES.join(', ')} (the stack's S3 destination)`);
   }
   const bucket = env.requiredString('REPORT_BUCKET');
-  if (bucket !== '' && !BUCKET_NAME.test(bucket)) env.problem(`REPORT_BUCKET must be an S3 bucket name, got "${bucket}"`);
+  if (bucket !== '' && !BUCKET_NAME.test(bucket)) env.problem(`REPORT_BUCKET must be a bucket name (not a URL or ARN), got "${bucket}"`);
   const topicArn = env.requiredString('REPORT_TOPIC_ARN');
-  if (topicArn !== '' && !TOPIC_ARN.test(topicArn)) env.problem(`REPORT_TOPIC_ARN must be an SNS topic ARN, got "${topicArn}"`);
-  const prefix = (name: string, defaultValue: string): string => {
-    const value = env.string(name, defaultValue);
+  if (topicArn !== '' && !TOPIC_ARN.test(topicArn)) env.problem(`REPORT_TOPIC_ARN must be the topic's ARN, got "${topicArn}"`);
+  const flowLogsPrefix = env.string('FLOW_LOGS_PREFIX', 'flow-logs/');
+  const reportPrefix = env.string('REPORT_PREFIX', 'reports/');
+  for (const [name, value] of [['FLOW_LOGS_PREFIX', flowLogsPrefix], ['REPORT_PREFIX', reportPrefix]] as const) {
     if (!KEY_PREFIX.test(value)) env.problem(`${name} must be a key prefix ending in "/" (letters, digits and !_.*'()=- between the slashes), got "${value}"`);
-    return value;
-  };
-  const flowLogsPrefix = prefix('FLOW_LOGS_PREFIX', 'flow-logs/');
-  const reportPrefix = prefix('REPORT_PREFIX', 'reports/');
+  }
   if (reportPrefix.startsWith(flowLogsPrefix) || flowLogsPrefix.startsWith(reportPrefix)) {
     env.problem(`REPORT_PREFIX and FLOW_LOGS_PREFIX must not contain each other, got "${reportPrefix}" and "${flowLogsPrefix}"`);
   }

@@ -40,7 +40,8 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
     crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
   // The scheduled report: the Rules allow it with the S3 destination and rule attribution only.
-  { parameters: ['ReportSchedule', 'ReportEmail'], crossedWith: ['DestinationType', 'RuleAttribution'] },
+  // FlowLogSource, ExistingLogGroupName and VpcId go with it so that the Rules allow the deployment.
+  { parameters: ['ReportSchedule', 'ReportEmail'], crossedWith: ['DestinationType', 'RuleAttribution', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'] },
 ];
 
 /** Every combination of the parameters conditions test (opt-in features as independent dimensions), each resolved to the stack it deploys. */

@@ -86,10 +86,10 @@ describe('loadReporterConfig', () => {
     ]);
   });
 
-  it('refuses a bucket, topic or prefix that is not one', () => {
-    expect(problemsOf({ REPORT_BUCKET: 'Flow_Logs', REPORT_TOPIC_ARN: 'arn:aws:sqs:us-east-1:123456789012:q', FLOW_LOGS_PREFIX: '/flow-logs' })).toEqual([
-      'REPORT_BUCKET must be an S3 bucket name, got "Flow_Logs"',
-      'REPORT_TOPIC_ARN must be an SNS topic ARN, got "arn:aws:sqs:us-east-1:123456789012:q"',
+  it('refuses a bucket URL, a topic name or a prefix that is not one', () => {
+    expect(problemsOf({ REPORT_BUCKET: 's3://flow-logs-bucket', REPORT_TOPIC_ARN: 'vpc-flow-logs-reports', FLOW_LOGS_PREFIX: '/flow-logs' })).toEqual([
+      'REPORT_BUCKET must be a bucket name (not a URL or ARN), got "s3://flow-logs-bucket"',
+      'REPORT_TOPIC_ARN must be the topic\'s ARN, got "vpc-flow-logs-reports"',
       'FLOW_LOGS_PREFIX must be a key prefix ending in "/" (letters, digits and !_.*\'()=- between the slashes), got "/flow-logs"',
     ]);
   });
