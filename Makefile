@@ -6,10 +6,13 @@
 # notices. Source maps stay out: nothing at run time reads them.
 # Run `npm ci` once before `sam build`.
 
-.PHONY: build-IngestorFunction build-DecoratorFunction
+.PHONY: build-IngestorFunction build-DecoratorFunction build-ReporterFunction
 
 build-IngestorFunction:
 	node scripts/build.mjs --function ingestor --outdir "$(ARTIFACTS_DIR)"
 
 build-DecoratorFunction:
 	node scripts/build.mjs --function decorator --outdir "$(ARTIFACTS_DIR)"
+
+build-ReporterFunction:
+	node scripts/build.mjs --function reporter --outdir "$(ARTIFACTS_DIR)"

@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * root: errors.ts, result.ts, ports.ts, seeded-random.ts). Nothing imports a folder above its own
  * layer or beside it; README.md (Development) draws the picture. Lowest first:
  *   net -> domain -> flow-log, cloudwatch -> analysis -> enrich -> report, output-schema -> firehose
- *   -> opensearch, athena -> config -> adapters -> composition -> local-pipeline -> cli (and the Lambda
+ *   -> opensearch, athena, scheduled-report -> config -> adapters -> composition -> local-pipeline -> cli (and the Lambda
  *   roots ingestor/, decorator/). composition connects adapters to the core's ports (caches, EC2 client
  *   per scope, geolocation provider) from a resolved plan; adapters only implement ports.
  */
@@ -24,15 +24,17 @@ const MAY_IMPORT = {
   firehose: ['net', 'domain', 'flow-log', 'cloudwatch', 'enrich', 'output-schema'],
   opensearch: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
   athena: ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report', 'output-schema'],
+  // The scheduled report's use case (reporter/ wires it): the report's advisor and renderers over ports.
+  'scheduled-report': ['net', 'domain', 'flow-log', 'analysis', 'enrich', 'report'],
   config: ['net', 'domain', 'flow-log', 'enrich', 'firehose', 'output-schema'],
-  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'opensearch', 'config'],
+  adapters: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'opensearch', 'config', 'scheduled-report'],
   composition: ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'config', 'adapters'],
   'local-pipeline': ['net', 'domain', 'flow-log', 'cloudwatch', 'analysis', 'enrich', 'output-schema', 'firehose', 'config', 'composition'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
 
 /** Folders of the pure core: they take collaborators as ports and never reach the outside world. */
-const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'output-schema', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena'];
+const PURE_CORE = ['net', 'domain', 'flow-log', 'enrich', 'output-schema', 'firehose', 'cloudwatch', 'analysis', 'report', 'opensearch', 'athena', 'scheduled-report'];
 
 const PURE_CORE_IMPORTS = [
   { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'The core takes AWS collaborators as ports (src/ports.ts).' },

@@ -5,7 +5,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 /** Lambda functions: dist/<name>/index.js exporting `handler`. */
-const FUNCTIONS = ['ingestor', 'decorator'];
+const FUNCTIONS = ['ingestor', 'decorator', 'reporter'];
 
 // `--outdir DIR` builds elsewhere than dist/ (the invoke wire test builds into a directory of its
 // own, so a concurrent `npm run build` cannot remove the bundles it runs).

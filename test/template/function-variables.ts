@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 
 const OBSERVABILITY_CONFIG = 'src/config/observability-config.ts';
 
-/** The two functions of the stack: logical id in template.yaml and events/env.json, and configuration module. */
+/** The functions of the stack: logical id in template.yaml and events/env.json, and configuration module. */
 export const FUNCTION_CONFIGS = [
   { logicalId: 'IngestorFunction', configPath: 'src/config/ingestor-config.ts' },
   { logicalId: 'DecoratorFunction', configPath: 'src/config/decorator-config.ts' },
+  { logicalId: 'ReporterFunction', configPath: 'src/config/reporter-config.ts' },
 ] as const;
 
 /**

@@ -12,7 +12,7 @@ const template = loadTemplate('template.yaml');
 const POWERTOOLS_PREFIX = 'POWERTOOLS_';
 
 /** The README section under each function's environment table. */
-const FUNCTION_SECTIONS = { IngestorFunction: '## The ingestor Lambda', DecoratorFunction: '## The decorator Lambda' } as const;
+const FUNCTION_SECTIONS = { IngestorFunction: '## The ingestor Lambda', DecoratorFunction: '## The decorator Lambda', ReporterFunction: '## The reporter Lambda' } as const;
 
 /**
  * The text of a section: from its heading line to the next heading of the same or a higher level.

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GeoProvider, loadDecoratorConfig } from '../../src/config/decorator-config.js';
 import { loadIngestorConfig } from '../../src/config/ingestor-config.js';
+import { loadReporterConfig } from '../../src/config/reporter-config.js';
 import { isObject, toRuntimeString, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { FUNCTION_CONFIGS, RUNTIME_VARIABLES, variablesReadBy } from './function-variables.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
-const LOADERS = { IngestorFunction: loadIngestorConfig, DecoratorFunction: loadDecoratorConfig } as const;
+const LOADERS = { IngestorFunction: loadIngestorConfig, DecoratorFunction: loadDecoratorConfig, ReporterFunction: loadReporterConfig } as const;
 const FUNCTIONS = FUNCTION_CONFIGS.map((fn) => ({ ...fn, load: LOADERS[fn.logicalId] }));
 
 function environmentOf(stack: ResolvedStack, logicalId: string): Record<string, CfnValue> {
@@ -33,7 +34,7 @@ describe('template.yaml function environment', () => {
   it.each(FUNCTIONS)('sets exactly the variables $logicalId reads, runtime options aside, in every combination', ({ logicalId, configPath }) => {
     // Prepare
     const read = variablesReadBy(configPath);
-    const deploying = logicalId === 'IngestorFunction' ? withIngestor : stacks;
+    const deploying = stacks.filter((stack) => stack.resources[logicalId] !== undefined);
     expect(deploying.length).toBeGreaterThan(0);
 
     for (const stack of deploying) {
@@ -48,7 +49,7 @@ describe('template.yaml function environment', () => {
   });
 
   it.each(FUNCTIONS)('gives $logicalId values its own configuration loader accepts, in every combination', ({ logicalId, load }) => {
-    const deploying = logicalId === 'IngestorFunction' ? withIngestor : stacks;
+    const deploying = stacks.filter((stack) => stack.resources[logicalId] !== undefined);
     for (const stack of deploying) {
       expect(() => load(runtimeEnvironment(stack, logicalId)), describeStack(stack)).not.toThrow();
     }

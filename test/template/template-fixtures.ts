@@ -21,6 +21,7 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
   GeoDatabaseLayerArn: 'arn:aws:lambda:us-east-1:123456789012:layer:geolite2-city:3',
   AlarmEmail: 'flow-log-alerts@example.com',
   AlarmTopicKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+  ReportEmail: 'security-reports@example.com',
 };
 
 /**
@@ -38,6 +39,9 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
     parameters: ['OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds'],
     crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
+  // The scheduled report: the Rules allow it with the S3 destination and rule attribution only.
+  // FlowLogSource, ExistingLogGroupName and VpcId go with it so that the Rules allow the deployment.
+  { parameters: ['ReportSchedule', 'ReportEmail'], crossedWith: ['DestinationType', 'RuleAttribution', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'] },
 ];
 
 /** Every combination of the parameters conditions test (opt-in features as independent dimensions), each resolved to the stack it deploys. */

@@ -255,6 +255,7 @@ describe('template.yaml outputs', () => {
       if (stack.resources['FlowLogLogGroup'] !== undefined) expected.push('FlowLogLogGroupName');
       if (stack.resources['SshRejectsTopic'] !== undefined) expected.push('SshRejectsTopicArn');
       if (stack.resources['AthenaWorkGroup'] !== undefined) expected.push('AthenaWorkGroupName', 'AthenaTable');
+      if (stack.resources['ReporterFunction'] !== undefined) expected.push('ReporterFunctionArn', 'ReportTopicArn', 'ReportFailureQueueUrl');
 
       // Act
       const outputs = Object.keys(stack.outputs);

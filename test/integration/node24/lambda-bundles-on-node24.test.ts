@@ -1,8 +1,9 @@
 // The built Lambda bundles on the Node.js the functions run in Lambda (nodejs24.x), besides the
 // machine's Node.js: each bundle's handler, loaded by the built CLI's `invoke` in a child process
 // of that Node.js, against the loopback EC2 and Firehose through AWS_ENDPOINT_URL_*, as
-// test/wire/invoke-command.test.ts does on the machine's Node.js. Node 24 comes from the npm
-// registry's `node` package (scripts/integration/install-node24.sh).
+// test/wire/invoke-command.test.ts does on the machine's Node.js; the reporter's handler imported
+// as Lambda imports it (its run against S3, EC2 and SNS is test/integration/moto/reporter-against-moto.test.ts).
+// Node 24 comes from the npm registry's `node` package (scripts/integration/install-node24.sh).
 import type { NetworkInterface, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -105,6 +106,28 @@ describe.each(RUNTIMES)('the built bundles on $name', ({ binary }) => {
     expect(stdout).toBe('null\n');
     expect(stderr).toContain('ingest summary');
     expect(firehose.calls.flatMap((call) => call.accepted)).toHaveLength(4);
+  });
+
+  it('load the reporter at cold start with the variables of events/env.json, its handler exported', async () => {
+    const script = 'const module = await import(process.argv[1]); process.stdout.write(typeof module.handler);';
+    const { stdout } = await run(binary, ['--input-type=module', '-e', script, join(bundles, 'reporter', 'index.js')], {
+      env: { ...process.env, ...ENV_VARS.ReporterFunction, AWS_REGION: 'us-east-1' },
+    });
+
+    expect(stdout).toBe('function');
+  });
+
+  it('refuse at the reporter\'s cold start an engine this version does not have, naming it', async () => {
+    const script = 'await import(process.argv[1]);';
+    const failure = await run(binary, ['--input-type=module', '-e', script, join(bundles, 'reporter', 'index.js')], {
+      env: { ...process.env, ...ENV_VARS.ReporterFunction, REPORT_ENGINE: 'athena', AWS_REGION: 'us-east-1' },
+    }).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('REPORT_ENGINE athena is not available in this version');
   });
 
   it('fail at cold start as SAM prints it, exit 1, when the ingestor has no stream', async () => {

@@ -1,7 +1,7 @@
 // `sam build` as a user runs it after cloning: the project's tracked files in a new folder, the
 // dependencies `npm ci` installs (linked from this checkout rather than downloaded again), and the
 // SAM CLI with samconfig.toml (makefile build method, built in the source, no copy of the project).
-// Both functions' artifacts must exist, be the ESM packages Lambda runs, and load.
+// Every function's artifacts must exist, be the ESM packages Lambda runs, and load.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, pythonTool, pythonToolEnvironment } from '../support/python-tools.js';
 
 const BUILD_TIMEOUT_MS = 600_000;
-const FUNCTIONS = ['IngestorFunction', 'DecoratorFunction'] as const;
+const FUNCTIONS = ['IngestorFunction', 'DecoratorFunction', 'ReporterFunction'] as const;
 
 const clone = mkdtempSync(join(tmpdir(), 'sam-build-clone-'));
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
@@ -28,7 +28,7 @@ function copyTrackedFiles(target: string): number {
 }
 
 describe('sam build from a fresh clone', () => {
-  it('builds both functions into a new build folder, as ESM bundles that load with their variables', () => {
+  it('builds every function into a new build folder, as ESM bundles that load with their variables', () => {
     // Prepare
     expect(copyTrackedFiles(clone)).toBeGreaterThan(50);
     expect(existsSync(join(clone, 'node_modules'))).toBe(false);

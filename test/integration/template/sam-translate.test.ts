@@ -1,6 +1,7 @@
 // The SAM translator's output, linted by cfn-lint, for every meaningful parameter set: each flow-log
 // source x each destination (S3, a created domain, a created domain in a VPC, an existing domain) x
-// each geolocation provider x the SSH Rejects alarm on and off. cfn-lint gets each set's values, so
+// each geolocation provider x the SSH Rejects alarm on and off, and the scheduled report (weekly and
+// monthly, over the S3 destination it needs) with each source. cfn-lint gets each set's values, so
 // it checks the deployed branch of every condition with real values, not the empty defaults.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,11 @@ const parameterSets: readonly ParameterSet[] = Object.entries(SOURCES).flatMap((
       })),
     ),
   ),
+).concat(
+  Object.entries(SOURCES).flatMap(([source, sourceValues]) => [
+    { name: `${source}/S3/weeklyReport`, values: { ...sourceValues, DestinationType: 'S3', RuleAttribution: 'true', ReportSchedule: 'weekly', ReportWindowInDays: '7' } },
+    { name: `${source}/S3/monthlyReport`, values: { ...sourceValues, DestinationType: 'S3', RuleAttribution: 'true', ReportSchedule: 'monthly', ReportEmail: 'security-reports@example.com' } },
+  ]),
 );
 
 // One Python process translates every set and lints each distinct translation once with the values
@@ -75,7 +81,7 @@ function translateAndLint(sets: readonly ParameterSet[]): { readonly lintRuns: n
 describe('template.yaml through the SAM translator and cfn-lint', () => {
   it('enumerates only parameter sets the template\'s Rules accept', () => {
     const template = loadTemplate(`${PROJECT_ROOT}/template.yaml`);
-    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2);
+    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2 + 3 * 2);
     expect(parameterSets.filter((set) => rulesRefusing(template, parameterValues(template, set.values)).length > 0).map((set) => set.name)).toEqual([]);
   });
 
