@@ -45,7 +45,7 @@ export interface MergedAccountInventory {
   /** Ids found in more than one account's inventory (never from AWS; kept from the first account, said here). */
   readonly conflicts: readonly string[];
   /** False for a rule whose peer group belongs to an account that was not read. */
-  peerResolved(rule: SecurityGroupRule): boolean;
+  readonly peerResolved: (rule: SecurityGroupRule) => boolean;
 }
 
 /**

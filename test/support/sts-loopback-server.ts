@@ -23,6 +23,8 @@ export const OWN_SECRET_ACCESS_KEY = 'own-secret-access-key';
 
 export interface StsLoopbackOptions {
   readonly ownAccountId: string;
+  /** The key the function's own calls are signed with; default OWN_ACCESS_KEY_ID (the CLI's tests: the environment's). */
+  readonly ownAccessKeyId?: string;
   /** The role each account has (and trusts us in); an account without one is refused with AccessDenied. */
   readonly roles: Readonly<Record<string, string>>;
   /** When set, AssumeRole refuses a call without this ExternalId, as a member role's condition would. */
@@ -63,6 +65,7 @@ export async function startStsLoopbackServer(options: StsLoopbackOptions): Promi
   const calls: StsCall[] = [];
   const issued: IssuedKey[] = [];
   const sessionMs = options.sessionMs ?? 3_600_000;
+  const ownAccessKeyId = options.ownAccessKeyId ?? OWN_ACCESS_KEY_ID;
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
@@ -72,7 +75,7 @@ export async function startStsLoopbackServer(options: StsLoopbackOptions): Promi
         calls.push({ action, params, status, signedWith });
         send(response, status, xml);
       };
-      if (signedWith !== OWN_ACCESS_KEY_ID) {
+      if (signedWith !== ownAccessKeyId) {
         reply(403, stsError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
         return;
       }
@@ -118,7 +121,7 @@ export async function startStsLoopbackServer(options: StsLoopbackOptions): Promi
     calls,
     issued,
     accountOf(accessKeyId, sessionToken) {
-      if (accessKeyId === OWN_ACCESS_KEY_ID) return { accountId: options.ownAccountId };
+      if (accessKeyId === ownAccessKeyId) return { accountId: options.ownAccountId };
       const key = issued.find((candidate) => candidate.accessKeyId === accessKeyId);
       if (key === undefined || key.sessionToken !== sessionToken) return { refusal: 'AuthFailure' };
       if (options.clock.now() >= key.expiresAt) return { refusal: 'RequestExpired' };
