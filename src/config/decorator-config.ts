@@ -2,6 +2,7 @@ import { ENRICHMENT_ONLY_KEYS } from '../enrich/enriched-flow-log.js';
 import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-format.js';
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { createEnvReader, type Environment } from './env-reader.js';
+import { readLookupAccountsConfig, type LookupAccountsConfig } from './lookup-accounts-config.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
 export const GeoProvider = {
@@ -47,6 +48,8 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly interfaceNegativeCacheTtlSeconds: number;
   readonly rulesCacheTtlSeconds: number;
   readonly geolocation: GeolocationConfig;
+  /** Look-ups in each record's own account through a role (issue 17); absent: the function's own account only. */
+  readonly lookupAccounts?: LookupAccountsConfig;
 }
 
 const DAY_SECONDS = 86_400;
@@ -110,6 +113,7 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
     geolocation,
     ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
   };
+  const lookupAccounts = readLookupAccountsConfig(env);
   env.assertValid();
-  return config;
+  return lookupAccounts === undefined ? config : { ...config, lookupAccounts };
 }

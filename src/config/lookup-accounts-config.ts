@@ -130,9 +130,10 @@ function patternProblems(pattern: string): string[] {
 export function readLookupAccountsConfig(env: EnvReader): LookupAccountsConfig | undefined {
   const { config, problems } = checkLookupAccountsSettings(
     {
-      roleArnPattern: env.optionalString(LOOKUP_ACCOUNTS_VARIABLES.roleArnPattern),
-      externalId: env.optionalString(LOOKUP_ACCOUNTS_VARIABLES.externalId),
-      accounts: env.optionalString(LOOKUP_ACCOUNTS_VARIABLES.accounts),
+      // Spelt out (not LOOKUP_ACCOUNTS_VARIABLES.x): test/template/function-variables.ts reads the names here.
+      roleArnPattern: env.optionalString('LOOKUP_ROLE_ARN_PATTERN'),
+      externalId: env.optionalString('LOOKUP_ROLE_EXTERNAL_ID'),
+      accounts: env.optionalString('LOOKUP_ACCOUNTS'),
     },
     LOOKUP_ACCOUNTS_VARIABLES,
   );
