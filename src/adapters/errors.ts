@@ -59,3 +59,34 @@ export class AthenaQueryError extends AppenderError {
     this.queryExecutionId = options?.queryExecutionId;
   }
 }
+
+/** Why a look-up in another account could not start: the allow-list, STS's answer, or the function's own identity. */
+export const AccountRoleFailure = {
+  /** The account is not in LOOKUP_ACCOUNTS / --accounts: no role is asked for. */
+  NotAllowed: 'not_allowed',
+  /** STS refused: no such role, a trust policy that does not name us, a wrong ExternalId. */
+  Denied: 'denied',
+  /** STS could not be reached or answered with an error after the SDK's retries. */
+  Failed: 'failed',
+} as const;
+export type AccountRoleFailure = (typeof AccountRoleFailure)[keyof typeof AccountRoleFailure];
+
+/**
+ * No credentials for a record's account, so nothing of it can be looked up: the records go out
+ * Ok flagged `account_role_failed`. The message names the account, the role and STS's answer
+ * (access keys redacted); it never holds the ExternalId or a credential.
+ */
+export class AccountRoleError extends AppenderError {
+  readonly accountId: string;
+  /** Absent when no role was asked for (an account not allowed). */
+  readonly roleArn?: string;
+  readonly failure: AccountRoleFailure;
+
+  constructor(accountId: string, failure: AccountRoleFailure, detail: string, options?: { roleArn?: string; cause?: unknown }) {
+    super(`account ${accountId}: ${options?.roleArn === undefined ? '' : `cannot assume ${options.roleArn}: `}${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AccountRoleError';
+    this.accountId = accountId;
+    this.failure = failure;
+    if (options?.roleArn !== undefined) this.roleArn = options.roleArn;
+  }
+}

@@ -22,10 +22,13 @@ import {
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
+import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
+import { ACCOUNT_OPTIONS, parseAccountOptions } from './account-options.js';
 import { ec2ClientFor } from './aws-clients.js';
 import { CommandFailure, createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
 import { batchLookupOf } from './enrich-command.js';
+import { loadAccountsLiveInventory } from './live-accounts-inventory.js';
 import { createMessageWriter, readFlowLogInputs, type MessageWriter } from './read-flow-log-inputs.js';
 import { parseLogFormatOption } from './log-format-option.js';
 import { parseVpcIds } from './vpc-ids.js';
@@ -56,6 +59,8 @@ ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and
 ec2:GetManagedPrefixListEntries. Not with --inventory.`,
   },
   'vpc-id': { type: 'string', value: 'VPC', multiple: true, help: 'With --live: only this VPC\'s interfaces, groups and rules. Repeatable.' },
+  // With --live: one inventory per account of --accounts, each read through its role.
+  ...ACCOUNT_OPTIONS,
   format: {
     type: 'string',
     value: 'md|json|html|cli',
@@ -133,7 +138,7 @@ export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
 export interface ReportOptions {
   readonly inputs: readonly string[];
   /** Where the rules come from: a directory of AWS CLI output, or EC2 itself. */
-  readonly inventory: string | { readonly live: true; readonly vpcIds: readonly string[] };
+  readonly inventory: string | { readonly live: true; readonly vpcIds: readonly string[]; readonly lookupAccounts?: LookupAccountsConfig };
   readonly format: ReportFormat;
   /** Absent: standard output. */
   readonly out?: string;
@@ -176,6 +181,9 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   if (values.inventory !== undefined && live) throw new UsageError('--inventory and --live exclude each other');
   const vpcIds = parseVpcIds(values['vpc-id']);
   if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live');
+  const lookupAccounts = parseAccountOptions(values);
+  if (lookupAccounts !== undefined && !live) throw new UsageError('--role-arn-pattern needs --live: a saved inventory is read as it is');
+  if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to read');
   const format = values.format ?? ReportFormat.Markdown;
   if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json, html or cli, got "${format}"`);
   if (format === ReportFormat.Cli && values.out === undefined) throw new UsageError('--format cli needs --out FILE: the rollback script is written beside it');
@@ -203,7 +211,7 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   return {
     ...(opensearch === undefined ? {} : { opensearch }),
     inputs: positionals.length === 0 ? ['-'] : [...positionals],
-    inventory: values.inventory ?? { live: true, vpcIds },
+    inventory: values.inventory ?? { live: true, vpcIds, ...(lookupAccounts === undefined ? {} : { lookupAccounts }) },
     format: format as ReportFormat,
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(logFormat === undefined ? {} : { logFormat }),
@@ -221,13 +229,13 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
  */
 export async function runReport(options: ReportOptions, io: CliIo, dependencies: ReportDependencies = {}): Promise<ExitCode> {
   const errors = createMessageWriter(io.stderr);
-  const { inventory, prefixLists } = await loadReportInventory(options.inventory, errors, dependencies);
+  const { inventory, prefixLists, peerResolved = () => true } = await loadReportInventory(options.inventory, errors, dependencies);
   const sources = attributionSources(inventory, prefixLists);
   const rules = [...inventory.rulesByGroup.values()].flat();
   const advisorInventory = {
     rules,
     // Without a prefix list's entries, no flow can be attributed to a rule that names it.
-    peerResolved: (rule: SecurityGroupRule) => rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id),
+    peerResolved: (rule: SecurityGroupRule) => (rule.peer.kind !== 'prefix_list' || prefixLists.has(rule.peer.prefix_list_id)) && peerResolved(rule),
     groupMembers: await groupMembersOf(inventory),
     prefixLists,
     interfaces: inventory.interfaceGroups,
@@ -364,11 +372,15 @@ interface ReportInventory {
   readonly inventory: Inventory;
   /** Entries of the prefix lists rules name, as far as they are known (never from a saved inventory). */
   readonly prefixLists: ReadonlyMap<string, readonly string[]>;
+  /** With --accounts: false for a rule whose peer group is in an account not read. */
+  readonly peerResolved?: (rule: SecurityGroupRule) => boolean;
 }
 
 /** The inventory of `--inventory DIR` or `--live`; an unreadable or ruleless inventory or an EC2 refusal is thrown (exit 1). */
 async function loadReportInventory(source: ReportOptions['inventory'], errors: MessageWriter, dependencies: ReportDependencies): Promise<ReportInventory> {
-  if (typeof source !== 'string') return loadLiveInventory(source.vpcIds, errors, dependencies);
+  if (typeof source !== 'string') {
+    return source.lookupAccounts === undefined ? loadLiveInventory(source.vpcIds, errors, dependencies) : loadAccountsLiveInventory(source.lookupAccounts, source.vpcIds, errors);
+  }
   const inventory = await loadInventoryDirectory(source);
   for (const file of inventory.ignoredFiles) await errors.write(`${file}: ignored, holds no NetworkInterfaces, SecurityGroups or SecurityGroupRules\n`);
   if (inventory.rulesByGroup.size === 0) {

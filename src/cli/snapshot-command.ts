@@ -2,6 +2,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { takeEc2Snapshot, type Ec2Snapshot } from '../adapters/ec2-inventory-snapshot.js';
+import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
+import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions } from './account-options.js';
 import { ec2ClientFor } from './aws-clients.js';
 import { CommandFailure, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, describeCause, parseCommand, renderUsage } from './command.js';
@@ -11,6 +13,8 @@ export interface SnapshotOptions {
   readonly outDirectory: string;
   /** Only these VPCs; empty: every VPC of the Region. */
   readonly vpcIds: readonly string[];
+  /** `--accounts` through `--role-arn-pattern`: one snapshot per account, in DIR/<account>/. */
+  readonly lookupAccounts?: LookupAccountsConfig;
 }
 
 /** What runSnapshot reaches the outside world with, replaceable in tests. */
@@ -37,7 +41,8 @@ credential chain (AWS_ENDPOINT_URL_EC2 applies), as the AWS CLI prints it, so th
   DIR/security-groups.json        aws ec2 describe-security-groups         (SecurityGroups)
   DIR/security-group-rules.json   aws ec2 describe-security-group-rules    (SecurityGroupRules)
 Every call is paginated to the end. Files of the same names in DIR are replaced; nothing is
-written when a call fails. Managed prefix lists are not saved: offline, rules that name one stay
+written when a call fails. With --accounts, each account is read through its role and saved
+in DIR/ACCOUNT/ (nothing is written when one account fails). Managed prefix lists are not saved: offline, rules that name one stay
 undecided (rule_match), as the AWS CLI has no self-describing output for their entries.
 Needs ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules.`,
   options: {
@@ -48,13 +53,16 @@ Needs ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSec
       multiple: true,
       help: 'Only the interfaces and security groups of this VPC, and those groups\' rules.\nRepeat for several VPCs. Default: the whole Region.',
     },
+    ...ACCOUNT_OPTIONS,
   },
   positionals: false,
   epilogue: `Exit status: 0 when the snapshot was written; 1 when there is no Region, EC2 refused a call or
 a file could not be written; 2 on a command-line error.`,
   parse(values): SnapshotOptions {
     if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
-    return { outDirectory: values.out, vpcIds: parseVpcIds(values['vpc-id']) };
+    const lookupAccounts = parseAccountOptions(values);
+    if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to save');
+    return { outDirectory: values.out, vpcIds: parseVpcIds(values['vpc-id']), ...(lookupAccounts === undefined ? {} : { lookupAccounts }) };
   },
   run: (options, io) => runSnapshot(options, io),
 });
@@ -78,6 +86,7 @@ export function parseSnapshotArguments(args: readonly string[]): SnapshotOptions
  * @example await runSnapshot({ outDirectory: 'inventory', vpcIds: [] }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
  */
 export async function runSnapshot(options: SnapshotOptions, io: CliIo, dependencies: SnapshotDependencies = {}): Promise<ExitCode> {
+  if (options.lookupAccounts !== undefined) return runAccountSnapshots(options.lookupAccounts, options, io);
   const client = await ec2ClientFor(dependencies.ec2, 'snapshot');
   let snapshot: Ec2Snapshot;
   try {
@@ -87,19 +96,39 @@ export async function runSnapshot(options: SnapshotOptions, io: CliIo, dependenc
     // messages never hold credentials.
     throw new CommandFailure('EC2 refused', { cause: error });
   }
+  await writeSnapshot(options.outDirectory, snapshot, io);
+  return ExitCode.Success;
+}
+
+/** `--accounts`: every account's snapshot taken first (nothing written when one fails), then each written to DIR/<account>/. */
+async function runAccountSnapshots(lookupAccounts: LookupAccountsConfig, options: SnapshotOptions, io: CliIo): Promise<ExitCode> {
+  const { ec2For, region } = await createCliAccountClients(lookupAccounts, 'snapshot');
+  const snapshots: [string, Ec2Snapshot][] = [];
+  for (const accountId of lookupAccounts.accounts ?? []) {
+    try {
+      snapshots.push([accountId, await takeEc2Snapshot(ec2For({ accountId, region }), options.vpcIds)]);
+    } catch (error) {
+      // An AccountRoleError names the account, the role and STS's answer; an SDK error its refusal.
+      throw new CommandFailure(`account ${accountId}: EC2 refused`, { cause: error });
+    }
+  }
+  for (const [accountId, snapshot] of snapshots) await writeSnapshot(join(options.outDirectory, accountId), snapshot, io);
+  return ExitCode.Success;
+}
+
+async function writeSnapshot(outDirectory: string, snapshot: Ec2Snapshot, io: CliIo): Promise<void> {
   try {
-    await mkdir(options.outDirectory, { recursive: true });
+    await mkdir(outDirectory, { recursive: true });
     for (const key of Object.keys(SNAPSHOT_FILES) as (keyof typeof SNAPSHOT_FILES)[]) {
-      await writeJsonFile(join(options.outDirectory, SNAPSHOT_FILES[key]), { [key]: snapshot[key] });
+      await writeJsonFile(join(outDirectory, SNAPSHOT_FILES[key]), { [key]: snapshot[key] });
     }
   } catch (error) {
-    throw new CommandFailure(`cannot write ${options.outDirectory}: ${describeCause(error)}`, { cause: error });
+    throw new CommandFailure(`cannot write ${outDirectory}: ${describeCause(error)}`, { cause: error });
   }
   io.stderr.write(
     `snapshot: ${snapshot.NetworkInterfaces.length} network interfaces, ${snapshot.SecurityGroups.length} security groups, ` +
-      `${snapshot.SecurityGroupRules.length} security group rules written to ${options.outDirectory}\n`,
+      `${snapshot.SecurityGroupRules.length} security group rules written to ${outDirectory}\n`,
   );
-  return ExitCode.Success;
 }
 
 /** As the AWS CLI prints JSON: four-space indents, times as `2026-06-01T08:00:00+00:00`. Written beside, then renamed, so a reader never sees half a file. */

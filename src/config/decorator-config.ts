@@ -5,6 +5,7 @@ import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPON
 import { resolveEnrichmentPlan, type EnrichmentPlan } from './enrichment-plan.js';
 import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { createEnvReader, type Environment } from './env-reader.js';
+import { readLookupAccountsConfig, type LookupAccountsConfig } from './lookup-accounts-config.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
 export const GeoProvider = {
@@ -50,6 +51,8 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly interfaceCacheTtlSeconds: number;
   readonly interfaceNegativeCacheTtlSeconds: number;
   readonly rulesCacheTtlSeconds: number;
+  /** Look-ups in each record's own account through a role (issue 17); absent: the function's own account only. */
+  readonly lookupAccounts?: LookupAccountsConfig;
 }
 
 const DAY_SECONDS = 86_400;
@@ -117,7 +120,8 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
     ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
   };
+  const lookupAccounts = readLookupAccountsConfig(env);
   env.assertValid();
-  return config;
+  return lookupAccounts === undefined ? config : { ...config, lookupAccounts };
 }
 

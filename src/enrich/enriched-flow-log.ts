@@ -19,6 +19,8 @@ export const EnrichmentIssue = {
   EniNotFound: 'eni_not_found',
   /** EC2 was throttled or unreachable after the SDK's retries. */
   EniLookupFailed: 'eni_lookup_failed',
+  /** No credentials for the record's account: its look-up role could not be assumed or the account is not allowed (issue 17). */
+  AccountRoleFailed: 'account_role_failed',
   /** The rules of the interface's security groups could not be read. */
   RulesLookupFailed: 'sg_rules_lookup_failed',
   /** A rule's prefix list or referenced group could not be read: the rule attribution may miss that rule. */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 const OBSERVABILITY_CONFIG = 'src/config/observability-config.ts';
+const LOOKUP_ACCOUNTS_CONFIG = 'src/config/lookup-accounts-config.ts';
 
 /** The functions of the stack: logical id in template.yaml and events/env.json, and configuration module. */
 export const FUNCTION_CONFIGS = [
@@ -28,5 +29,8 @@ export function variablesReadBy(path: string): string[] {
   const source = readFileSync(path, 'utf8');
   const names = [...source.matchAll(/\benv\.(?:requiredString|optionalString|string|integer|boolean|oneOf)\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1] ?? '');
   const callsObservability = path !== OBSERVABILITY_CONFIG && /\breadObservabilityConfig\(/.test(source);
-  return [...new Set([...names, ...(callsObservability ? variablesReadBy(OBSERVABILITY_CONFIG) : [])])].sort();
+  const callsLookupAccounts = path !== LOOKUP_ACCOUNTS_CONFIG && /\breadLookupAccountsConfig\(/.test(source);
+  return [
+    ...new Set([...names, ...(callsObservability ? variablesReadBy(OBSERVABILITY_CONFIG) : []), ...(callsLookupAccounts ? variablesReadBy(LOOKUP_ACCOUNTS_CONFIG) : [])]),
+  ].sort();
 }

@@ -22,6 +22,11 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
   AlarmEmail: 'flow-log-alerts@example.com',
   AlarmTopicKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
   ReportEmail: 'security-reports@example.com',
+  LookupRoleArnPattern: 'arn:aws:iam::{accountId}:role/vpc-flow-log-appender-lookup',
+  LookupRoleExternalId: 'org-0a1b2c3d:flow-logs',
+  LookupAccounts: '111111111111,222222222222',
+  LogDestinationOrganizationId: 'o-a1b2c3d4e5',
+  LogDestinationAccounts: '111111111111,222222222222',
 };
 
 /**
@@ -42,6 +47,13 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
   // The scheduled report: the Rules allow it with the S3 destination and rule attribution only.
   // FlowLogSource, ExistingLogGroupName and VpcId go with it so that the Rules allow the deployment.
   { parameters: ['ReportSchedule', 'ReportEmail'], crossedWith: ['DestinationType', 'RuleAttribution', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'] },
+  // Several accounts (issue 17): the decorator's look-up role settings and the log destination.
+  // The decorator's environment holds the pattern beside its geolocation and destination settings;
+  // FlowLogSource and its values go with them so that the Rules allow the combinations.
+  {
+    parameters: ['LookupRoleArnPattern', 'LogDestinationOrganizationId', 'LogDestinationAccounts'],
+    crossedWith: ['GeoProvider', 'GeoDatabaseLayerArn', 'DestinationType', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
+  },
 ];
 
 /** Every combination of the parameters conditions test (opt-in features as independent dimensions), each resolved to the stack it deploys. */

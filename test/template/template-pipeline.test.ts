@@ -248,7 +248,8 @@ describe('template.yaml outputs', () => {
   it('exports both function ARNs and gives the stream, bucket, queue and, with a created domain, the dashboards', () => {
     for (const stack of stacks) {
       // Prepare
-      const expected = ['DecoratorFunctionArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
+      const expected = ['DecoratorFunctionArn', 'DecoratorRoleArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
+      if (stack.resources['LogDestination'] !== undefined) expected.push('LogDestinationArn');
       if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
       if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint');
       if (stack.values['DestinationType'] === 'OpenSearch') expected.push('OpenSearchSetupCommand');

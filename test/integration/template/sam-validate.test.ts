@@ -40,6 +40,20 @@ describe('template.yaml with the SAM CLI and cfn-lint', () => {
     expect(run.status).toBe(0);
   }, TOOL_TIMEOUT_MS);
 
+  it('passes cfn-lint on the member accounts\' look-up role template (templates/member-lookup-role.yaml), informational checks too', () => {
+    // Act
+    const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', 'templates/member-lookup-role.yaml'], {
+      cwd: PROJECT_ROOT,
+      env: pythonToolEnvironment(),
+      encoding: 'utf8',
+      timeout: TOOL_TIMEOUT_MS,
+    });
+
+    // Assess
+    expect(`${run.stdout}${run.stderr}`).toBe('');
+    expect(run.status).toBe(0);
+  }, TOOL_TIMEOUT_MS);
+
   it('still sees the findings it is there to catch (a flow-mapping label split by its comma is E4001)', () => {
     // Prepare: the label as it once was.
     const directory = mkdtempSync(join(tmpdir(), 'cfn-lint-probe-'));

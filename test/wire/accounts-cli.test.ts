@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LOOKUP_ROLE_ARN_PATTERN, roleArnFor } from '../../src/config/lookup-accounts-config.js';
+import { ec2NetworkInterface, ec2SecurityGroupRule } from '../support/ec2-builders.js';
+import { pointClientsAt } from '../support/loopback-http.js';
+import { startOrganisationEc2Server, startStsLoopbackServer, type OrganisationEc2Server, type StsLoopbackServer } from '../support/sts-loopback-server.js';
+import { runCliWith, temporaryDirectory } from '../unit/cli/cli-harness.js';
+
+const REGION = 'us-east-1';
+const OWN_ACCOUNT = '999999999999';
+const MEMBERS = ['111111111111', '222222222222', '333333333333'] as const;
+const WITHOUT_ROLE = '444444444444';
+const EXTERNAL_ID = 'org-0a1b2c3d';
+
+function groupOf(accountId: string): string {
+  return `sg-0${accountId.slice(0, 1).repeat(16)}`;
+}
+
+function interfaceOf(accountId: string): string {
+  return `eni-0${accountId.slice(0, 1).repeat(16)}`;
+}
+
+/** Each account: one interface in one group with one HTTPS rule; the first member's group also admits the second's group through peering. */
+function inventoryOf(accountId: string) {
+  const groupId = groupOf(accountId);
+  const rules = [ec2SecurityGroupRule({ SecurityGroupRuleId: `sgr-0${accountId.slice(0, 1).repeat(16)}`, GroupId: groupId, GroupOwnerId: accountId })];
+  if (accountId === MEMBERS[0]) {
+    rules.push(
+      ec2SecurityGroupRule({
+        SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaaa',
+        GroupId: groupId,
+        GroupOwnerId: accountId,
+        CidrIpv4: undefined,
+        ReferencedGroupInfo: { GroupId: groupOf(MEMBERS[1]), UserId: MEMBERS[1], VpcPeeringConnectionId: 'pcx-0a1b2c3d' },
+      }),
+    );
+  }
+  return {
+    networkInterfaces: [ec2NetworkInterface({ NetworkInterfaceId: interfaceOf(accountId), OwnerId: accountId, PrivateIpAddress: `10.${accountId.slice(0, 1)}.0.17`, PrivateIpAddresses: [{ PrivateIpAddress: `10.${accountId.slice(0, 1)}.0.17`, Primary: true }], Groups: [{ GroupId: groupId, GroupName: 'web' }] })],
+    securityGroups: [{ GroupId: groupId, GroupName: 'web', OwnerId: accountId, VpcId: 'vpc-0a1b2c3d', IpPermissions: [], IpPermissionsEgress: [] }],
+    securityGroupRules: rules,
+  };
+}
+
+describe('snapshot and report --live across accounts (STS and EC2 on loopback)', () => {
+  let sts: StsLoopbackServer;
+  let ec2: OrganisationEc2Server;
+  let output: ReturnType<typeof temporaryDirectory>;
+  const restores: (() => void)[] = [];
+  const roleOptions = ['--role-arn-pattern', DEFAULT_LOOKUP_ROLE_ARN_PATTERN, '--external-id', EXTERNAL_ID];
+
+  beforeEach(async () => {
+    sts = await startStsLoopbackServer({
+      ownAccountId: OWN_ACCOUNT,
+      ownAccessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+      roles: Object.fromEntries(MEMBERS.map((accountId) => [accountId, roleArnFor(DEFAULT_LOOKUP_ROLE_ARN_PATTERN, { accountId, region: REGION })])),
+      externalId: EXTERNAL_ID,
+      clock: { now: () => Date.now() },
+    });
+    ec2 = await startOrganisationEc2Server(sts, Object.fromEntries([OWN_ACCOUNT, ...MEMBERS, WITHOUT_ROLE].map((accountId) => [accountId, inventoryOf(accountId)])));
+    restores.push(pointClientsAt('STS', sts.url), pointClientsAt('EC2', ec2.url));
+    output = temporaryDirectory();
+  });
+  afterEach(async () => {
+    for (const restore of restores.splice(0)) restore();
+    await ec2.close();
+    await sts.close();
+    output.remove();
+  });
+
+  it('snapshot --accounts saves each account, its own included, in DIR/ACCOUNT/ with that account\'s credentials', async () => {
+    const run = await runCliWith(['snapshot', '--out', output.path('inventory'), ...roleOptions, '--accounts', [OWN_ACCOUNT, ...MEMBERS].join(',')]);
+
+    expect(run.stderr).not.toContain('refused');
+    expect(run.status).toBe(0);
+    for (const accountId of [OWN_ACCOUNT, ...MEMBERS]) {
+      const saved = JSON.parse(readFileSync(output.path(`inventory/${accountId}/network-interfaces.json`), 'utf8')) as { NetworkInterfaces: { NetworkInterfaceId: string }[] };
+      expect(saved.NetworkInterfaces.map((item) => item.NetworkInterfaceId)).toEqual([interfaceOf(accountId)]);
+    }
+    expect(sts.calls.filter((call) => call.action === 'AssumeRole')).toHaveLength(3);
+    expect(ec2.refusals).toEqual([]);
+  });
+
+  it('snapshot --accounts fails naming the account without the role and STS\'s answer, writing nothing', async () => {
+    const run = await runCliWith(['snapshot', '--out', output.path('inventory'), ...roleOptions, '--accounts', `${MEMBERS[0]},${WITHOUT_ROLE}`]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`account ${WITHOUT_ROLE}: EC2 refused`);
+    expect(run.stderr).toContain('AccessDenied');
+    expect(run.stderr).not.toContain(EXTERNAL_ID);
+    expect(existsSync(output.path('inventory'))).toBe(false);
+  });
+
+  it('report --live --accounts judges the rules of every account read and says which rule allows another account\'s group', async () => {
+    const lines = [MEMBERS[0], MEMBERS[1]].map((accountId) => `2 ${accountId} ${interfaceOf(accountId)} 203.0.113.9 10.${accountId.slice(0, 1)}.0.17 49152 443 6 10 840 1780000000 1780000060 ACCEPT OK`);
+
+    const run = await runCliWith(['report', '--live', ...roleOptions, '--accounts', `${MEMBERS[0]},${MEMBERS[1]}`, '--format', 'json', '-'], `${lines.join('\n')}\n`);
+
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as { rules: { ruleId: string; flows?: number }[] };
+    const ruleIds = report.rules.map((rule) => rule.ruleId);
+    expect(ruleIds).toEqual(expect.arrayContaining(['sgr-01111111111111111', 'sgr-02222222222222222', 'sgr-0aaaaaaaaaaaaaaaa']));
+    expect(ruleIds).not.toContain('sgr-03333333333333333');
+    expect(run.stderr).toContain(`cross-account reference: sgr-0aaaaaaaaaaaaaaaa (${groupOf(MEMBERS[0])}, account ${MEMBERS[0]}) allows group ${groupOf(MEMBERS[1])} of account ${MEMBERS[1]} through pcx-0a1b2c3d, read`);
+  });
+
+  it('refuses --accounts without --role-arn-pattern, and --role-arn-pattern without --live for report', async () => {
+    const withoutPattern = await runCliWith(['snapshot', '--out', output.path('x'), '--accounts', MEMBERS[0]]);
+    const withoutLive = await runCliWith(['report', '--inventory', output.path('x'), ...roleOptions, '--accounts', MEMBERS[0]]);
+
+    expect(withoutPattern.status).toBe(2);
+    expect(withoutPattern.stderr).toContain('--accounts needs --role-arn-pattern');
+    expect(withoutLive.status).toBe(2);
+    expect(withoutLive.stderr).toContain('--role-arn-pattern needs --live');
+  });
+});
