@@ -1,3 +1,4 @@
+import { compareText, hourRunsOf, MAX_PEER_NETWORKS, MAX_UNKNOWN_RULE_IDS, peerNetworkOf, rankingLedgerOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './ledger-assembly.js';
 import { flowPeerAddress } from '../analysis/security-group-matcher.js';
 import { isRuleMatch } from '../domain/index.js';
 import { cidrFamily, formatCidr, isPublicAddress, parseCidr } from '../net/index.js';
@@ -14,7 +15,6 @@ import {
   type GroupLedger,
   type InterfaceLedger,
   type LedgerLimits,
-  type RankingLedger,
   type ReplayTuple,
   type ReportLedger,
   type RuleLedger,
@@ -42,11 +42,6 @@ export interface LedgerBuilderInput {
 
 /** Security groups whose talkers and names are tracked; past it, records of further groups still count everywhere else. */
 export const MAX_TRACKED_GROUPS = 10_000;
-const MAX_UNKNOWN_RULE_IDS = 100;
-const SECONDS_PER_HOUR = 3_600;
-const SECONDS_PER_DAY = 86_400;
-/** Distinct public /8 or /32 networks counted per rule: far past any threshold that reads it. */
-const MAX_PEER_NETWORKS = 4_096;
 
 interface ExposureState {
   readonly port: number;
@@ -261,7 +256,7 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
         state.peerBlocks?.add(peer);
         if (isPublicPeer) {
           state.publicPeers.add(peer);
-          if (state.publicNetworks.size < MAX_PEER_NETWORKS) state.publicNetworks.add(peerNetwork(peer));
+          if (state.publicNetworks.size < MAX_PEER_NETWORKS) state.publicNetworks.add(peerNetworkOf(peer));
           for (const exposure of state.exposures) {
             if (!exposedTo(exposure, flow)) continue;
             exposure.acceptedFlows += 1;
@@ -283,11 +278,11 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
         rules: [...rules.values()].map(toRuleLedger),
         interfaces: [...interfaces]
           .sort(([a], [b]) => compareText(a, b))
-          .map(([interfaceId, state]): InterfaceLedger => ({ interfaceId, groupIds: [...state.groupIds].sort(compareText), coveredHours: hourRuns(state.hours) })),
+          .map(([interfaceId, state]): InterfaceLedger => ({ interfaceId, groupIds: [...state.groupIds].sort(compareText), coveredHours: hourRunsOf(state.hours) })),
         groups: [...groups]
           .sort(([a], [b]) => compareText(a, b))
-          .map(([groupId, group]): GroupLedger => ({ groupId, groupName: group.name, talkers: rankingLedger(group.talkers, limits.rankingItems) })),
-        rejectedSources: { ingress: rankingLedger(rejectedIngress, limits.rankingItems), egress: rankingLedger(rejectedEgress, limits.rankingItems) },
+          .map(([groupId, group]): GroupLedger => ({ groupId, groupName: group.name, talkers: rankingLedgerOf(group.talkers, limits.rankingItems) })),
+        rejectedSources: { ingress: rankingLedgerOf(rejectedIngress, limits.rankingItems), egress: rankingLedgerOf(rejectedEgress, limits.rankingItems) },
         replay: { groupSets: groupSetList, tuples: [...tuples].map(([key, flows]) => replayTupleOf(key, flows)), flowsNotKept },
         unknownRuleIds: [...unknownRuleIds].sort(compareText),
       };
@@ -367,20 +362,6 @@ function exposedTo(exposure: ExposureState, flow: ReportFlow): boolean {
   return flow.dstport === exposure.port && flow.protocol !== undefined && exposure.protocols.includes(flow.protocol);
 }
 
-/**
- * The /8 of an IPv4 address or the /32 of an IPv6 one, as a key, from the text (called per
- * record: no parse). An IPv6 address compressed within its first two groups is expanded first.
- */
-function peerNetwork(address: string): string {
-  const dot = address.indexOf('.');
-  if (dot !== -1 && !address.includes(':')) return address.slice(0, dot);
-  const compressed = address.indexOf('::');
-  const head = compressed === -1 ? address : address.slice(0, compressed);
-  const groups = head === '' ? [] : head.split(':');
-  while (groups.length < 2) groups.push('0');
-  return `${Number.parseInt(groups[0] as string, 16)}:${Number.parseInt(groups[1] as string, 16)}`;
-}
-
 function replayTupleOf(key: string, flows: number): ReplayTuple {
   const [groups = '', direction = '', protocol = '', port = ''] = key.split('|', 4);
   // The peer is the rest: an address holds no '|', but the split above stops before it anyway.
@@ -388,25 +369,8 @@ function replayTupleOf(key: string, flows: number): ReplayTuple {
   return { groups: Number(groups), direction: direction === 'i' ? 'ingress' : 'egress', peer, protocol: Number(protocol), port: port === '' ? null : Number(port), flows };
 }
 
-function rankingLedger(ranking: BoundedRanking, items: number): RankingLedger {
-  return { items: ranking.top(items).map(({ key, count, overcount }) => ({ key, value: count, overcount })), total: ranking.total, exact: ranking.exact, errorBound: ranking.errorBound };
-}
-
-function hourRuns(hours: ReadonlySet<number>): [number, number][] {
-  const runs: [number, number][] = [];
-  for (const hour of [...hours].sort((a, b) => a - b)) {
-    const last = runs[runs.length - 1];
-    if (last !== undefined && hour === last[1] + 1) last[1] = hour;
-    else runs.push([hour, hour]);
-  }
-  return runs;
-}
-
 /** Records from NDJSON are untrusted: a list field may hold anything, or be no list. */
 function listOf(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? (value as readonly unknown[]) : [];
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
