@@ -1,9 +1,10 @@
 // The decorator Lambda: Kinesis Data Firehose's data transformation. Wiring only; the behaviour is
 // in src/firehose/transformation/transform-firehose-event.ts (shared with the local pipeline), decorate-firehose-records.ts and src/enrich/.
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { createPowertoolsObservability } from '../src/adapters/powertools-observability.js';
-import { createEc2Enrichment, ownAccountClientForEveryScope, scopeOfFunctionArn } from '../src/composition/enrichment.js';
+import { createEc2Enrichment, ec2ClientsForScopes, scopeOfFunctionArn } from '../src/composition/enrichment.js';
 import { loadDecoratorConfig } from '../src/config/decorator-config.js';
 import { lookupTimeAllowanceMs } from '../src/firehose/transformation/lookup-deadline.js';
 import { transformFirehoseEvent } from '../src/firehose/transformation/transform-firehose-event.js';
@@ -20,7 +21,9 @@ const observability = createPowertoolsObservability({
 // what still fails leaves records Ok without interface fields (eni_lookup_failed).
 const ec2 = new EC2Client({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true } });
 ec2.middlewareStack.remove('loggerMiddleware');
-const enrichment = await createEc2Enrichment(config.enrichment, config, { clientFor: ownAccountClientForEveryScope(ec2), clock: systemClock, logger: observability.logger });
+// Records of other accounts are looked up there through the look-up role, when one is configured.
+const clientFor = ec2ClientsForScopes(ec2, config.lookupAccounts, { sts: () => new STSClient({}), clock: systemClock });
+const enrichment = await createEc2Enrichment(config.enrichment, config, { clientFor, clock: systemClock, logger: observability.logger });
 
 /** Returns every record of the batch, in order, enriched (Ok), Dropped or ProcessingFailed. */
 export const handler = async (event: FirehoseTransformationEvent, context?: Context): Promise<FirehoseTransformationResult> => {

@@ -9,6 +9,18 @@ export class AppenderError extends Error {
   }
 }
 
+/**
+ * A look-up scope no credentials can be had for (another account whose role cannot be assumed):
+ * nothing of that account can be looked up, so its records are flagged `account_role_failed`
+ * rather than as if EC2 itself had failed. Adapters throw subclasses that say why.
+ */
+export class LookupScopeRefusedError extends AppenderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LookupScopeRefusedError';
+  }
+}
+
 /** The environment or command line does not describe a runnable configuration. */
 export class ConfigurationError extends AppenderError {
   readonly problems: readonly string[];

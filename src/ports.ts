@@ -57,7 +57,8 @@ export interface DeliveryStream {
 export type LookupOutcome<T> =
   | { readonly status: 'found'; readonly value: T }
   | { readonly status: 'not_found' }
-  | { readonly status: 'failed'; readonly reason: string };
+  /** `scopeRefused`: no credentials for the record's account (a LookupScopeRefusedError), so EC2 was never asked. */
+  | { readonly status: 'failed'; readonly reason: string; readonly scopeRefused?: true };
 
 /** A security group as a network interface lists it. */
 export interface SecurityGroupReference {

@@ -1,4 +1,4 @@
-import { AppenderError } from '../errors.js';
+import { AppenderError, LookupScopeRefusedError } from '../errors.js';
 
 // The adapters' errors: what failed outside, said without secrets. Each sets `name`, since minified
 // bundles rename classes.
@@ -76,7 +76,7 @@ export type AccountRoleFailure = (typeof AccountRoleFailure)[keyof typeof Accoun
  * Ok flagged `account_role_failed`. The message names the account, the role and STS's answer
  * (access keys redacted); it never holds the ExternalId or a credential.
  */
-export class AccountRoleError extends AppenderError {
+export class AccountRoleError extends LookupScopeRefusedError {
   readonly accountId: string;
   /** Absent when no role was asked for (an account not allowed). */
   readonly roleArn?: string;

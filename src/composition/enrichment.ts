@@ -6,6 +6,9 @@
  * module is the only place that chooses and connects them.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { createAccountEc2Clients } from '../adapters/account-ec2-clients.js';
+import { createAccountRoleCredentials } from '../adapters/account-role-credentials.js';
 import { createCachedGeoLocator, type CachedGeoLocator } from '../adapters/cached-geo-locator.js';
 import { MAX_EC2_FILTER_VALUES_PER_CALL, type Ec2ClientForScope } from '../adapters/ec2-client.js';
 import { createEc2SecurityGroupMemberSource } from '../adapters/ec2-group-member-source.js';
@@ -14,7 +17,9 @@ import { createEc2PrefixListSource } from '../adapters/ec2-prefix-list-source.js
 import { createEc2SecurityGroupRuleSource } from '../adapters/ec2-security-group-rule-source.js';
 import type { GeolocationConfig } from '../config/decorator-config.js';
 import { planReadsRules, type EnrichmentPlan } from '../config/enrichment-plan.js';
+import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
 import type { LookupScope } from '../domain/lookup-scope.js';
+import { LookupScopeRefusedError } from '../errors.js';
 import { createScopedCachedBatchLookup, type ScopedCachedBatchLookup } from '../enrich/cached-batch-lookup.js';
 import type { FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 import type { DecorationActivity, LookupActivity, LookupFailureCause } from '../firehose/transformation/report-decoration.js';
@@ -53,6 +58,28 @@ export interface CachedEnrichment {
  */
 export function ownAccountClientForEveryScope(ownClient: EC2Client): Ec2ClientForScope {
   return () => ownClient;
+}
+
+/**
+ * The EC2 client for each scope: with look-up roles configured (LOOKUP_ROLE_ARN_PATTERN,
+ * `--role-arn-pattern`), a client per account whose credentials are the assumed role's (the own
+ * account keeps its own); without, the own client for every scope. A refused account rejects its
+ * calls with an AccountRoleError, which the look-up caches flag `account_role_failed`.
+ *
+ * @example const clientFor = ec2ClientsForScopes(ec2, config.lookupAccounts, { sts: new STSClient({}), clock: systemClock });
+ */
+export function ec2ClientsForScopes(
+  ownClient: EC2Client,
+  lookupAccounts: LookupAccountsConfig | undefined,
+  { sts, clock }: { sts: () => STSClient; clock: Clock },
+): Ec2ClientForScope {
+  if (lookupAccounts === undefined) return ownAccountClientForEveryScope(ownClient);
+  const credentials = createAccountRoleCredentials({ sts: sts(), config: lookupAccounts, ownCredentials: () => ownClient.config.credentials(), clock });
+  return createAccountEc2Clients({
+    credentials,
+    // The own client's connection and request timeouts; AWS_ENDPOINT_URL_EC2 applies to every client.
+    clientConfig: { requestHandler: ownClient.config.requestHandler },
+  });
 }
 
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/;
@@ -125,6 +152,11 @@ export function createCachedEnrichment(
       negativeStatuses: ['not_found'],
       missingOutcome: { status: 'not_found' },
       failureOutcome: (error) => {
+        // A refused account is its own cause: logged apart from EC2's, and flagged account_role_failed.
+        if (error instanceof LookupScopeRefusedError) {
+          noteFailure('account role', error);
+          return { status: 'failed', reason: error.name, scopeRefused: true };
+        }
         noteFailure('ec2', error);
         return { status: 'failed', reason: error instanceof Error ? error.name : String(error) };
       },

@@ -160,7 +160,7 @@ export async function computeFlowEnrichments(documents: readonly FlowLogDocument
     } else if (outcome?.status === 'not_found') {
       addFlowEnrichmentIssue(enrichment, EnrichmentIssue.EniNotFound, EnrichmentSlot.InterfaceFields);
     } else if (outcome?.status === 'failed') {
-      addFlowEnrichmentIssue(enrichment, EnrichmentIssue.EniLookupFailed, EnrichmentSlot.InterfaceFields);
+      addFlowEnrichmentIssue(enrichment, outcome.scopeRefused === true ? EnrichmentIssue.AccountRoleFailed : EnrichmentIssue.EniLookupFailed, EnrichmentSlot.InterfaceFields);
     }
     // The record's own flow-direction needs no inventory: keep it when the interface is unknown or EC2 failed.
     if (enrichment.direction === undefined && document.direction === undefined && isFlowDirection(document.flow_direction)) {

@@ -13,12 +13,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readSampleGeoSource, SAMPLE_GEO_DATABASE } from '../../../scripts/build-sample-geo-db.js';
 import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../../../src/adapters/ec2-client.js';
 import { GeoDatabaseError } from '../../../src/adapters/mmdb-geo-locator.js';
-import { createCachedEnrichment, createEc2Enrichment, ownAccountClientForEveryScope, scopeOfFunctionArn, type EnrichmentCacheSettings } from '../../../src/composition/enrichment.js';
+import { STSClient } from '@aws-sdk/client-sts';
+import { AccountRoleError, AccountRoleFailure } from '../../../src/adapters/errors.js';
+import { enrichFlowLogs } from '../../../src/enrich/enrich-flow-logs.js';
+import { createCachedEnrichment, createEc2Enrichment, ec2ClientsForScopes, ownAccountClientForEveryScope, scopeOfFunctionArn, type EnrichmentCacheSettings } from '../../../src/composition/enrichment.js';
 import { resolveEnrichmentPlan, type EnrichmentPlan } from '../../../src/config/enrichment-plan.js';
 import { OTHER_ACCOUNT_SCOPE, TEST_SCOPE } from '../../support/lookup-scope.js';
 import type { GeoOutcome, LookupOutcome, NetworkInterfaceInfo, NetworkInterfaceSource, SecurityGroupRule, SecurityGroupRuleSource } from '../../../src/ports.js';
 import { silentLogger } from '../../../src/ports.js';
-import { ec2NetworkInterface, ec2SecurityGroupRule, interfaceIds, networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
+import { ec2NetworkInterface, ec2SecurityGroupRule, flowDocument, interfaceIds, networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
 import { manualClock } from '../../support/geo-builders.js';
 
 const ec2 = mockClient(EC2Client);
@@ -325,6 +328,41 @@ describe('look-up scopes', () => {
     await enrichment.sources.networkInterfaces?.lookup(OTHER_ACCOUNT_SCOPE, ['eni-0a1b2c3d4e5f60718']);
 
     expect(chosen).toEqual([`${OTHER_ACCOUNT_SCOPE.accountId}/${OTHER_ACCOUNT_SCOPE.region}`]);
+  });
+
+  it('flags the records of an account whose role cannot be assumed account_role_failed, and names that cause apart from EC2\'s', async () => {
+    const refused = new AccountRoleError(OTHER_ACCOUNT_SCOPE.accountId, AccountRoleFailure.Denied, 'AccessDenied: not authorized to perform sts:AssumeRole', {
+      roleArn: `arn:aws:iam::${OTHER_ACCOUNT_SCOPE.accountId}:role/vpc-flow-log-appender-lookup`,
+    });
+    const own = fakeInterfaceSource(['eni-00000000000000001']);
+    const source: NetworkInterfaceSource = {
+      describeNetworkInterfaces: (scope, ids) => (scope.accountId === OTHER_ACCOUNT_SCOPE.accountId ? Promise.reject(refused) : own.describeNetworkInterfaces(scope, ids)),
+    };
+    const enrichment = createCachedEnrichment(PLAN, CACHES, { networkInterfaces: source }, manualClock());
+    const activity = enrichment.startActivity();
+    const documents = [
+      flowDocument({ account_id: TEST_SCOPE.accountId, interface_id: 'eni-00000000000000001' }),
+      flowDocument({ account_id: OTHER_ACCOUNT_SCOPE.accountId, interface_id: 'eni-00000000000000001' }),
+    ];
+
+    const enriched = await enrichFlowLogs(documents, { ...enrichment.sources, ownScope: TEST_SCOPE });
+
+    expect(enriched.map((document) => document.enrichment_issues ?? [])).toEqual([[], ['account_role_failed']]);
+    expect(activity().failureCauses?.map((cause) => cause.source)).toEqual(['account role']);
+  });
+
+  it('gives every scope the own client without look-up roles, and each other account a client of its own with them', () => {
+    const own = new EC2Client({ region: TEST_SCOPE.region });
+    const sts = (): STSClient => new STSClient({ region: TEST_SCOPE.region });
+    const lookupAccounts = { roleArnPattern: 'arn:aws:iam::{accountId}:role/vpc-flow-log-appender-lookup' };
+
+    const withoutRoles = ec2ClientsForScopes(own, undefined, { sts, clock: manualClock() });
+    const withRoles = ec2ClientsForScopes(own, lookupAccounts, { sts, clock: manualClock() });
+
+    expect(withoutRoles(OTHER_ACCOUNT_SCOPE)).toBe(own);
+    expect(withRoles(OTHER_ACCOUNT_SCOPE)).not.toBe(own);
+    expect(withRoles(OTHER_ACCOUNT_SCOPE)).toBe(withRoles(OTHER_ACCOUNT_SCOPE));
+    expect(withRoles(TEST_SCOPE)).not.toBe(withRoles(OTHER_ACCOUNT_SCOPE));
   });
 
   it('reads the function\'s own account and Region from its ARN, and nothing from anything else', () => {
