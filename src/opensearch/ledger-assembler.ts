@@ -11,7 +11,7 @@
  * to the stream's; past one, the same `exact: false` says so, and what the stream keeps first by
  * record order (services, replay tuples, interfaces, groups) is kept here in bucket-key order.
  */
-import { cidrFamily, formatCidr, isPublicAddress, parseCidr } from '../net/index.js';
+import { isPublicAddress } from '../net/index.js';
 import type { SecurityGroupRule } from '../ports.js';
 import { createBoundedRanking, type BoundedRanking } from '../report/bounded-ranking.js';
 import { createDistinctCounter, type DistinctCounter } from '../report/distinct-counter.js';
@@ -22,22 +22,21 @@ import {
   hourRunsOf,
   MAX_PEER_NETWORKS,
   MAX_UNKNOWN_RULE_IDS,
+  newRuleState,
   peerNetworkOf,
   rankingLedgerOf,
+  replayTupleOf,
   SECONDS_PER_DAY,
+  toRuleLedger,
+  type RuleState,
 } from '../report/ledger-assembly.js';
-import { createPeerPrefixSummary, type PeerPrefixSummary } from '../report/peer-prefix-summary.js';
 import { RULE_MATCH_BUCKETS, type RuleMatchBucket } from '../report/report-model.js';
 import {
   DEFAULT_LEDGER_LIMITS,
   LEDGER_SCHEMA,
-  type ExposureLedger,
   type LedgerLimits,
-  type ReplayTuple,
   type ReportLedger,
-  type RuleLedger,
 } from '../report/rule-ledger.js';
-import { exposedPortsOf } from '../report/rule-summary.js';
 import { NO_PEER, type LedgerAggregationName } from './ledger-queries.js';
 
 /** One composite bucket: its key (strings, numbers, or null for a missing value) and its sub-aggregations. */
@@ -67,37 +66,6 @@ export interface LedgerAssembler {
 }
 
 const MS_PER_DAY = SECONDS_PER_DAY * 1_000;
-
-interface ExposureState {
-  readonly port: number;
-  readonly protocols: readonly number[];
-  acceptedFlows: number;
-  readonly acceptedSources: DistinctCounter;
-  lastAccepted: number | null;
-  blockedAttempts: number;
-  readonly blockedSources: DistinctCounter;
-  lastBlocked: number | null;
-}
-
-interface RuleState {
-  readonly rule: SecurityGroupRule;
-  flows: number;
-  bytes: number;
-  packets: number;
-  first: number | null;
-  last: number | null;
-  rejectedWouldAllow: number;
-  readonly peers: DistinctCounter;
-  readonly publicPeers: DistinctCounter;
-  readonly publicNetworks: Set<string>;
-  readonly peerBlocks: PeerPrefixSummary | undefined;
-  readonly services: Map<number, number>;
-  servicesExact: boolean;
-  readonly hitsByDay: Map<number, number>;
-  readonly exposures: ExposureState[];
-  replayTuples: number;
-  replayComplete: boolean;
-}
 
 /**
  * @example
@@ -311,78 +279,6 @@ export function createLedgerAssembler(input: { readonly rules: readonly Security
       };
     },
   };
-}
-
-function newRuleState(rule: SecurityGroupRule, limits: LedgerLimits, distinct: () => DistinctCounter): RuleState {
-  const cidr = rule.peer.kind === 'ipv4_cidr' || rule.peer.kind === 'ipv6_cidr' ? rule.peer.cidr : undefined;
-  const ruleBlock = cidr === undefined ? undefined : parseCidr(cidr);
-  return {
-    rule,
-    flows: 0,
-    bytes: 0,
-    packets: 0,
-    first: null,
-    last: null,
-    rejectedWouldAllow: 0,
-    peers: distinct(),
-    publicPeers: distinct(),
-    publicNetworks: new Set(),
-    peerBlocks: ruleBlock === undefined ? undefined : createPeerPrefixSummary(cidrFamily(ruleBlock), { blockLimit: limits.peerBlockLimit, minPrefixLength: ruleBlock.prefixLength }),
-    services: new Map(),
-    servicesExact: true,
-    hitsByDay: new Map(),
-    exposures: exposedPortsOf(rule).map(({ port, protocols }) => ({
-      port,
-      protocols,
-      acceptedFlows: 0,
-      acceptedSources: distinct(),
-      lastAccepted: null,
-      blockedAttempts: 0,
-      blockedSources: distinct(),
-      lastBlocked: null,
-    })),
-    replayTuples: 0,
-    replayComplete: true,
-  };
-}
-
-function toRuleLedger(state: RuleState): RuleLedger {
-  return {
-    ruleId: state.rule.rule_id,
-    flows: state.flows,
-    bytes: state.bytes,
-    packets: state.packets,
-    firstSeen: state.first,
-    lastSeen: state.last,
-    rejectedWouldAllow: state.rejectedWouldAllow,
-    distinctPeers: state.peers.count(),
-    publicPeers: state.publicPeers.count(),
-    publicPeerNetworks: state.publicNetworks.size,
-    peerBlocks: { cidrs: state.peerBlocks?.blocks().map(formatCidr) ?? [], exact: state.peerBlocks?.exact ?? true },
-    services: {
-      used: [...state.services].sort(([a], [b]) => a - b).map(([key, flows]) => ({ protocol: Math.floor(key / 65_536), port: key % 65_536, flows })),
-      exact: state.servicesExact,
-    },
-    hitsByDay: [...state.hitsByDay].sort(([a], [b]) => a - b),
-    exposures: state.exposures.map(
-      (exposure): ExposureLedger => ({
-        port: exposure.port,
-        acceptedFlows: exposure.acceptedFlows,
-        acceptedSources: exposure.acceptedSources.count(),
-        lastAccepted: exposure.lastAccepted,
-        blockedAttempts: exposure.blockedAttempts,
-        blockedSources: exposure.blockedSources.count(),
-        lastBlocked: exposure.lastBlocked,
-      }),
-    ),
-    replayComplete: state.replayComplete,
-  };
-}
-
-function replayTupleOf(key: string, flows: number): ReplayTuple {
-  const [groups = '', direction = '', protocol = '', port = ''] = key.split('|', 4);
-  const peer = key.slice(groups.length + direction.length + protocol.length + port.length + 4);
-  return { groups: Number(groups), direction: direction === 'i' ? 'ingress' : 'egress', peer, protocol: Number(protocol), port: port === '' ? null : Number(port), flows };
 }
 
 /** The name at the group's position in the one document's `_source` the bucket carries, or null. */

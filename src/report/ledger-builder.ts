@@ -1,25 +1,34 @@
-import { compareText, hourRunsOf, MAX_PEER_NETWORKS, MAX_UNKNOWN_RULE_IDS, peerNetworkOf, rankingLedgerOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './ledger-assembly.js';
+import {
+  compareText,
+  hourRunsOf,
+  MAX_PEER_NETWORKS,
+  MAX_UNKNOWN_RULE_IDS,
+  newRuleState,
+  peerNetworkOf,
+  rankingLedgerOf,
+  replayTupleOf,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
+  toRuleLedger,
+  type ExposureState,
+  type RuleState,
+} from './ledger-assembly.js';
 import { flowPeerAddress } from '../analysis/security-group-matcher.js';
 import { isRuleMatch } from '../domain/index.js';
-import { cidrFamily, formatCidr, isPublicAddress, parseCidr } from '../net/index.js';
+import { isPublicAddress } from '../net/index.js';
 import type { SecurityGroupRule } from '../ports.js';
 import { createBoundedRanking, type BoundedRanking } from './bounded-ranking.js';
 import { createDistinctCounter, type DistinctCounter } from './distinct-counter.js';
-import { createPeerPrefixSummary, type PeerPrefixSummary } from './peer-prefix-summary.js';
 import { RULE_MATCH_BUCKETS, type RuleMatchBucket } from './report-model.js';
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
 import {
   DEFAULT_LEDGER_LIMITS,
   LEDGER_SCHEMA,
-  type ExposureLedger,
   type GroupLedger,
   type InterfaceLedger,
   type LedgerLimits,
-  type ReplayTuple,
   type ReportLedger,
-  type RuleLedger,
 } from './rule-ledger.js';
-import { exposedPortsOf } from './rule-summary.js';
 
 /** The fields of an enriched record the report reads. */
 export type ReportFlow = Pick<
@@ -42,37 +51,6 @@ export interface LedgerBuilderInput {
 
 /** Security groups whose talkers and names are tracked; past it, records of further groups still count everywhere else. */
 export const MAX_TRACKED_GROUPS = 10_000;
-
-interface ExposureState {
-  readonly port: number;
-  readonly protocols: readonly number[];
-  acceptedFlows: number;
-  readonly acceptedSources: DistinctCounter;
-  lastAccepted: number | null;
-  blockedAttempts: number;
-  readonly blockedSources: DistinctCounter;
-  lastBlocked: number | null;
-}
-
-interface RuleState {
-  readonly rule: SecurityGroupRule;
-  flows: number;
-  bytes: number;
-  packets: number;
-  first: number | null;
-  last: number | null;
-  rejectedWouldAllow: number;
-  readonly peers: DistinctCounter;
-  readonly publicPeers: DistinctCounter;
-  readonly publicNetworks: Set<string>;
-  readonly peerBlocks: PeerPrefixSummary | undefined;
-  readonly services: Map<number, number>;
-  servicesExact: boolean;
-  readonly hitsByDay: Map<number, number>;
-  readonly exposures: ExposureState[];
-  replayTuples: number;
-  replayComplete: boolean;
-}
 
 /**
  * The ledger of a stream of attributed records (`rule_match` and `security_group_rule_ids`, as
@@ -290,83 +268,8 @@ export function createLedgerBuilder(input: LedgerBuilderInput): LedgerBuilder {
   };
 }
 
-function newRuleState(rule: SecurityGroupRule, limits: LedgerLimits, distinct: () => DistinctCounter): RuleState {
-  const cidr = rule.peer.kind === 'ipv4_cidr' || rule.peer.kind === 'ipv6_cidr' ? rule.peer.cidr : undefined;
-  const ruleBlock = cidr === undefined ? undefined : parseCidr(cidr);
-  return {
-    rule,
-    flows: 0,
-    bytes: 0,
-    packets: 0,
-    first: null,
-    last: null,
-    rejectedWouldAllow: 0,
-    peers: distinct(),
-    publicPeers: distinct(),
-    publicNetworks: new Set(),
-    peerBlocks: ruleBlock === undefined ? undefined : createPeerPrefixSummary(cidrFamily(ruleBlock), { blockLimit: limits.peerBlockLimit, minPrefixLength: ruleBlock.prefixLength }),
-    services: new Map(),
-    servicesExact: true,
-    hitsByDay: new Map(),
-    exposures: exposedPortsOf(rule).map(({ port, protocols }) => ({
-      port,
-      protocols,
-      acceptedFlows: 0,
-      acceptedSources: distinct(),
-      lastAccepted: null,
-      blockedAttempts: 0,
-      blockedSources: distinct(),
-      lastBlocked: null,
-    })),
-    replayTuples: 0,
-    replayComplete: true,
-  };
-}
-
-function toRuleLedger(state: RuleState): RuleLedger {
-  return {
-    ruleId: state.rule.rule_id,
-    flows: state.flows,
-    bytes: state.bytes,
-    packets: state.packets,
-    firstSeen: state.first,
-    lastSeen: state.last,
-    rejectedWouldAllow: state.rejectedWouldAllow,
-    distinctPeers: state.peers.count(),
-    publicPeers: state.publicPeers.count(),
-    publicPeerNetworks: state.publicNetworks.size,
-    peerBlocks: { cidrs: state.peerBlocks?.blocks().map(formatCidr) ?? [], exact: state.peerBlocks?.exact ?? true },
-    services: {
-      used: [...state.services]
-        .sort(([a], [b]) => a - b)
-        .map(([key, flows]) => ({ protocol: Math.floor(key / 65_536), port: key % 65_536, flows })),
-      exact: state.servicesExact,
-    },
-    hitsByDay: [...state.hitsByDay].sort(([a], [b]) => a - b),
-    exposures: state.exposures.map(
-      (exposure): ExposureLedger => ({
-        port: exposure.port,
-        acceptedFlows: exposure.acceptedFlows,
-        acceptedSources: exposure.acceptedSources.count(),
-        lastAccepted: exposure.lastAccepted,
-        blockedAttempts: exposure.blockedAttempts,
-        blockedSources: exposure.blockedSources.count(),
-        lastBlocked: exposure.lastBlocked,
-      }),
-    ),
-    replayComplete: state.replayComplete,
-  };
-}
-
 function exposedTo(exposure: ExposureState, flow: ReportFlow): boolean {
   return flow.dstport === exposure.port && flow.protocol !== undefined && exposure.protocols.includes(flow.protocol);
-}
-
-function replayTupleOf(key: string, flows: number): ReplayTuple {
-  const [groups = '', direction = '', protocol = '', port = ''] = key.split('|', 4);
-  // The peer is the rest: an address holds no '|', but the split above stops before it anyway.
-  const peer = key.slice(groups.length + direction.length + protocol.length + port.length + 4);
-  return { groups: Number(groups), direction: direction === 'i' ? 'ingress' : 'egress', peer, protocol: Number(protocol), port: port === '' ? null : Number(port), flows };
 }
 
 /** Records from NDJSON are untrusted: a list field may hold anything, or be no list. */
