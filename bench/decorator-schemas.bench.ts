@@ -4,7 +4,7 @@
 // document's mapping and stringify it, which is what their ratios measure.
 import { builtBundle, report, type Interleaved } from './measure.js';
 import type { Benchmark } from './run.js';
-import { baseline, DEPLOYED_NODE_OPTIONS, inventory, RECORDS, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
+import { baseline, DEPLOYED_NODE_OPTIONS, inventory, loopbackEnvironment, RECORDS, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
 
 const SCHEMAS = ['native', 'ecs', 'ocsf'] as const;
@@ -17,13 +17,7 @@ const benchmark: Benchmark = {
     const event = transformationEvent();
     const { networkInterfaces, securityGroupRules } = inventory();
     const server = await startEc2LoopbackServer({ networkInterfaces, securityGroupRules });
-    const environment = {
-      AWS_ENDPOINT_URL_EC2: server.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCHBENCH0',
-      AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    const environment = loopbackEnvironment(server.url);
     const calls = () => server.calls.length;
     try {
       const groups = new Map(networkInterfaces.map((eni) => [eni.NetworkInterfaceId ?? '', eni.Groups?.[0]?.GroupId ?? '']));

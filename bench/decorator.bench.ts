@@ -190,6 +190,17 @@ export async function runConfiguration(
   };
 }
 
+/** The built decorator's environment against a loopback EC2: fake credentials, no instance metadata. */
+export function loopbackEnvironment(ec2Url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_EC2: ec2Url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCHBENCH0',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 const benchmark: Benchmark = {
   name: 'decorator (built), EC2 on a loopback endpoint',
   nodeOptions: DEPLOYED_NODE_OPTIONS,
@@ -198,13 +209,7 @@ const benchmark: Benchmark = {
     const event = transformationEvent();
     const { networkInterfaces, securityGroupRules } = inventory();
     const server = await startEc2LoopbackServer({ networkInterfaces, securityGroupRules });
-    const environment = {
-      AWS_ENDPOINT_URL_EC2: server.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCHBENCH0',
-      AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    const environment = loopbackEnvironment(server.url);
     const interfaceCalls = () => server.calls.filter((call) => call.action === 'DescribeNetworkInterfaces').length;
     const allCalls = () => server.calls.length;
     try {

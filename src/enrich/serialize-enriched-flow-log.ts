@@ -180,6 +180,14 @@ export function createEnrichedFlowLogSerializer(): EnrichedFlowLogSerializer {
     output.bytes(CLOSING_BRACE);
   };
 
+  return serializerWriting(write);
+}
+
+/**
+ * A serializer from its `write`: `serialize` writes into one reused scratch output and returns
+ * its text (for the CLI and tests; the decorator appends with `write`).
+ */
+export function serializerWriting(write: EnrichedFlowLogSerializer['write']): EnrichedFlowLogSerializer {
   const scratch = createUtf8Output();
   return {
     write,

@@ -1,5 +1,5 @@
 import { applyFlowEnrichment, type EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
-import { createEnrichedFlowLogSerializer, createUtf8Output, type EnrichedFlowLogSerializer } from '../enrich/serialize-enriched-flow-log.js';
+import { createEnrichedFlowLogSerializer, serializerWriting, type EnrichedFlowLogSerializer } from '../enrich/serialize-enriched-flow-log.js';
 import { toEcsDocument } from './ecs-mapping.js';
 import { toOcsfDocument } from './ocsf-mapping.js';
 
@@ -45,13 +45,5 @@ export function createSchemaSerializer(schema: OutputSchema): EnrichedFlowLogSer
   const write: EnrichedFlowLogSerializer['write'] = (output, document, enrichment) => {
     output.text(JSON.stringify(toSchemaDocument(schema, applyFlowEnrichment({ ...document }, enrichment))));
   };
-  const scratch = createUtf8Output();
-  return {
-    write,
-    serialize(document, enrichment) {
-      scratch.clear();
-      write(scratch, document, enrichment);
-      return scratch.utf8();
-    },
-  };
+  return serializerWriting(write);
 }
