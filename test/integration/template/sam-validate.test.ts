@@ -26,23 +26,12 @@ describe('template.yaml with the SAM CLI and cfn-lint', () => {
     expect(output).toContain('is a valid SAM Template');
   }, TOOL_TIMEOUT_MS);
 
-  it('passes cfn-lint with informational checks too (I3011: every stateful resource says what deletion does)', () => {
+  it.each([
+    ['template.yaml', 'informational checks too (I3011: every stateful resource says what deletion does)'],
+    ['templates/member-lookup-role.yaml', "the member accounts' look-up role template, informational checks too"],
+  ])('passes cfn-lint on %s: %s', (template) => {
     // Act
-    const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', 'template.yaml'], {
-      cwd: PROJECT_ROOT,
-      env: pythonToolEnvironment(),
-      encoding: 'utf8',
-      timeout: TOOL_TIMEOUT_MS,
-    });
-
-    // Assess
-    expect(`${run.stdout}${run.stderr}`).toBe('');
-    expect(run.status).toBe(0);
-  }, TOOL_TIMEOUT_MS);
-
-  it('passes cfn-lint on the member accounts\' look-up role template (templates/member-lookup-role.yaml), informational checks too', () => {
-    // Act
-    const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', 'templates/member-lookup-role.yaml'], {
+    const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', template], {
       cwd: PROJECT_ROOT,
       env: pythonToolEnvironment(),
       encoding: 'utf8',
