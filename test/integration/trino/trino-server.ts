@@ -59,7 +59,7 @@ export async function startTrinoServer(): Promise<TrinoServer> {
   for (const directory of [join(etc, 'catalog'), data, join(warehouse, 'metastore')]) mkdirSync(directory, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  writeFileSync(join(etc, 'node.properties'), `node.environment=test\nnode.id=integration\nnode.internal-address=127.0.0.1\nnode.data-dir=${data}\n`);
+  writeFileSync(join(etc, 'node.properties'), `node.environment=test\nnode.id=integration\nnode.internal-address=127.0.0.1\nnode.bind-ip=127.0.0.1\nnode.data-dir=${data}\n`);
   // 1 GiB of heap is plenty for a few hundred thousand documents; CI shares 2 cores.
   writeFileSync(join(etc, 'jvm.config'), ['-server', '-Xmx1G', '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', '-Djdk.attach.allowAttachSelf=true', '-XX:TieredStopAtLevel=1', ''].join('\n'));
   writeFileSync(
