@@ -11,19 +11,51 @@ import { dirname, join, normalize } from 'node:path';
  */
 export function sdkActionsReachableFrom(entry: string): string[] {
   const actions = new Set<string>();
+  for (const source of reachableSources(entry)) for (const action of sdkActionsIn(source)) actions.add(action);
+  return [...actions].sort();
+}
+
+/**
+ * IAM actions (`es:ESHttpPost`) of the OpenSearch HTTP requests reachable from an entry module: the
+ * request methods of every module that uses an OpenSearchHttp, the only way our code talks to a domain.
+ *
+ * @example openSearchActionsReachableFrom('reporter/index.ts') // ['es:ESHttpPost']
+ */
+export function openSearchActionsReachableFrom(entry: string): string[] {
+  const actions = new Set<string>();
+  for (const source of reachableSources(entry)) for (const action of openSearchActionsIn(source)) actions.add(action);
+  return [...actions].sort();
+}
+
+/**
+ * IAM actions of the OpenSearch HTTP requests in one module that uses an OpenSearchHttp: each request
+ * method it writes (`{ method: 'POST', ... }`, comments aside) as `es:ESHttp` and the method.
+ *
+ * @example openSearchActionsIn("const http: OpenSearchHttp = h; await http.send({ method: 'POST', path })") // ['es:ESHttpPost']
+ */
+export function openSearchActionsIn(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  if (!code.includes('OpenSearchHttp')) return [];
+  const methods = [...code.matchAll(/\{\s*method:\s*'([A-Z]+)'/g)].map((match) => match[1] ?? '');
+  return [...new Set(methods.map((method) => `es:ESHttp${method.charAt(0)}${method.slice(1).toLowerCase()}`))];
+}
+
+/** The sources of an entry module and of every module of ours it imports (static or dynamic), once each. */
+function reachableSources(entry: string): string[] {
+  const sources: string[] = [];
   const seen = new Set<string>();
   const pending = [normalize(entry)];
   for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
     if (seen.has(path)) continue;
     seen.add(path);
     const source = readFileSync(path, 'utf8');
-    for (const action of sdkActionsIn(source)) actions.add(action);
+    sources.push(source);
     for (const match of source.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)\.js'/g)) {
       const imported = join(dirname(path), `${match[1] ?? ''}.ts`);
       if (existsSync(imported)) pending.push(imported);
     }
   }
-  return [...actions].sort();
+  return sources;
 }
 
 /**

@@ -38,15 +38,29 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
   // The SSH Rejects alarm: on the flow-log log group (FlowLogSource), with a pattern for FlowLogFormat.
   // ExistingLogGroupName and VpcId go with FlowLogSource: the Rules refuse each with the wrong source.
   { parameters: ['AlarmOnSshRejects', 'AlarmEmail', 'AlarmTopicKmsKeyArn'], crossedWith: ['FlowLogSource', 'ExistingLogGroupName', 'VpcId', 'FlowLogFormat'] },
-  // The created domain in a VPC: the domain (and its admin statement), the stream's destination (and
-  // its tag for a direct flow log) and the Firehose role.
+  // The created domain in a VPC: the domain (and its admin and reporter statements), the stream's
+  // destination (and its tag for a direct flow log) and the Firehose role.
   {
     parameters: ['OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds'],
-    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
+    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'ReportSchedule', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
-  // The scheduled report: the Rules allow it with the S3 destination and rule attribution only.
-  // FlowLogSource, ExistingLogGroupName and VpcId go with it so that the Rules allow the deployment.
-  { parameters: ['ReportSchedule', 'ReportEmail'], crossedWith: ['DestinationType', 'RuleAttribution', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'] },
+  // The scheduled report: the Rules allow it with rule attribution, over S3 or the public domain the
+  // stack creates (whose access policy then admits the reporter: the domain's other parameters go
+  // with it). FlowLogSource, ExistingLogGroupName and VpcId go with it so that the Rules allow the deployment.
+  {
+    parameters: ['ReportSchedule', 'ReportEmail', 'ReportEngine'],
+    crossedWith: [
+      'DestinationType',
+      'RuleAttribution',
+      'ExistingOpenSearchDomainArn',
+      'OpenSearchAdminPrincipalArn',
+      'OpenSearchDomainSubnetIds',
+      'OpenSearchDomainSecurityGroupIds',
+      'FlowLogSource',
+      'ExistingLogGroupName',
+      'VpcId',
+    ],
+  },
   // Several accounts (issue 17): the decorator's look-up role settings and the log destination.
   // The decorator's environment holds the pattern beside its geolocation and destination settings;
   // FlowLogSource and its values go with them so that the Rules allow the combinations.

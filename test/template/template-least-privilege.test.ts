@@ -167,7 +167,7 @@ describe('template.yaml least privilege', () => {
     }
   });
 
-  it('opens the created domain to the Firehose role and the admin principal only', () => {
+  it('opens the created domain to the Firehose role, the scheduled reporter when it searches there, and the admin principal only', () => {
     for (const stack of stacks.filter((candidate) => candidate.resources['OpenSearchDomain'] !== undefined)) {
       // Act
       const principals = declaredPolicies({ OpenSearchDomain: resourceOf(stack, 'OpenSearchDomain') })
@@ -177,6 +177,8 @@ describe('template.yaml least privilege', () => {
       // Assess
       // Firehose twice: POST/PUT for indexing, GET for the state it reads first.
       const expected: CfnValue[] = [{ AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }, { AWS: { 'Fn::GetAtt': ['DeliveryStreamRole', 'Arn'] } }];
+      // The reporter's statement is held to its search API by template-scheduled-report.test.ts.
+      if (stack.resources['ReporterFunction'] !== undefined) expected.push({ AWS: { 'Fn::GetAtt': ['ReporterRole', 'Arn'] } });
       if (stack.values['OpenSearchAdminPrincipalArn'] !== '') expected.push({ AWS: { Ref: 'OpenSearchAdminPrincipalArn' } });
       expect(principals, describeStack(stack)).toEqual(expected);
     }

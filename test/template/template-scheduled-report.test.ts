@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asList, declaredPolicies, describeValue, isObject, toRuntimeString, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
-import { sdkActionsReachableFrom } from './sdk-calls.js';
+import { openSearchActionsReachableFrom, sdkActionsReachableFrom } from './sdk-calls.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
 
 const reporting = stacks.filter((stack) => stack.resources['ReporterFunction'] !== undefined);
@@ -9,6 +9,42 @@ const reporting = stacks.filter((stack) => stack.resources['ReporterFunction'] !
 const IAM_ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 's3:ListObjectsV2': 's3:ListBucket' };
 /** Lambda writes the function's logs, and sends failed asynchronous events to the on-failure queue, with the role. */
 const REPORTER_PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
+/**
+ * What Athena does with the caller's permissions while running its queries ("Identity and access
+ * management in Athena", https://docs.aws.amazon.com/athena/latest/ug/access.html): reads the
+ * table's definition in Glue, lists and reads the documents, writes and reads the results in the
+ * workgroup's location. The reporter's code never calls these itself.
+ */
+const ATHENA_CALLER_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 's3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+
+const variablesOf = (stack: ResolvedStack): Record<string, unknown> => {
+  const environment = resourceOf(stack, 'ReporterFunction').Properties?.['Environment'];
+  return isObject(environment) && isObject(environment['Variables']) ? environment['Variables'] : {};
+};
+/** The engine a deployment's reporter runs. */
+const engineOf = (stack: ResolvedStack): string => toRuntimeString((variablesOf(stack)['REPORT_ENGINE'] ?? '') as never, stack.values);
+const actionsOf = (stack: ResolvedStack): string[] =>
+  [...new Set(allowStatements(stack, 'ReporterRole').flatMap((statement) => asList(statement.Action).map(describeValue)))].filter((action) => !REPORTER_PLATFORM_ACTIONS.includes(action)).sort();
+const sub = (text: string) => JSON.stringify({ 'Fn::Sub': text });
+const BASE_GRANTS = [
+  { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [JSON.stringify({ 'Fn::GetAtt': ['ReporterLogGroup', 'Arn'] })] },
+];
+const SHARED_GRANTS = [
+  { actions: ['s3:PutObject'], resources: [sub('${DeliveryBucket.Arn}/reports/*')] },
+  {
+    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+    resources: ['"*"'],
+    condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+  },
+  { actions: ['ec2:GetManagedPrefixListEntries'], resources: [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:*:prefix-list/*')] },
+  { actions: ['sns:Publish'], resources: [JSON.stringify({ Ref: 'ReportTopic' })] },
+  { actions: ['sqs:SendMessage'], resources: [JSON.stringify({ 'Fn::GetAtt': ['ReportFailureQueue', 'Arn'] })] },
+];
+const stackOfEngine = (engine: string): ResolvedStack => {
+  const stack = reporting.find((candidate) => engineOf(candidate) === engine);
+  if (stack === undefined) throw new Error(`no deployment reports over ${engine}`);
+  return stack;
+};
 
 function allowStatements(stack: ResolvedStack, roleId: string): PolicyStatement[] {
   return declaredPolicies(stack.resources)
@@ -35,45 +71,98 @@ describe('template.yaml scheduled report', () => {
     }
   });
 
-  it('is only deployed over the S3 destination with rule attribution (the Rules refuse the rest)', () => {
-    for (const stack of reporting) expect([stack.values['DestinationType'], stack.values['RuleAttribution']]).toEqual(['S3', 'true']);
+  it('is deployed with rule attribution over S3 or the public domain the stack creates (the Rules refuse the rest)', () => {
+    for (const stack of reporting) {
+      expect(stack.values['RuleAttribution']).toBe('true');
+      if (stack.values['DestinationType'] === 'OpenSearch') expect([stack.values['ExistingOpenSearchDomainArn'], stack.values['OpenSearchDomainSubnetIds']], describeStack(stack)).toEqual(['', '']);
+    }
   });
 
-  it('allows the reporter, over all combinations, exactly the AWS calls its handler can make', () => {
-    const allowed = [...new Set(reporting.flatMap((stack) => allowStatements(stack, 'ReporterRole').flatMap((statement) => asList(statement.Action).map(describeValue))))]
-      .filter((action) => !REPORTER_PLATFORM_ACTIONS.includes(action))
-      .sort();
-    const called = sdkActionsReachableFrom('reporter/index.ts').map((action) => IAM_ACTION_OF_OPERATION[action] ?? action);
+  it('runs OpenSearch over the domain, s3 over the bucket by default, and Athena when ReportEngine asks for it', () => {
+    const engines = new Set<string>();
+    for (const stack of reporting) {
+      const expected = stack.values['DestinationType'] === 'OpenSearch' ? 'opensearch' : stack.values['ReportEngine'] === 'athena' ? 'athena' : 's3';
+      expect(engineOf(stack), JSON.stringify(stack.values)).toBe(expected);
+      engines.add(expected);
+    }
+    expect([...engines].sort()).toEqual(['athena', 'opensearch', 's3']);
+  });
+
+  it('allows the reporter, over all combinations, exactly the AWS calls its handler can make and those Athena makes for it', () => {
+    const allowed = [...new Set(reporting.flatMap(actionsOf))].sort();
+    const called = [...sdkActionsReachableFrom('reporter/index.ts').map((action) => IAM_ACTION_OF_OPERATION[action] ?? action), ...openSearchActionsReachableFrom('reporter/index.ts'), ...ATHENA_CALLER_ACTIONS];
     expect(allowed).toEqual([...new Set(called)].sort());
+    expect(openSearchActionsReachableFrom('reporter/index.ts')).toEqual(['es:ESHttpPost']);
   });
 
-  it('lets the reporter list and read flow-logs/ only, write reports/ only, publish to its topic and send to its queue', () => {
-    const [stack] = reporting;
-    if (stack === undefined) throw new Error('no deployment has a reporter');
-    expect(grants(stack, 'ReporterRole')).toEqual([
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [JSON.stringify({ 'Fn::GetAtt': ['ReporterLogGroup', 'Arn'] })] },
+  it('gives each engine\'s actions to the deployments of that engine only', () => {
+    for (const stack of reporting) {
+      const actions = actionsOf(stack);
+      const engine = engineOf(stack);
+      expect(actions.some((action) => action.startsWith('es:')), describeStack(stack)).toBe(engine === 'opensearch');
+      expect(actions.some((action) => action.startsWith('athena:') || action.startsWith('glue:')), describeStack(stack)).toBe(engine === 'athena');
+      expect(actions.includes('s3:GetObject'), describeStack(stack)).toBe(engine !== 'opensearch');
+    }
+  });
+
+  it('lets the s3 engine list and read flow-logs/ only, write reports/ only, publish to its topic and send to its queue', () => {
+    expect(grants(stackOfEngine('s3'), 'ReporterRole')).toEqual([
+      ...BASE_GRANTS,
       { actions: ['s3:ListBucket'], resources: [JSON.stringify({ 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] })], condition: { StringLike: { 's3:prefix': 'flow-logs/*' } } },
-      { actions: ['s3:GetObject'], resources: [JSON.stringify({ 'Fn::Sub': '${DeliveryBucket.Arn}/flow-logs/*' })] },
-      { actions: ['s3:PutObject'], resources: [JSON.stringify({ 'Fn::Sub': '${DeliveryBucket.Arn}/reports/*' })] },
-      {
-        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
-        resources: ['"*"'],
-        condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
-      },
-      { actions: ['ec2:GetManagedPrefixListEntries'], resources: [JSON.stringify({ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:*:prefix-list/*' })] },
-      { actions: ['sns:Publish'], resources: [JSON.stringify({ Ref: 'ReportTopic' })] },
-      { actions: ['sqs:SendMessage'], resources: [JSON.stringify({ 'Fn::GetAtt': ['ReportFailureQueue', 'Arn'] })] },
+      { actions: ['s3:GetObject'], resources: [sub('${DeliveryBucket.Arn}/flow-logs/*')] },
+      ...SHARED_GRANTS,
     ]);
   });
 
-  it('points the reporter at the prefixes its role allows, the stack\'s bucket and topic', () => {
+  it('lets the athena engine query in the stack\'s workgroup only, read its table and documents, and write the workgroup\'s results only', () => {
+    expect(grants(stackOfEngine('athena'), 'ReporterRole')).toEqual([
+      ...BASE_GRANTS,
+      {
+        actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
+        resources: [sub('arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}')],
+      },
+      {
+        actions: ['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'],
+        resources: [
+          sub('arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog'),
+          sub('arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${AthenaDatabaseName}'),
+          sub('arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${AthenaDatabaseName}/flow_logs'),
+        ],
+      },
+      { actions: ['s3:GetBucketLocation'], resources: [JSON.stringify({ 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] })] },
+      { actions: ['s3:ListBucket'], resources: [JSON.stringify({ 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] })], condition: { StringLike: { 's3:prefix': ['flow-logs/*', 'athena-results/*'] } } },
+      { actions: ['s3:GetObject'], resources: [sub('${DeliveryBucket.Arn}/flow-logs/*')] },
+      { actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], resources: [sub('${DeliveryBucket.Arn}/athena-results/*')] },
+      ...SHARED_GRANTS,
+    ]);
+  });
+
+  it('lets the opensearch engine send only the search API of the stack\'s indices, and the domain\'s access policy admits the reporter for exactly that', () => {
+    const search = sub('arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}/${OpenSearchIndexName}*/_search');
+    for (const stack of reporting.filter((candidate) => engineOf(candidate) === 'opensearch')) {
+      expect(grants(stack, 'ReporterRole')).toEqual([...BASE_GRANTS, { actions: ['es:ESHttpPost'], resources: [search] }, ...SHARED_GRANTS]);
+      const domainStatements = declaredPolicies({ D: resourceOf(stack, 'OpenSearchDomain') }).flatMap((policy) => policy.statements);
+      const reporterStatements = domainStatements.filter((statement) => JSON.stringify(statement.Principal).includes('ReporterRole'));
+      expect(reporterStatements.map((statement) => [statement.Effect, statement.Action, JSON.stringify(statement.Resource)])).toEqual([['Allow', 'es:ESHttpPost', search]]);
+    }
+    for (const stack of stacks.filter((candidate) => candidate.resources['OpenSearchDomain'] !== undefined && candidate.resources['ReporterFunction'] === undefined)) {
+      expect(JSON.stringify(resourceOf(stack, 'OpenSearchDomain').Properties?.['AccessPolicies'])).not.toContain('ReporterRole');
+    }
+  });
+
+  it('points the reporter at the prefixes its role allows, the stack\'s bucket and topic, and its engine\'s domain or workgroup', () => {
     for (const stack of reporting) {
-      const environment = resourceOf(stack, 'ReporterFunction').Properties?.['Environment'];
-      const variables = isObject(environment) && isObject(environment['Variables']) ? environment['Variables'] : {};
+      const variables = variablesOf(stack);
+      const runtime = (name: string) => toRuntimeString((variables[name] ?? '') as never, stack.values);
       expect(variables['REPORT_BUCKET']).toEqual({ Ref: 'DeliveryBucket' });
       expect(variables['REPORT_TOPIC_ARN']).toEqual({ 'Fn::GetAtt': ['ReportTopic', 'TopicArn'] });
-      expect([variables['FLOW_LOGS_PREFIX'], variables['REPORT_PREFIX'], variables['REPORT_ENGINE']]).toEqual(['flow-logs/', 'reports/', 's3']);
-      expect(toRuntimeString(variables['REPORT_WINDOW_DAYS'] ?? null, stack.values)).toBe(stack.values['ReportWindowInDays']);
+      expect([variables['FLOW_LOGS_PREFIX'], variables['REPORT_PREFIX']]).toEqual(['flow-logs/', 'reports/']);
+      expect(runtime('REPORT_WINDOW_DAYS')).toBe(stack.values['ReportWindowInDays']);
+      const engine = engineOf(stack);
+      expect(variables['OPENSEARCH_ENDPOINT'], describeStack(stack)).toEqual(engine === 'opensearch' ? { 'Fn::Sub': 'https://${OpenSearchDomain.DomainEndpoint}' } : '');
+      expect([runtime('OPENSEARCH_INDEX_PATTERN'), runtime('OPENSEARCH_AUTH')]).toEqual(engine === 'opensearch' ? [`${stack.values['OpenSearchIndexName']}*`, 'sigv4'] : ['', '']);
+      expect(variables['ATHENA_WORKGROUP']).toEqual(engine === 'athena' ? { Ref: 'AthenaWorkGroup' } : '');
+      expect([runtime('ATHENA_DATABASE'), runtime('ATHENA_TABLE')]).toEqual(engine === 'athena' ? [stack.values['AthenaDatabaseName'], 'flow_logs'] : ['', '']);
     }
   });
 

@@ -60,8 +60,61 @@ describe('loadReporterConfig', () => {
     });
   });
 
-  it.each(['opensearch', 'athena'])('refuses REPORT_ENGINE %s, whose source this version does not have, at cold start', (engine) => {
-    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: engine })).toEqual([`REPORT_ENGINE ${engine} is not available in this version: use s3 (the stack's S3 destination)`]);
+  it('reads the OpenSearch engine: the domain endpoint, the index pattern, SigV4 in Lambda\'s Region', () => {
+    const config = loadReporterConfig({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_ENDPOINT: 'https://search-flows-abc.eu-west-1.es.amazonaws.com/', OPENSEARCH_INDEX_PATTERN: 'flows-*', AWS_REGION: 'eu-west-1' });
+    expect([config.engine, config.opensearch, config.athena]).toEqual([
+      'opensearch',
+      { endpoint: 'https://search-flows-abc.eu-west-1.es.amazonaws.com', indexPattern: 'flows-*', auth: 'sigv4', region: 'eu-west-1' },
+      undefined,
+    ]);
+  });
+
+  it('defaults the OpenSearch index pattern to the stack\'s rotated indices, and accepts auth none for a loopback node only', () => {
+    expect(loadReporterConfig({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_ENDPOINT: 'http://127.0.0.1:9200', OPENSEARCH_AUTH: 'none' }).opensearch).toEqual({
+      endpoint: 'http://127.0.0.1:9200',
+      indexPattern: 'cwl-*',
+      auth: 'none',
+    });
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_ENDPOINT: 'https://search-flows-abc.eu-west-1.es.amazonaws.com', OPENSEARCH_AUTH: 'none' })).toEqual([
+      'OPENSEARCH_AUTH none is for a loopback node only; a domain is signed with SigV4',
+    ]);
+  });
+
+  it('lists every problem of the OpenSearch engine at once: no endpoint, no Region to sign for, a bad pattern', () => {
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_INDEX_PATTERN: '_all,/etc' })).toEqual([
+      'OPENSEARCH_ENDPOINT is required',
+      'OPENSEARCH_INDEX_PATTERN must be index names or wildcards separated by commas (lower case), got "_all,/etc"',
+      'AWS_REGION (set by Lambda) is required to sign OpenSearch requests with SigV4',
+    ]);
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_ENDPOINT: 'http://search-flows.example.com', AWS_REGION: 'eu-west-1' })).toEqual([
+      'OPENSEARCH_ENDPOINT must be the domain\'s https://host (plain http only to a loopback address), got "http://search-flows.example.com"',
+    ]);
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 'opensearch', OPENSEARCH_ENDPOINT: 'https://admin:secret@search-flows.example.com', AWS_REGION: 'eu-west-1' })).toHaveLength(1);
+  });
+
+  it('reads the Athena engine: the stack\'s workgroup, database and table (flow_logs by default)', () => {
+    expect(loadReporterConfig({ ...REQUIRED, REPORT_ENGINE: 'athena', ATHENA_WORKGROUP: 'stack-flow-logs', ATHENA_DATABASE: 'vpc_flow_logs' }).athena).toEqual({
+      workGroup: 'stack-flow-logs',
+      database: 'vpc_flow_logs',
+      table: 'flow_logs',
+    });
+    expect(loadReporterConfig({ ...REQUIRED, REPORT_ENGINE: 'athena', ATHENA_WORKGROUP: 'w', ATHENA_DATABASE: 'd', ATHENA_TABLE: 'ocsf_flows' }).athena?.table).toBe('ocsf_flows');
+  });
+
+  it('lists every problem of the Athena engine at once', () => {
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 'athena', ATHENA_WORKGROUP: 'has space', ATHENA_TABLE: 'Flow-Logs' })).toEqual([
+      'ATHENA_DATABASE is required',
+      'ATHENA_WORKGROUP must be 1 to 128 letters, digits, \'.\', \'_\' or \'-\', got "has space"',
+      'ATHENA_TABLE must be lower-case letters, digits and underscores, got "Flow-Logs"',
+    ]);
+  });
+
+  it('refuses another engine\'s settings rather than ignoring them, and takes empty ones (the template\'s) as unset', () => {
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 's3', OPENSEARCH_ENDPOINT: 'https://search-flows.example.com', ATHENA_WORKGROUP: 'w' })).toEqual([
+      'OPENSEARCH_ENDPOINT is for REPORT_ENGINE opensearch only; leave it empty',
+      'ATHENA_WORKGROUP is for REPORT_ENGINE athena only; leave it empty',
+    ]);
+    expect(loadReporterConfig({ ...REQUIRED, OPENSEARCH_ENDPOINT: '', OPENSEARCH_INDEX_PATTERN: '', OPENSEARCH_AUTH: '', ATHENA_WORKGROUP: '', ATHENA_DATABASE: '', ATHENA_TABLE: '' }).engine).toBe('s3');
   });
 
   it('lists every problem at once', () => {
@@ -96,13 +149,20 @@ describe('loadReporterConfig', () => {
 });
 
 describe('chooseReportLedgerSource', () => {
-  const s3Source: LedgerSource = { readLedger: () => Promise.reject(new Error('not read in this test')) };
+  const sourceNamed = (name: string): LedgerSource => ({ readLedger: () => Promise.reject(new Error(`${name} is not read in this test`)) });
 
-  it('makes the S3 destination\'s source for s3', () => {
-    expect(chooseReportLedgerSource('s3', { s3: () => s3Source })).toBe(s3Source);
-  });
-
-  it.each(['opensearch', 'athena'] as const)('refuses %s with a configuration error until its source exists', (engine) => {
-    expect(() => chooseReportLedgerSource(engine, { s3: () => s3Source })).toThrow(ConfigurationError);
+  it.each(['s3', 'opensearch', 'athena'] as const)('makes the source of engine %s, and only that one', (engine) => {
+    // Arrange
+    const made: string[] = [];
+    const sources = { s3: sourceNamed('s3'), opensearch: sourceNamed('opensearch'), athena: sourceNamed('athena') };
+    const factory = (name: keyof typeof sources) => () => {
+      made.push(name);
+      return sources[name];
+    };
+    // Act
+    const source = chooseReportLedgerSource(engine, { s3: factory('s3'), opensearch: factory('opensearch'), athena: factory('athena') });
+    // Assess
+    expect(source).toBe(sources[engine]);
+    expect(made).toEqual([engine]);
   });
 });
