@@ -1,9 +1,13 @@
 import { isIP } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RuleMatch } from '../../../src/analysis/index.js';
+import { applyFlowEnrichment, type EnrichedFlowLog } from '../../../src/enrich/enriched-flow-log.js';
 import { isObjectMapping, mappedLeafFields, type FieldMapping, type LeafMapping } from '../../../src/opensearch/field-mappings.js';
 import { buildIndexTemplate, schemaMappingProperties } from '../../../src/opensearch/index-template.js';
 import { OCSF_GATHERED_FIELDS } from '../../../src/opensearch/ocsf-mappings.js';
-import { createSchemaSerializer, OUTPUT_SCHEMAS, type OutputSchema } from '../../../src/output-schema/output-schema.js';
+import { createSchemaSerializer, OUTPUT_SCHEMAS, toSchemaDocument, type OutputSchema } from '../../../src/output-schema/output-schema.js';
+import { geoLocation } from '../../support/geo-builders.js';
 import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-cases.js';
 
 /**
@@ -52,7 +56,56 @@ function copies(properties: Readonly<Record<string, FieldMapping>>): [string, st
   return [...mappedLeafFields(properties)].flatMap(([path, mapping]) => (mapping.type === 'keyword' && mapping.copy_to !== undefined ? [[path, mapping.copy_to] as [string, string]] : []));
 }
 
+/**
+ * A golden case of any version with the values the mappings branch on drawn at random: either
+ * address family, any port, any verdict and direction (or none), any number of matching rules and
+ * groups, geolocation or none, a time or none.
+ */
+const variedDocument: fc.Arbitrary<EnrichedFlowLog> = fc
+  .record({
+    version: fc.constantFrom(...CATALOGUE_VERSIONS),
+    index: fc.nat({ max: 2 }),
+    srcaddr: fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: undefined }),
+    dstaddr: fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: undefined }),
+    dstport: fc.option(fc.nat({ max: 65_535 }), { nil: undefined }),
+    action: fc.option(fc.constantFrom('ACCEPT', 'REJECT', 'DROP'), { nil: undefined }),
+    direction: fc.option(fc.constantFrom('ingress' as const, 'egress' as const), { nil: undefined }),
+    ruleIds: fc.option(fc.array(fc.stringMatching(/^sgr-[0-9a-f]{1,17}$/), { maxLength: 3 }), { nil: undefined }),
+    ruleMatch: fc.option(fc.constantFrom(...Object.values(RuleMatch)), { nil: undefined }),
+    srcGeo: fc.option(fc.constant(geoLocation()), { nil: undefined }),
+    start: fc.option(fc.integer({ min: 0, max: 4_000_000_000 }), { nil: undefined }),
+  })
+  .map((draw) => {
+    const entry = enrichedCases(draw.version)[draw.index] ?? enrichedCases(draw.version)[0];
+    const document: EnrichedFlowLog = applyFlowEnrichment({ ...entry!.document }, entry!.enrichment);
+    // A drawn undefined removes the field, as a record without it would have none.
+    Object.assign(document as unknown as Record<string, unknown>, {
+      srcaddr: draw.srcaddr,
+      dstaddr: draw.dstaddr,
+      dstport: draw.dstport,
+      action: draw.action,
+      direction: draw.direction,
+      start: draw.start,
+      security_group_rule_ids: draw.ruleIds,
+      rule_match: draw.ruleMatch,
+      src_geo: draw.srcGeo,
+    });
+    return document;
+  });
+
 describe('the index template of each output schema', () => {
+  it.each(OUTPUT_SCHEMAS)('%s: maps every field of any varied document with a type that takes its value (property)', (schema) => {
+    const leaves = mappedLeafFields(schemaMappingProperties(schema));
+
+    fc.assert(
+      fc.property(variedDocument, (document) => {
+        const values = leafValues(JSON.parse(JSON.stringify(toSchemaDocument(schema, document))), leaves);
+        expect(values.filter(([path, value]) => !leaves.has(path) || !acceptsValue(leaves.get(path) as LeafMapping, value))).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it.each(OUTPUT_SCHEMAS)('%s: maps every field of every golden document, each with a type that takes its values', (schema) => {
     const leaves = mappedLeafFields(schemaMappingProperties(schema));
     const values = goldenDocuments(schema).flatMap((document) => leafValues(document, leaves));
