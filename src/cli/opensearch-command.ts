@@ -375,6 +375,9 @@ function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupC
     `existing indices: policy attached to ${report.existingIndices.attached}, ${report.existingIndices.alreadyManaged} already managed`,
     `saved objects: ${created} created, ${updated} updated, ${unchanged} unchanged`,
   ];
+  if (options.schema !== OutputSchema.Native) {
+    lines.push(`note: the dashboards read the ${options.schema} fields; the report's ledger from OpenSearch (report --opensearch) reads native documents only`);
+  }
   if (report.ismPolicy === 'updated') {
     lines.push('note: indices managed before this update keep the previous policy version until ISM\'s change_policy API moves them');
   }

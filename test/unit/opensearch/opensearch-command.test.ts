@@ -138,6 +138,7 @@ describe('runOpenSearchCommand', () => {
     expect(simulator.templates.get('vpc-flow-logs')).toEqual(JSON.parse(JSON.stringify(expected.indexTemplate)));
     expect(simulator.savedObjects.get('index-pattern/vpc-flow-logs-index-pattern')?.attributes).toEqual(expected.savedObjects[0]?.attributes);
     expect(stdout).toContain(`index template vpc-flow-logs for cwl-* (${schema} documents): created\n`);
+    expect(stdout).toContain(`note: the dashboards read the ${schema} fields; the report's ledger from OpenSearch (report --opensearch) reads native documents only\n`);
   });
 
   it('refuses a password on the command line: there is no such option', async () => {
