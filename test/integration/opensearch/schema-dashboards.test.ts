@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { SAMPLE_GEO_DATABASE } from '../../../scripts/build-sample-geo-db.js';
 import { createOpenSearchHttpClient } from '../../../src/adapters/opensearch-http-client.js';
 import { runOpenSearchCommand } from '../../../src/cli/opensearch-command.js';
@@ -21,6 +21,7 @@ import { corpusFiles, corpusIsPresent, CORPUS_DIR, HEADERLESS_FLOW_LOG_VERSIONS,
 import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-cases.js';
 import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument, type SavedView } from '../support/dashboards-queries.js';
+import { asIndexed } from './indexed-document.js';
 
 const url = inject('opensearchUrl');
 
@@ -73,25 +74,6 @@ function documentsUnder(directory: string): FlowDocument[] {
     .map((line) => JSON.parse(line) as FlowDocument);
 }
 
-/** A document as OpenSearch indexes it: its own fields plus what the mapping's copy_to fields gather. */
-function asIndexed(document: FlowDocument, properties: Readonly<Record<string, FieldMapping>>): FlowDocument {
-  const gathered = new Map<string, unknown[]>();
-  for (const [path, mapping] of mappedLeafFields(properties)) {
-    if (mapping.type !== 'keyword' || mapping.copy_to === undefined) continue;
-    gathered.set(mapping.copy_to, [...(gathered.get(mapping.copy_to) ?? []), ...fieldValues(document, path)]);
-  }
-  if (gathered.size === 0) return document;
-  const copy = structuredClone(document) as Record<string, unknown>;
-  for (const [target, values] of gathered) {
-    const path = target.split('.');
-    let node = copy;
-    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    const last = path.at(-1) as string;
-    node[last] = [...fieldValues(copy, target), ...values];
-  }
-  return copy;
-}
-
 /** A time value as milliseconds: an ISO string (ECS @timestamp) or epoch milliseconds (OCSF time). */
 function millisecondsOf(value: unknown): number {
   return typeof value === 'number' ? value : Date.parse(String(value));
@@ -139,6 +121,22 @@ function expectTermsBuckets(view: SavedView, level: number, buckets: readonly Bu
 /** The corpus's flow-log files whose records give documents (the negative and implausible-time cases aside). */
 const CORPUS_LOG_FILES = corpusFiles('flowlogs', '.log').filter((path) => !NEGATIVE_FLOW_LOG_FILES.has(basename(path)) && !IMPLAUSIBLE_TIME_FILES.has(basename(path)));
 
+/** The `npm start` sample's delivered (native) documents: one pipeline run for both schemas. */
+let nativeSample: Promise<FlowDocument[]> | undefined;
+function sampleDocuments(): Promise<FlowDocument[]> {
+  nativeSample ??= (async () => {
+    const out = temporaryDirectory();
+    try {
+      const run = await runCliWith(['pipeline', '--sample', '--out', out.path('out')]);
+      if (run.status !== 0) throw new Error(`npm start's pipeline failed (${run.status}): ${run.stderr}`);
+      return documentsUnder(out.path('out/delivered'));
+    } finally {
+      out.remove();
+    }
+  })();
+  return nativeSample;
+}
+
 describe.each(['ecs', 'ocsf'] as const)('opensearch setup --schema %s and its dashboards on OpenSearch 2.19', (schema) => {
   const indexPattern = `vpcflow-${schema}-*`;
   const sampleIndex = `vpcflow-${schema}-sample`;
@@ -146,20 +144,13 @@ describe.each(['ecs', 'ocsf'] as const)('opensearch setup --schema %s and its da
   const corpusIndex = `vpcflow-${schema}-corpus`;
   const properties = buildIndexTemplate({ indexPattern, schema }).template.mappings.properties;
   const fields = DASHBOARD_FIELDS[schema];
-  const out = temporaryDirectory();
   /** The `npm start` sample's documents as the decorator writes them with OutputSchema=<schema>. */
   let sample: FlowDocument[] = [];
 
   beforeAll(async () => {
     if (!corpusIsPresent()) throw new Error(missingCorpusMessage());
     await request('DELETE', `/${indexPattern}`);
-    const run = await runCliWith(['pipeline', '--sample', '--out', out.path('out')]);
-    if (run.status !== 0) throw new Error(`npm start's pipeline failed (${run.status}): ${run.stderr}`);
-    sample = documentsUnder(out.path('out/delivered')).map((document) => JSON.parse(JSON.stringify(toSchemaDocument(schema, document as EnrichedFlowLog))) as FlowDocument);
-  });
-
-  afterAll(() => {
-    out.remove();
+    sample = (await sampleDocuments()).map((document) => JSON.parse(JSON.stringify(toSchemaDocument(schema, document as EnrichedFlowLog))) as FlowDocument);
   });
 
   it('installs the schema\'s index template, then stops at the ISM policy, naming the step: this node has no Index Management plugin', async () => {

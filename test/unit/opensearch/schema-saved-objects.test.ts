@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { applyFlowEnrichment } from '../../../src/enrich/enriched-flow-log.js';
 import type { FlowLogDocument } from '../../../src/flow-log/index.js';
 import { DASHBOARD_FIELDS, type DashboardFields } from '../../../src/opensearch/dashboard-fields.js';
-import { mappedLeafFields, type FieldMapping } from '../../../src/opensearch/field-mappings.js';
+import { mappedLeafFields } from '../../../src/opensearch/field-mappings.js';
 import { schemaMappingProperties } from '../../../src/opensearch/index-template.js';
 import { buildSavedObjects, viewQueries, type SavedObject } from '../../../src/opensearch/saved-objects.js';
 import { OUTPUT_SCHEMAS, toSchemaDocument, type OutputSchema } from '../../../src/output-schema/output-schema.js';
 import { dqlMatches, fieldValues, parseDql, type FlowDocument } from '../../integration/support/dashboards-queries.js';
 import { enrichedCases } from '../../support/output-schema-cases.js';
+import { asIndexed } from '../../integration/opensearch/indexed-document.js';
 
 interface Aggregation {
   readonly id: string;
@@ -46,19 +47,6 @@ function byRole(object: SavedObject, fields: DashboardFields): unknown {
   if (object.type === 'search') return { id: object.id, columns: (object.attributes.columns as string[]).map(rename), sort: (object.attributes.sort as [string, string][]).map(([field, order]) => [rename(field), order]) };
   if (object.type === 'dashboard') return { id: object.id, attributes: object.attributes, references: object.references };
   return { id: object.id, timeFieldName: rename(object.attributes.timeFieldName) };
-}
-
-/** A document as OpenSearch indexes it: its fields plus what the mapping's copy_to fields gather. */
-function asIndexed(document: FlowDocument, properties: Readonly<Record<string, FieldMapping>>): FlowDocument {
-  const copy = structuredClone(document) as Record<string, unknown>;
-  for (const [path, mapping] of mappedLeafFields(properties)) {
-    if (mapping.type !== 'keyword' || mapping.copy_to === undefined) continue;
-    const target = mapping.copy_to.split('.');
-    let node = copy;
-    for (const key of target.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    node[target.at(-1) as string] = [...fieldValues(copy, mapping.copy_to), ...fieldValues(document, path)];
-  }
-  return copy;
 }
 
 /**
