@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createOpenSearchHttpClient, type OpenSearchAuth, type OpenSearchHttpClientOptions } from '../adapters/opensearch-http-client.js';
 import { startOpenSearchSigningProxy, type OpenSearchSigningProxy, type OpenSearchSigningProxyOptions } from '../adapters/opensearch-signing-proxy.js';
 import { ConfigurationError } from '../errors.js';
+import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import {
   AMAZON_OPENSEARCH_DASHBOARDS_PATH,
   buildOpenSearchAssets,
@@ -41,6 +42,8 @@ export interface OpenSearchSetupCommandOptions {
   readonly dashboardsUrl: string;
   readonly indexPattern: string;
   readonly retentionDays: number;
+  /** The schema of the documents the stack writes (its OutputSchema parameter). */
+  readonly schema: OutputSchema;
   readonly auth: OpenSearchAuth;
 }
 
@@ -54,6 +57,7 @@ export interface OpenSearchExportCommandOptions {
   readonly outDirectory: string;
   readonly indexPattern: string;
   readonly retentionDays: number;
+  readonly schema: OutputSchema;
 }
 
 /** Amazon OpenSearch Service endpoints: `search-<domain>-<id>.<region>.es.amazonaws.com` (`vpc-` for VPC domains). */
@@ -72,6 +76,13 @@ const SETUP_OPTIONS = {
     help: `The indices Firehose writes to. Default: ${DEFAULT_INDEX_PATTERN} (index name "cwl", daily\nrotation). Quote it so the shell does not expand the *.`,
   },
   'retention-days': { type: 'string', value: 'N', help: `Days before ISM deletes an index. Default: ${DEFAULT_RETENTION_DAYS}.` },
+  schema: {
+    type: 'string',
+    value: OUTPUT_SCHEMAS.join('|'),
+    help: `The schema of the documents, as the stack's OutputSchema parameter:
+native (default), ecs or ocsf. Picks the index template, the index
+pattern's time field and fields, and the fields every view reads.`,
+  },
   auth: {
     type: 'string',
     value: 'sigv4|basic|none',
@@ -109,6 +120,7 @@ const EXPORT_OPTIONS = {
   out: { type: 'string', value: 'DIR', help: 'The directory to write (created when missing). Required.' },
   'index-pattern': SETUP_OPTIONS['index-pattern'],
   'retention-days': SETUP_OPTIONS['retention-days'],
+  schema: SETUP_OPTIONS.schema,
 } as const satisfies OptionTable;
 
 const PROXY_OPTIONS = {
@@ -139,7 +151,9 @@ export function openSearchCommands(dependencies: OpenSearchCommandDependencies =
 3. the OpenSearch Dashboards objects: the index pattern, "VPC Flow Logs - SGDashboard" and
    "VPC Flow Logs - Security groups and exposure" and "VPC Flow Logs - Security-group rule
    usage" with their visualizations and searches.
-Run it before the first documents arrive: an index created earlier keeps the mapping it got.`,
+With --schema ecs or ocsf, the template and the views are those of that schema's documents
+(the same dashboards, reading the schema's fields). Run it before the first documents arrive:
+an index created earlier keeps the mapping it got.`,
     options: SETUP_OPTIONS,
     positionals: false,
     epilogue: OPENSEARCH_EXIT_STATUS,
@@ -148,7 +162,7 @@ Run it before the first documents arrive: an index created earlier keeps the map
   });
   const exportCommand = defineCommand({
     name: 'opensearch export',
-    arguments: '--out DIR [--index-pattern P] [--retention-days N]',
+    arguments: '--out DIR [--index-pattern P] [--retention-days N] [--schema S]',
     summary: 'Write what setup installs as files, for a manual install.',
     description: `Writes what setup installs as files, for a manual install:
 - index-template.json, the body of PUT _index_template/${INDEX_TEMPLATE_NAME};
@@ -210,6 +224,7 @@ function setupOptionsOf(values: OptionValues<typeof SETUP_OPTIONS>, env: Readonl
   const problems: string[] = [];
   const endpoint = requiredEndpoint(values.endpoint, problems);
   const retentionDays = parseRetentionDays(values['retention-days'], problems);
+  const schema = parseSchema(values.schema, problems);
   const auth = parseAuth(values.auth ?? 'sigv4', values.region, endpoint, env, problems);
   if (problems.length > 0 || endpoint === undefined || auth === undefined) throw new ConfigurationError(problems);
   return {
@@ -217,6 +232,7 @@ function setupOptionsOf(values: OptionValues<typeof SETUP_OPTIONS>, env: Readonl
     dashboardsUrl: values['dashboards-url'] === undefined ? `${endpoint}${AMAZON_OPENSEARCH_DASHBOARDS_PATH}` : withScheme(values['dashboards-url']),
     indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN,
     retentionDays,
+    schema,
     auth,
   };
 }
@@ -225,8 +241,9 @@ function exportOptionsOf(values: OptionValues<typeof EXPORT_OPTIONS>): OpenSearc
   const problems: string[] = [];
   if (values.out === undefined) problems.push('--out is required');
   const retentionDays = parseRetentionDays(values['retention-days'], problems);
+  const schema = parseSchema(values.schema, problems);
   if (problems.length > 0 || values.out === undefined) throw new ConfigurationError(problems);
-  return { outDirectory: values.out, indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN, retentionDays };
+  return { outDirectory: values.out, indexPattern: values['index-pattern'] ?? DEFAULT_INDEX_PATTERN, retentionDays, schema };
 }
 
 /**
@@ -269,6 +286,13 @@ function parseRetentionDays(text: string | undefined, problems: string[]): numbe
   const days = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(days >= 1)) problems.push(`--retention-days must be a whole number of days, at least 1 (got "${text}")`);
   return days;
+}
+
+function parseSchema(text: string | undefined, problems: string[]): OutputSchema {
+  if (text === undefined) return OutputSchema.Native;
+  if (isOutputSchema(text)) return text;
+  problems.push(`--schema must be ${OUTPUT_SCHEMAS.join(', ')} (got "${text}")`);
+  return OutputSchema.Native;
 }
 
 function parseAuth(
@@ -321,7 +345,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 async function runSetup(options: OpenSearchSetupCommandOptions, io: CliIo, dependencies: OpenSearchCommandDependencies): Promise<ExitCode> {
-  const assets = buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays });
+  const assets = buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays, schema: options.schema });
   if (!options.indexPattern.includes('*')) {
     io.stderr.write(
       `warning: the index pattern "${options.indexPattern}" names a single index (no rotation); the retention policy deletes it whole ${options.retentionDays} days after its creation\n`,
@@ -346,11 +370,14 @@ async function runSetup(options: OpenSearchSetupCommandOptions, io: CliIo, depen
 function describeReport(report: OpenSearchSetupReport, options: OpenSearchSetupCommandOptions, dashboardsBaseUrl: string): string {
   const { created, updated, unchanged } = report.savedObjects;
   const lines = [
-    `index template ${INDEX_TEMPLATE_NAME} for ${options.indexPattern}: ${report.indexTemplate}`,
+    `index template ${INDEX_TEMPLATE_NAME} for ${options.indexPattern}${options.schema === OutputSchema.Native ? '' : ` (${options.schema} documents)`}: ${report.indexTemplate}`,
     `ISM policy ${ISM_POLICY_ID} (delete after ${options.retentionDays} days): ${report.ismPolicy}`,
     `existing indices: policy attached to ${report.existingIndices.attached}, ${report.existingIndices.alreadyManaged} already managed`,
     `saved objects: ${created} created, ${updated} updated, ${unchanged} unchanged`,
   ];
+  if (options.schema !== OutputSchema.Native) {
+    lines.push(`note: the dashboards read the ${options.schema} fields; the report's ledger from OpenSearch (report --opensearch) reads native documents only`);
+  }
   if (report.ismPolicy === 'updated') {
     lines.push('note: indices managed before this update keep the previous policy version until ISM\'s change_policy API moves them');
   }
@@ -411,7 +438,7 @@ function isErrorWithCode(error: unknown, code: string): boolean {
 }
 
 async function runExport(options: OpenSearchExportCommandOptions, io: CliIo): Promise<ExitCode> {
-  const files = renderOpenSearchAssetFiles(buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays }));
+  const files = renderOpenSearchAssetFiles(buildOpenSearchAssets({ indexPattern: options.indexPattern, retentionDays: options.retentionDays, schema: options.schema }));
   await mkdir(options.outDirectory, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     const path = join(options.outDirectory, name);

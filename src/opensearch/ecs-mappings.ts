@@ -1,4 +1,4 @@
-import { KEYWORD_IGNORE_ABOVE, type FieldMapping } from './field-mappings.js';
+import { flowLogMappingProperties, KEYWORD_IGNORE_ABOVE, type FieldMapping } from './field-mappings.js';
 
 const KEYWORD: FieldMapping = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
 const IP: FieldMapping = { type: 'ip' };
@@ -19,8 +19,10 @@ const GEO = object({
 /**
  * The mapping of the ECS documents the decorator writes (OUTPUT_SCHEMA=ecs, src/output-schema/ecs-mapping.ts),
  * with ECS's own types for the fields it sets: addresses as `ip` (so CIDR queries such as Elastic's
- * detection rules work), times as `date`, counts as `long`, the rest `keyword`. The flow-log
- * fields under aws.vpcflow.* take the dynamic template: strings as keywords, numbers as longs.
+ * detection rules work), times as `date`, counts as `long`, the rest `keyword`. The fields under
+ * aws.vpcflow.* keep their native names and so their native types (field-mappings.ts), with the
+ * TCP flags' names ECS adds; no field of a golden document is left to dynamic mapping
+ * (test/unit/opensearch/schema-index-templates.test.ts).
  */
 export function ecsMappingProperties(): Readonly<Record<string, FieldMapping>> {
   return {
@@ -36,6 +38,6 @@ export function ecsMappingProperties(): Readonly<Record<string, FieldMapping>> {
     orchestrator: object({ type: KEYWORD, cluster: object({ id: KEYWORD, name: KEYWORD }), resource: object({ id: KEYWORD, name: KEYWORD, type: KEYWORD }) }),
     container: object({ id: KEYWORD }),
     service: object({ name: KEYWORD }),
-    aws: object({ vpcflow: object({ pkt_srcaddr: IP, pkt_dstaddr: IP, start: LONG, end: LONG }) }),
+    aws: object({ vpcflow: object({ ...flowLogMappingProperties(), tcp_flags_array: KEYWORD }) }),
   };
 }

@@ -5,7 +5,12 @@ import { publishedEnrichmentFields, type ValueType } from '../enrich/enriched-do
 
 /** An OpenSearch field mapping of a value the decorator emits. */
 export type LeafMapping =
-  | { readonly type: 'keyword'; readonly ignore_above: number }
+  | {
+      readonly type: 'keyword';
+      readonly ignore_above: number;
+      /** Also index the value under this field: a field that gathers values OCSF spreads over two places (see ocsf-mappings.ts). */
+      readonly copy_to?: string;
+    }
   | { readonly type: 'ip' }
   | { readonly type: 'integer' }
   | { readonly type: 'long' }

@@ -1,7 +1,9 @@
 import { fingerprintOf } from './canonical-json.js';
 import { INDEX_TEMPLATE_PRIORITY, MANAGED_BY } from './constants.js';
+import { OutputSchema } from '../output-schema/output-schema.js';
 import { ecsMappingProperties } from './ecs-mappings.js';
 import { flowLogMappingProperties, KEYWORD_IGNORE_ABOVE, type FieldMapping } from './field-mappings.js';
+import { ocsfMappingProperties } from './ocsf-mappings.js';
 
 /** The body of `PUT _index_template/<name>` (a composable index template). */
 export interface IndexTemplate {
@@ -24,9 +26,33 @@ export interface IndexTemplate {
 
 export interface IndexTemplateOptions {
   readonly indexPattern: string;
-  /** The schema the stack writes (OUTPUT_SCHEMA): native (default) or ecs; OCSF goes to S3 and Security Lake. */
-  readonly schema?: 'native' | 'ecs';
+  /** The schema the stack writes (OUTPUT_SCHEMA): native (default), ecs or ocsf. */
+  readonly schema?: OutputSchema;
 }
+
+/**
+ * The `properties` of the index mapping of a schema's documents: the flow-log catalogue's for
+ * native, ecs-mappings.ts and ocsf-mappings.ts for the others. The index template, the index
+ * pattern's field list and the dashboards' field checks all read it.
+ *
+ * @example schemaMappingProperties('ocsf').time // { type: 'date', format: 'epoch_millis' }
+ */
+export function schemaMappingProperties(schema: OutputSchema): Readonly<Record<string, FieldMapping>> {
+  switch (schema) {
+    case OutputSchema.Native:
+      return flowLogMappingProperties();
+    case OutputSchema.Ecs:
+      return ecsMappingProperties();
+    case OutputSchema.Ocsf:
+      return ocsfMappingProperties();
+  }
+}
+
+const DESCRIPTIONS: Readonly<Record<OutputSchema, string>> = {
+  native: 'Enriched VPC Flow Logs documents, one per flow. Generated from the flow-log field catalogue; re-run `opensearch setup` to update.',
+  ecs: 'Enriched VPC Flow Logs documents in ECS, one per flow. Generated from the ECS mapping of the decorator; re-run `opensearch setup --schema ecs` to update.',
+  ocsf: 'Enriched VPC Flow Logs documents as OCSF 1.1.0 Network Activity, one per flow. Generated from the OCSF mapping of the decorator; re-run `opensearch setup --schema ocsf` to update.',
+};
 
 /**
  * The index template for the decorator's documents, generated from the field catalogue and the
@@ -39,6 +65,7 @@ export interface IndexTemplateOptions {
  * body.template.mappings.properties.dstaddr // { type: 'ip' }
  */
 export function buildIndexTemplate(options: IndexTemplateOptions): IndexTemplate {
+  const schema = options.schema ?? OutputSchema.Native;
   const content = {
     index_patterns: [options.indexPattern],
     priority: INDEX_TEMPLATE_PRIORITY,
@@ -53,15 +80,12 @@ export function buildIndexTemplate(options: IndexTemplateOptions): IndexTemplate
           },
         ],
         date_detection: false,
-        properties: options.schema === 'ecs' ? ecsMappingProperties() : flowLogMappingProperties(),
+        properties: schemaMappingProperties(schema),
       },
     },
     _meta: {
       managed_by: MANAGED_BY,
-      description:
-        options.schema === 'ecs'
-          ? 'Enriched VPC Flow Logs documents in ECS, one per flow. Generated from the ECS mapping of the decorator; re-run `opensearch setup --schema ecs` to update.'
-          : 'Enriched VPC Flow Logs documents, one per flow. Generated from the flow-log field catalogue; re-run `opensearch setup` to update.',
+      description: DESCRIPTIONS[schema],
     },
   };
   return { ...content, _meta: { ...content._meta, fingerprint: fingerprintOf(content) } };

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import type { OutputSchema } from '../output-schema/output-schema.js';
 import { buildIndexTemplate, type IndexTemplate } from './index-template.js';
 import { indexPatternProblems } from './index-pattern-name.js';
 import { buildRetentionPolicy, type IsmPolicy } from './ism-policy.js';
@@ -9,6 +10,8 @@ export interface OpenSearchAssetOptions {
   readonly indexPattern: string;
   /** Whole days before ISM deletes an index. */
   readonly retentionDays: number;
+  /** The schema the stack writes (its OutputSchema parameter): native (default), ecs or ocsf. */
+  readonly schema?: OutputSchema;
 }
 
 /** Everything `opensearch setup` installs. */
@@ -26,8 +29,8 @@ export const ASSET_FILE_NAMES = {
 } as const;
 
 /**
- * Builds the template, the retention policy and the saved objects for one index pattern, after
- * checking the options (every problem listed at once).
+ * Builds the template, the retention policy and the saved objects for one index pattern and the
+ * schema of its documents, after checking the options (every problem listed at once).
  *
  * @example
  * const assets = buildOpenSearchAssets({ indexPattern: 'cwl-*', retentionDays: 30 });
@@ -39,9 +42,9 @@ export function buildOpenSearchAssets(options: OpenSearchAssetOptions): OpenSear
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
-    indexTemplate: buildIndexTemplate({ indexPattern: options.indexPattern }),
+    indexTemplate: buildIndexTemplate({ indexPattern: options.indexPattern, ...(options.schema !== undefined && { schema: options.schema }) }),
     ismPolicy: buildRetentionPolicy(options),
-    savedObjects: buildSavedObjects({ indexPattern: options.indexPattern }),
+    savedObjects: buildSavedObjects({ indexPattern: options.indexPattern, ...(options.schema !== undefined && { schema: options.schema }) }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { EXPOSED_SERVICE_PORTS, EXPOSURE_FLOWS, NON_PUBLIC_SOURCE_CIDRS, TOP_REJECTED_SOURCES } from '../domain/security-concepts.js';
-import { flowLogMappingProperties } from './field-mappings.js';
+import { OutputSchema } from '../output-schema/output-schema.js';
+import { DASHBOARD_FIELDS, type DashboardFields } from './dashboard-fields.js';
 import { indexPatternFields } from './index-pattern-fields.js';
+import { schemaMappingProperties } from './index-template.js';
 
 /** The saved-object types this project ships. */
 export const SavedObjectType = {
@@ -64,32 +66,44 @@ export const SAVED_OBJECT_IDS = {
   ruleUsageDashboard: 'vpc-flow-logs-rule-usage-dashboard',
 } as const;
 
-/**
- * DQL (`kuery`) queries of the views, written from the definitions in src/domain/security-concepts.ts.
- * A query cannot call isPublicAddress, so the non-public networks are spelled out as CIDR terms,
- * which OpenSearch matches against `ip` fields.
- */
-export const VIEW_QUERIES = {
-  rejected: `action:${TOP_REJECTED_SOURCES.action}`,
-  sensitivePortsFromInternet: [
-    `action:${EXPOSURE_FLOWS.action}`,
-    `direction:${EXPOSURE_FLOWS.direction}`,
-    `dstport:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`,
-    `not srcaddr:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`,
-  ].join(' and '),
+/** The flow-log verdicts the views ask for, in the names of DashboardFields' action values. */
+const ACTION_VALUE_OF = { ACCEPT: 'accept', REJECT: 'reject' } as const;
+
+/** The DQL queries of the views (see viewQueries). */
+export interface ViewQueries {
+  readonly rejected: string;
+  readonly sensitivePortsFromInternet: string;
   /** Accepted initiating flows, each counted for every rule that allowed it: the report's rule hits. */
-  ruleHits: 'rule_match:matched',
+  readonly ruleHits: string;
   /**
    * Flows from public sources to an exposed port that a rule allowed (`matched`) or would have
    * allowed had the network ACL not stopped them (`would_allow`): the report's exposure attempts.
    */
-  rulesReachedOnExposedPorts: [
-    'rule_match:(matched or would_allow)',
-    `direction:${EXPOSURE_FLOWS.direction}`,
-    `dstport:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`,
-    `not srcaddr:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`,
-  ].join(' and '),
-} as const;
+  readonly rulesReachedOnExposedPorts: string;
+}
+
+/**
+ * DQL (`kuery`) queries of the views in a schema's field names, written from the definitions in
+ * src/domain/security-concepts.ts. A query cannot call isPublicAddress, so the non-public
+ * networks are spelled out as CIDR terms, which OpenSearch matches against `ip` fields.
+ *
+ * @example viewQueries(DASHBOARD_FIELDS.ecs).rejected // 'event.action:reject'
+ */
+export function viewQueries(fields: DashboardFields): ViewQueries {
+  const actionIs = (action: keyof typeof ACTION_VALUE_OF): string => `${fields.action.field}:${fields.action.values[ACTION_VALUE_OF[action]]}`;
+  const inbound = `${fields.direction.field}:${fields.direction.values[EXPOSURE_FLOWS.direction]}`;
+  const toExposedPort = `${fields.destinationPort}:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`;
+  const fromPublicSource = `not ${fields.sourceAddress}:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`;
+  return {
+    rejected: actionIs(TOP_REJECTED_SOURCES.action),
+    sensitivePortsFromInternet: [actionIs(EXPOSURE_FLOWS.action), inbound, toExposedPort, fromPublicSource].join(' and '),
+    ruleHits: `${fields.ruleMatch}:matched`,
+    rulesReachedOnExposedPorts: [`${fields.ruleMatch}:(matched or would_allow)`, inbound, toExposedPort, fromPublicSource].join(' and '),
+  };
+}
+
+/** The queries of the views on native documents. */
+export const VIEW_QUERIES: ViewQueries = viewQueries(DASHBOARD_FIELDS.native);
 
 const TITLE_PREFIX = 'VPC Flow Logs - ';
 const INDEX_REF_NAME = 'kibanaSavedObjectMeta.searchSourceJSON.index';
@@ -253,7 +267,7 @@ function pie(spec: Omit<VisualizationSpec, 'type' | 'params'>): SavedObject {
   return visualization({ ...spec, type: 'pie', params: PIE_PARAMS });
 }
 
-function savedSearch(spec: { id: string; title: string; description: string; columns: readonly string[]; query?: string }): SavedObject {
+function savedSearch(spec: { id: string; title: string; description: string; columns: readonly string[]; timeField: string; query?: string }): SavedObject {
   return {
     type: SavedObjectType.Search,
     id: spec.id,
@@ -262,7 +276,7 @@ function savedSearch(spec: { id: string; title: string; description: string; col
       description: spec.description,
       hits: 0,
       columns: spec.columns,
-      sort: [['@timestamp', 'desc']],
+      sort: [[spec.timeField, 'desc']],
       version: 1,
       kibanaSavedObjectMeta: { searchSourceJSON: searchSourceJson(spec.query ?? '', true) },
     },
@@ -322,27 +336,34 @@ function dashboard(spec: { id: string; title: string; description: string; panel
 
 export interface SavedObjectsOptions {
   readonly indexPattern: string;
+  /** The schema of the indices' documents (the stack's OutputSchema): native (default), ecs or ocsf. */
+  readonly schema?: OutputSchema;
 }
 
 /**
  * The OpenSearch Dashboards objects: the index pattern (time field `@timestamp`, fields from the
  * mapping), the lab's SGDashboard rebuilt on the enriched fields, and a security dashboard with
  * traffic by security group, rejected flows by source and port, administration and database ports
- * reached from the internet, and a map of public sources. Referenced objects come before the
- * objects that reference them.
+ * reached from the internet, and a map of public sources, and the rule-usage dashboard. Every
+ * view is built once, from the schema's field map (dashboard-fields.ts), so the same objects work
+ * on each schema's documents; their ids are the same too, so setting up for another schema
+ * replaces them. Referenced objects come before the objects that reference them.
  *
  * @example
  * const ndjson = toSavedObjectsNdjson(buildSavedObjects({ indexPattern: 'cwl-*' }));
  */
 export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
+  const schema = options.schema ?? OutputSchema.Native;
+  const fields = DASHBOARD_FIELDS[schema];
+  const queries = viewQueries(fields);
   const indexPattern: SavedObject = {
     type: SavedObjectType.IndexPattern,
     id: SAVED_OBJECT_IDS.indexPattern,
     attributes: {
       title: options.indexPattern,
-      timeFieldName: '@timestamp',
-      fields: JSON.stringify(indexPatternFields(flowLogMappingProperties())),
-      fieldFormatMap: JSON.stringify({ bytes: { id: 'bytes' } }),
+      timeFieldName: fields.time,
+      fields: JSON.stringify(indexPatternFields(schemaMappingProperties(schema))),
+      fieldFormatMap: JSON.stringify({ [fields.bytes]: { id: 'bytes' } }),
     },
     references: [],
     migrationVersion: { 'index-pattern': MIGRATION_VERSIONS['index-pattern'] },
@@ -353,37 +374,38 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     id: SAVED_OBJECT_IDS.flowsSearch,
     title: 'Flows',
     description: 'Every flow, newest first.',
-    columns: ['interface_id', 'action', 'srcaddr', 'dstport', 'bytes', 'packets'],
+    columns: [fields.interfaceId, fields.action.field, fields.sourceAddress, fields.destinationPort, fields.bytes, fields.packets],
+    timeField: fields.time,
   });
   const networkInterfaces = table({
     id: SAVED_OBJECT_IDS.networkInterfaces,
     title: 'Network interfaces',
     description: 'Network interfaces by number of flows.',
-    aggs: [count('1'), sum('2', 'bytes', 'Bytes'), terms('3', 'bucket', 'interface_id', 50, 'Network interface')],
+    aggs: [count('1'), sum('2', fields.bytes, 'Bytes'), terms('3', 'bucket', fields.interfaceId, 50, 'Network interface')],
   });
   const destinationPorts = table({
     id: SAVED_OBJECT_IDS.destinationPorts,
     title: 'Destination ports',
     description: 'Destination ports by number of flows.',
-    aggs: [count('1'), terms('2', 'bucket', 'dstport', 20, 'Destination port')],
+    aggs: [count('1'), terms('2', 'bucket', fields.destinationPort, 20, 'Destination port')],
   });
   const protocols = pie({
     id: SAVED_OBJECT_IDS.protocols,
     title: 'Protocols',
     description: 'Flows by IP protocol.',
-    aggs: [count('1'), terms('2', 'segment', 'protocol_name', 10, 'Protocol')],
+    aggs: [count('1'), terms('2', 'segment', fields.protocolName, 10, 'Protocol')],
   });
   const actions = pie({
     id: SAVED_OBJECT_IDS.actions,
     title: 'Actions',
     description: 'Accepted and rejected flows.',
-    aggs: [count('1'), terms('2', 'segment', 'action', 5, 'Action')],
+    aggs: [count('1'), terms('2', 'segment', fields.action.field, 5, 'Action')],
   });
   const sources = table({
     id: SAVED_OBJECT_IDS.sources,
     title: 'Sources',
     description: 'Source addresses by number of flows.',
-    aggs: [count('1'), sum('2', 'bytes', 'Bytes'), terms('3', 'bucket', 'srcaddr', 20, 'Source address')],
+    aggs: [count('1'), sum('2', fields.bytes, 'Bytes'), terms('3', 'bucket', fields.sourceAddress, 20, 'Source address')],
   });
   const sgDashboard = dashboard({
     id: SAVED_OBJECT_IDS.sgDashboard,
@@ -405,50 +427,51 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
     description: 'Flows and bytes per security group of the flow\'s network interface, split by action.',
     aggs: [
       count('1'),
-      sum('2', 'bytes', 'Bytes'),
-      sum('3', 'packets', 'Packets'),
-      terms('4', 'bucket', 'security_group_ids', 20, 'Security group'),
-      terms('5', 'bucket', 'action', 2, 'Action'),
+      sum('2', fields.bytes, 'Bytes'),
+      sum('3', fields.packets, 'Packets'),
+      terms('4', 'bucket', fields.securityGroupIds, 20, 'Security group'),
+      terms('5', 'bucket', fields.action.field, 2, 'Action'),
     ],
   });
   const flowsBySecurityGroupName = pie({
     id: SAVED_OBJECT_IDS.flowsBySecurityGroupName,
     title: 'Flows by security group name',
     description: 'Flows per security group name.',
-    aggs: [count('1'), terms('2', 'segment', 'security_group_names', 10, 'Security group name')],
+    aggs: [count('1'), terms('2', 'segment', fields.securityGroupNames, 10, 'Security group name')],
   });
   const rejectedBySourceAndPort = table({
     id: SAVED_OBJECT_IDS.rejectedBySourceAndPort,
     title: 'Rejected flows by source and port',
     description: 'Sources of rejected flows and the destination ports they tried.',
-    query: VIEW_QUERIES.rejected,
-    aggs: [count('1'), terms('2', 'bucket', TOP_REJECTED_SOURCES.groupBy, TOP_REJECTED_SOURCES.limit, 'Source address'), terms('3', 'bucket', 'dstport', 5, 'Destination port')],
+    query: queries.rejected,
+    aggs: [count('1'), terms('2', 'bucket', fields.sourceAddress, TOP_REJECTED_SOURCES.limit, 'Source address'), terms('3', 'bucket', fields.destinationPort, 5, 'Destination port')],
   });
   const sensitivePortsDescription = `Accepted inbound flows from outside private networks to ${EXPOSED_SERVICE_PORTS.map(({ port, service }) => `${port} (${service})`).join(', ')}.`;
   const sensitivePortsFromInternet = table({
     id: SAVED_OBJECT_IDS.sensitivePortsFromInternet,
     title: 'SSH, RDP and database ports reached from the internet',
     description: sensitivePortsDescription,
-    query: VIEW_QUERIES.sensitivePortsFromInternet,
+    query: queries.sensitivePortsFromInternet,
     aggs: [
       count('1'),
-      sum('2', 'bytes', 'Bytes'),
-      terms('3', 'bucket', 'dstport', EXPOSED_SERVICE_PORTS.length, 'Destination port'),
-      terms('4', 'bucket', 'interface_id', 10, 'Network interface'),
-      terms('5', 'bucket', 'srcaddr', 10, 'Source address'),
+      sum('2', fields.bytes, 'Bytes'),
+      terms('3', 'bucket', fields.destinationPort, EXPOSED_SERVICE_PORTS.length, 'Destination port'),
+      terms('4', 'bucket', fields.interfaceId, 10, 'Network interface'),
+      terms('5', 'bucket', fields.sourceAddress, 10, 'Source address'),
     ],
   });
   const sensitivePortsFlows = savedSearch({
     id: SAVED_OBJECT_IDS.sensitivePortsFromInternetSearch,
     title: 'SSH, RDP and database flows from the internet',
     description: sensitivePortsDescription,
-    query: VIEW_QUERIES.sensitivePortsFromInternet,
-    columns: ['interface_id', 'srcaddr', 'src_geo.country_code', 'dstport', 'security_group_ids', 'bytes', 'packets'],
+    query: queries.sensitivePortsFromInternet,
+    columns: [fields.interfaceId, fields.sourceAddress, fields.sourceCountry, fields.destinationPort, fields.securityGroupIds, fields.bytes, fields.packets],
+    timeField: fields.time,
   });
   const publicSourcesMap = visualization({
     id: SAVED_OBJECT_IDS.publicSourcesMap,
     title: 'Public sources',
-    description: 'Where flows from public addresses come from (src_geo.location; needs geolocation enrichment).',
+    description: `Where flows from public addresses come from (${fields.sourceLocation}; needs geolocation enrichment).`,
     type: 'tile_map',
     params: {
       colorSchema: 'Yellow to Red',
@@ -460,7 +483,7 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
       mapZoom: 2,
       mapCenter: [0, 0],
     },
-    aggs: [count('1'), geohashGrid('2', 'src_geo.location')],
+    aggs: [count('1'), geohashGrid('2', fields.sourceLocation)],
   });
   const securityDashboard = dashboard({
     id: SAVED_OBJECT_IDS.securityDashboard,
@@ -481,32 +504,32 @@ export function buildSavedObjects(options: SavedObjectsOptions): SavedObject[] {
   const ruleHitsOverTime = visualization({
     id: SAVED_OBJECT_IDS.ruleHitsOverTime,
     title: 'Hits per rule over time',
-    description: 'Accepted initiating flows per day for the 10 rules that allowed the most (rule_match: matched). A record counts for every rule that allowed it.',
+    description: `Accepted initiating flows per day for the 10 rules that allowed the most (${fields.ruleMatch}: matched). A record counts for every rule that allowed it.`,
     type: 'histogram',
     params: HISTOGRAM_PARAMS,
-    query: VIEW_QUERIES.ruleHits,
-    aggs: [count('1'), dailyHistogram('2', '@timestamp'), terms('3', 'group', 'security_group_rule_ids', 10, 'Rule')],
+    query: queries.ruleHits,
+    aggs: [count('1'), dailyHistogram('2', fields.time), terms('3', 'group', fields.ruleIds, 10, 'Rule')],
   });
   const ruleLastHit = table({
     id: SAVED_OBJECT_IDS.ruleLastHit,
     title: 'Last hit per rule',
     description:
       'Per rule: accepted initiating flows, first and last hit in the time range. A rule missing here had no hit in it; before calling it unused, check that every interface of its group was logging (the report does).',
-    query: VIEW_QUERIES.ruleHits,
-    aggs: [count('1'), dateMetric('2', 'min', '@timestamp', 'First hit'), dateMetric('3', 'max', '@timestamp', 'Last hit'), terms('4', 'bucket', 'security_group_rule_ids', 500, 'Rule')],
+    query: queries.ruleHits,
+    aggs: [count('1'), dateMetric('2', 'min', fields.time, 'First hit'), dateMetric('3', 'max', fields.time, 'Last hit'), terms('4', 'bucket', fields.ruleIds, 500, 'Rule')],
   });
   const rulesReachedOnExposedPorts = table({
     id: SAVED_OBJECT_IDS.rulesReachedOnExposedPorts,
     title: 'Rules reached from the internet on administration and database ports',
     description: `Rules that allowed (matched) or would have allowed (would_allow: the network ACL stopped them) inbound flows from public sources to ${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(', ')}.`,
-    query: VIEW_QUERIES.rulesReachedOnExposedPorts,
-    aggs: [count('1'), terms('2', 'bucket', 'security_group_rule_ids', 50, 'Rule'), terms('3', 'bucket', 'rule_match', 2, 'Attribution'), terms('4', 'bucket', 'dstport', EXPOSED_SERVICE_PORTS.length, 'Destination port')],
+    query: queries.rulesReachedOnExposedPorts,
+    aggs: [count('1'), terms('2', 'bucket', fields.ruleIds, 50, 'Rule'), terms('3', 'bucket', fields.ruleMatch, 2, 'Attribution'), terms('4', 'bucket', fields.destinationPort, EXPOSED_SERVICE_PORTS.length, 'Destination port')],
   });
   const ruleMatchOutcomes = pie({
     id: SAVED_OBJECT_IDS.ruleMatchOutcomes,
     title: 'Attribution outcomes',
-    description: 'Records by rule_match: matched (a rule allowed it), return_traffic, would_allow, unmatched, no_rule...',
-    aggs: [count('1'), terms('2', 'segment', 'rule_match', 10, 'Attribution')],
+    description: `Records by ${fields.ruleMatch}: matched (a rule allowed it), return_traffic, would_allow, unmatched, no_rule...`,
+    aggs: [count('1'), terms('2', 'segment', fields.ruleMatch, 10, 'Attribution')],
   });
   const ruleUsageDashboard = dashboard({
     id: SAVED_OBJECT_IDS.ruleUsageDashboard,

@@ -39,8 +39,19 @@ describe('parseOpenSearchSetupArguments', () => {
       dashboardsUrl: `${ENDPOINT}/_dashboards`,
       indexPattern: 'cwl-*',
       retentionDays: 30,
+      schema: 'native',
       auth: { kind: 'sigv4', region: 'eu-west-1' },
     });
+  });
+
+  it('takes the schema of the documents from --schema, and refuses one the decorator does not write', () => {
+    const schemaOf = (value: string) => {
+      const options = parseOpenSearchSetupArguments(['--endpoint', ENDPOINT, '--schema', value], {});
+      return options === 'help' ? undefined : options.schema;
+    };
+
+    expect(['native', 'ecs', 'ocsf'].map(schemaOf)).toEqual(['native', 'ecs', 'ocsf']);
+    expect(() => schemaOf('OCSF')).toThrow(/--schema must be native, ecs, ocsf \(got "OCSF"\)/);
   });
 
   it('prefers --region, then the endpoint, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
@@ -117,6 +128,17 @@ describe('runOpenSearchCommand', () => {
       { baseUrl: `${ENDPOINT}/_dashboards`, auth: { kind: 'sigv4', region: 'eu-west-1' } },
     ]);
     expect(simulator.templates.has('vpc-flow-logs')).toBe(true);
+  });
+
+  it.each(['ecs', 'ocsf'] as const)('with --schema %s installs that schema\'s index template and views, and says which schema it set up for', async (schema) => {
+    const { code, simulator, stdout } = await run(['setup', '--endpoint', ENDPOINT, '--schema', schema]);
+
+    const expected = buildOpenSearchAssets({ indexPattern: 'cwl-*', retentionDays: 30, schema });
+    expect(code).toBe(0);
+    expect(simulator.templates.get('vpc-flow-logs')).toEqual(JSON.parse(JSON.stringify(expected.indexTemplate)));
+    expect(simulator.savedObjects.get('index-pattern/vpc-flow-logs-index-pattern')?.attributes).toEqual(expected.savedObjects[0]?.attributes);
+    expect(stdout).toContain(`index template vpc-flow-logs for cwl-* (${schema} documents): created\n`);
+    expect(stdout).toContain(`note: the dashboards read the ${schema} fields; the report's ledger from OpenSearch (report --opensearch) reads native documents only\n`);
   });
 
   it('refuses a password on the command line: there is no such option', async () => {
@@ -200,6 +222,20 @@ describe('runOpenSearchCommand', () => {
     expect(code).toBe(2);
     expect(started).toBe(1);
     expect(Buffer.concat(errors).toString('utf8')).toContain('http://opensearch.internal.example must use https (plain http is accepted only for localhost)');
+  });
+
+  it('exports the files of the schema --schema names', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'opensearch-export-'));
+    try {
+      const { code } = await run(['export', '--out', directory, '--schema', 'ocsf']);
+
+      const expected = renderOpenSearchAssetFiles(buildOpenSearchAssets({ indexPattern: 'cwl-*', retentionDays: 30, schema: 'ocsf' }));
+      expect(code).toBe(0);
+      for (const [name, content] of Object.entries(expected)) expect(await readFile(join(directory, name), 'utf8')).toBe(content);
+      expect(await readFile(join(directory, 'index-template.json'), 'utf8')).toContain('"epoch_millis"');
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('asks for --out when exporting', async () => {
