@@ -273,6 +273,8 @@ describe('template.yaml outputs', () => {
     expect(value).toContain('opensearch setup --endpoint https://${OpenSearchDomain.DomainEndpoint}');
     expect(value).toContain('NoIndexRotation');
     expect(value).toContain('${OpenSearchIndexName}-*');
+    // The template and dashboards must be the ones of the schema the decorator writes.
+    expect(value).toContain('--schema ${OutputSchema}');
   });
 
   it('prints, for an existing domain, a setup command that asks the AWS CLI for the endpoint of the domain its ARN names', () => {
@@ -284,7 +286,7 @@ describe('template.yaml outputs', () => {
       // Assess
       const domainName = String(stack.values['ExistingOpenSearchDomainArn']).split('domain/')[1];
       expect(command, describeStack(stack)).toContain(`aws opensearch describe-domain --domain-name ${domainName} `);
-      expect(command, describeStack(stack)).toMatch(/^npm run cli -- opensearch setup --endpoint "\$\(aws opensearch describe-domain .* --query DomainStatus\.Endpoint --output text\)" --region \S+ --index-pattern '\S+'$/);
+      expect(command, describeStack(stack)).toMatch(/^npm run cli -- opensearch setup --endpoint "\$\(aws opensearch describe-domain .* --query DomainStatus\.Endpoint --output text\)" --region \S+ --index-pattern '\S+' --schema (native|ecs|ocsf)$/);
     }
   });
 
