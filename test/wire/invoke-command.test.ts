@@ -38,7 +38,8 @@ afterEach(async () => {
   servers = [];
 });
 
-describe('vpc-flow-log-appender invoke', () => {
+// Each test starts a process that compiles the CLI with tsx: seconds on a loaded 2-core machine.
+describe('vpc-flow-log-appender invoke', { timeout: 90_000 }, () => {
   it('prints only the decorator response on stdout, one Ok record per record of the event', async () => {
     // Prepare
     const ec2 = await startEc2LoopbackServer();
@@ -105,7 +106,7 @@ describe('vpc-flow-log-appender invoke', () => {
   });
 });
 
-describe('scripts/build.mjs for sam build', () => {
+describe('scripts/build.mjs for sam build', { timeout: 90_000 }, () => {
   it.each(['ingestor', 'decorator'])('builds the %s bundle alone into a flat artifact folder, byte for byte the bundle of a full build, without its source map', async (name) => {
     // Prepare: the command the Makefile's target runs.
     const target = new RegExp(`^build-\\w+:\\n\\t(node scripts/build\\.mjs --function ${name} --outdir "\\$\\(ARTIFACTS_DIR\\)")$`, 'm').exec(readFileSync('Makefile', 'utf8'));
