@@ -104,7 +104,63 @@ describe('snapshot and report --live across accounts (STS and EC2 on loopback)',
     expect(run.stderr).toContain(`cross-account reference: sgr-0aaaaaaaaaaaaaaaa (${groupOf(MEMBERS[0])}, account ${MEMBERS[0]}) allows group ${groupOf(MEMBERS[1])} of account ${MEMBERS[1]} through pcx-0a1b2c3d, read`);
   });
 
-  it('refuses --accounts without --role-arn-pattern, and --role-arn-pattern without --live for report', async () => {
+  const recordOf = (accountId: string): string =>
+    `2 ${accountId} ${interfaceOf(accountId)} 203.0.113.9 10.${accountId.slice(0, 1)}.0.17 49152 443 6 10 840 1780000000 1780000060 ACCEPT OK`;
+  type EnrichedDocument = { account_id: string; interface_id: string; security_group_ids?: string[]; enrichment_issues?: string[] };
+
+  it('enrich --live --role-arn-pattern looks each record up in its own account with that account\'s credentials', async () => {
+    const accounts = [OWN_ACCOUNT, ...MEMBERS];
+    const input = `${[...accounts, ...accounts].map(recordOf).join('\n')}\n`;
+
+    const run = await runCliWith(['enrich', '--live', ...roleOptions, '-'], input);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const documents = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as EnrichedDocument);
+    expect(documents.map((document) => document.account_id)).toEqual([...accounts, ...accounts]);
+    for (const document of documents) {
+      expect(document.security_group_ids).toEqual([groupOf(document.account_id)]);
+      expect(document.enrichment_issues).toBeUndefined();
+    }
+    // One AssumeRole per member, however many records: the own account needs none.
+    expect(sts.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params.RoleArn)).toEqual(
+      MEMBERS.map((accountId) => roleArnFor(DEFAULT_LOOKUP_ROLE_ARN_PATTERN, { accountId, region: REGION })),
+    );
+    for (const accountId of accounts) expect(ec2.accounts[accountId]?.calls.length, accountId).toBeGreaterThan(0);
+    expect(ec2.refusals).toEqual([]);
+  });
+
+  it('enrich --live flags the records of an account without the role account_role_failed, names it once and exits 1', async () => {
+    const input = `${[MEMBERS[0], WITHOUT_ROLE, WITHOUT_ROLE, MEMBERS[1]].map(recordOf).join('\n')}\n`;
+
+    const run = await runCliWith(['enrich', '--live', ...roleOptions, '-'], input);
+
+    expect(run.status).toBe(1);
+    const documents = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as EnrichedDocument);
+    expect(documents.map((document) => document.enrichment_issues ?? [])).toEqual([[], ['account_role_failed'], ['account_role_failed'], []]);
+    expect(documents[0]?.security_group_ids).toEqual([groupOf(MEMBERS[0])]);
+    expect(documents[3]?.security_group_ids).toEqual([groupOf(MEMBERS[1])]);
+    const said = run.stderr.split('\n').filter((line) => line !== '');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`account ${WITHOUT_ROLE}: cannot assume ${roleArnFor(DEFAULT_LOOKUP_ROLE_ARN_PATTERN, { accountId: WITHOUT_ROLE, region: REGION })}: AccessDenied`);
+    expect(said[0]).toContain('account_role_failed');
+    expect(run.stderr).not.toContain(EXTERNAL_ID);
+    expect(ec2.accounts[WITHOUT_ROLE]?.calls).toEqual([]);
+  });
+
+  it('enrich --live --accounts looks up only the accounts listed (and the caller\'s own); the others are flagged without an AssumeRole', async () => {
+    const input = `${[OWN_ACCOUNT, MEMBERS[0], MEMBERS[2]].map(recordOf).join('\n')}\n`;
+
+    const run = await runCliWith(['enrich', '--live', ...roleOptions, '--accounts', MEMBERS[0], '-'], input);
+
+    expect(run.status).toBe(1);
+    const documents = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as EnrichedDocument);
+    expect(documents.map((document) => document.enrichment_issues ?? [])).toEqual([[], [], ['account_role_failed']]);
+    expect(run.stderr).toContain(`account ${MEMBERS[2]}: not among the accounts to look up`);
+    expect(sts.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params.RoleArn)).toEqual([roleArnFor(DEFAULT_LOOKUP_ROLE_ARN_PATTERN, { accountId: MEMBERS[0], region: REGION })]);
+  });
+
+  it('refuses --accounts without --role-arn-pattern, and --role-arn-pattern without --live for report and enrich', async () => {
     const withoutPattern = await runCliWith(['snapshot', '--out', output.path('x'), '--accounts', MEMBERS[0]]);
     const withoutLive = await runCliWith(['report', '--inventory', output.path('x'), ...roleOptions, '--accounts', MEMBERS[0]]);
 
@@ -112,5 +168,8 @@ describe('snapshot and report --live across accounts (STS and EC2 on loopback)',
     expect(withoutPattern.stderr).toContain('--accounts needs --role-arn-pattern');
     expect(withoutLive.status).toBe(2);
     expect(withoutLive.stderr).toContain('--role-arn-pattern needs --live');
+    const enrichWithoutLive = await runCliWith(['enrich', '--inventory', output.path('x'), ...roleOptions, '-'], '');
+    expect(enrichWithoutLive.status).toBe(2);
+    expect(enrichWithoutLive.stderr).toContain('--role-arn-pattern needs --live');
   });
 });
