@@ -9,8 +9,7 @@ import { enrichFlowLogs, UNNAMED_SCOPE, type BatchLookup, type FlowLogEnrichment
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema, toSchemaDocument } from '../output-schema/output-schema.js';
 import { systemClock, type Logger, type LookupOutcome, type SecurityGroupRuleSource } from '../ports.js';
-import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
-import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions, type AccountRoleRefusals } from './account-options.js';
+import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions, type AccountRoleRefusals, type CliLookupAccounts } from './account-options.js';
 import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, describeCause, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
@@ -40,7 +39,7 @@ export interface EnrichOptions {
   /** Look interfaces and rules up in EC2, as the decorator does; not with `inventory`. */
   readonly live?: boolean;
   /** With `live`: each record looked up in its own account through this role (issue 17). */
-  readonly lookupAccounts?: LookupAccountsConfig;
+  readonly lookupAccounts?: CliLookupAccounts;
   /** A MaxMind DB file; absent: no geolocation from a file. */
   readonly geoDatabase?: string;
   /** Geolocation by ipstack; not with `geoDatabase`. */
@@ -116,7 +115,7 @@ and the exit status is 1; the documents already written stay written. With
 --role-arn-pattern, each record is looked up in its own account (account_id)
 through the role there; an account whose role cannot be assumed (or that
 --accounts leaves out) is named once, its records say account_role_failed,
-and the exit status is 1.`,
+and the exit status is 1 (0 with --allow-refused-accounts).`,
   },
   geo: {
     type: 'string',
@@ -312,7 +311,8 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   await out.flush();
   await errors.flush();
   const inventoryIncomplete = loaded?.groupsWithoutRules !== undefined && loaded.groupsWithoutRules() > 0;
-  const accountRefused = (loaded?.accountRefusals?.count() ?? 0) > 0;
+  // --allow-refused-accounts: the records are still flagged and the accounts named, but that is no failure.
+  const accountRefused = (loaded?.accountRefusals?.count() ?? 0) > 0 && options.lookupAccounts?.allowRefused !== true;
   return badLines > 0 || watched?.failed() === true || inventoryIncomplete || accountRefused ? ExitCode.Failure : ExitCode.Success;
 }
 
@@ -436,7 +436,7 @@ async function loadLiveSources(plan: EnrichmentPlan, logger: Logger, dependencie
  * record looked up in its own account (the caller's own with its own credentials); records that
  * name no account are looked up in the caller's.
  */
-async function loadAccountsLiveSources(config: LookupAccountsConfig, plan: EnrichmentPlan, logger: Logger): Promise<LoadedSources> {
+async function loadAccountsLiveSources(config: CliLookupAccounts, plan: EnrichmentPlan, logger: Logger): Promise<LoadedSources> {
   const sdkErrors: { last?: unknown } = {};
   const { ec2For, region, ownAccountId, refusals } = await createCliAccountClients(config, 'enrich --live', {
     createEc2Client: (clientConfig) => {

@@ -93,3 +93,20 @@ describe('watchLookupFailures with refused accounts', () => {
     expect(watched.takeNew()).toEqual([{ label: 'network interface', reason: 'RequestLimitExceeded' }]);
   });
 });
+
+describe('parseEnrichArguments with --accounts organization', () => {
+  it('reads organization as the organisation\'s accounts, listed at run time, and --allow-refused-accounts', () => {
+    expect(parseEnrichArguments(['--live', '--role-arn-pattern', PATTERN, '--accounts', 'organization', '--allow-refused-accounts'])).toMatchObject({
+      lookupAccounts: { roleArnPattern: PATTERN, organization: true, allowRefused: true },
+    });
+  });
+
+  it.each([
+    [['--live', '--accounts', 'organization'], '--accounts organization needs --role-arn-pattern'],
+    [['--live', '--allow-refused-accounts'], '--allow-refused-accounts needs --role-arn-pattern'],
+    [['--live', '--role-arn-pattern', PATTERN, '--accounts', 'organisation'], 'expected twelve-digit account ids'],
+  ])('rejects %j as a usage error saying %s', (args, message) => {
+    expect(() => parseEnrichArguments(args)).toThrow(UsageError);
+    expect(() => parseEnrichArguments(args)).toThrow(message);
+  });
+});
