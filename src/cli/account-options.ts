@@ -5,11 +5,11 @@
  * (src/config/lookup-accounts-config.ts), and the EC2 client of each account they give.
  */
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { createAccountEc2Clients, type Ec2ClientForScope } from '../adapters/account-ec2-clients.js';
-import { createAccountRoleCredentials, type AccountRoleCredentials } from '../adapters/account-role-credentials.js';
+import { callerAccountId, createAccountRoleCredentials, type AccountRoleCredentials } from '../adapters/account-role-credentials.js';
 import { AccountRoleError } from '../adapters/errors.js';
 import { listActiveOrganizationAccounts } from '../adapters/organization-accounts.js';
 import { checkLookupAccountsSettings, DEFAULT_LOOKUP_ROLE_ARN_PATTERN, type LookupAccountsConfig } from '../config/lookup-accounts-config.js';
@@ -217,13 +217,12 @@ export async function createCliAccountClients(
   const region = await probe.config.region();
   const ownCredentials = defaultProvider();
   const sts = new STSClient({ region });
-  let ownAccountId: string | undefined;
+  let ownAccountId: string;
   try {
-    ownAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+    ownAccountId = await callerAccountId(sts);
   } catch (error) {
     throw new CommandFailure(`${needer}: cannot tell your own account (STS GetCallerIdentity)`, { cause: error });
   }
-  if (ownAccountId === undefined) throw new CommandFailure(`${needer}: STS GetCallerIdentity answered without an account`);
   const accounts = lookupAccounts.organization === true ? await listOrganizationAccounts(region, needer) : lookupAccounts.accounts;
   const config: LookupAccountsConfig = {
     roleArnPattern: lookupAccounts.roleArnPattern,
