@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { MAX_EC2_FILTER_VALUES_PER_CALL } from '../src/adapters/ec2-client.js';
 import { isObject, loadTemplate } from '../test/support/cloudformation.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../test/support/ec2-builders.js';
@@ -26,7 +26,7 @@ export const RECORDS = 22_000;
 /** Records per invocation with the template's 0.5 MB Lambda buffer hint (about 110 bytes a line). */
 const RECORDS_PER_SMALL_BATCH = 4_000;
 
-type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+type Handler = (event: FirehoseTransformationEvent, context?: Context) => Promise<FirehoseTransformationResult>;
 
 function interfaceId(index: number): string {
   return `eni-${index.toString(16).padStart(17, '0')}`;
@@ -153,26 +153,28 @@ export async function runConfiguration(
   event: FirehoseTransformationEvent,
   ec2Calls: () => number,
   baselineRound: () => unknown,
+  /** The Lambda context each invocation gets; absent: none (the own account and Region then come from the client). */
+  context?: Context,
 ) {
   Object.assign(process.env, environment);
   // A query string gives each configuration its own module instance: its own cold start and caches.
   const { handler } = (await import(`${pathToFileURL(bundle).href}?configuration=${label}`)) as { handler: Handler };
   const small = splitEvent(event, RECORDS_PER_SMALL_BATCH);
   const before = ec2Calls();
-  const { result: firstSmall } = await quietly(async () => Promise.all(small.map((part) => handler(part))));
+  const { result: firstSmall } = await quietly(async () => Promise.all(small.map((part) => handler(part, context))));
   const firstCalls = ec2Calls() - before;
   const beforeRepeat = ec2Calls();
   const { result: warm } = await quietly(() =>
     measureInterleaved(
       baselineRound,
       async () => {
-        for (const part of small) await handler(part);
+        for (const part of small) await handler(part, context);
       },
       { warmUp: WARM_UP_ROUNDS, rounds: ROUNDS },
     ),
   );
   const repeatCalls = (ec2Calls() - beforeRepeat) / (WARM_UP_ROUNDS + ROUNDS);
-  const { result: whole } = await quietly(() => handler(event));
+  const { result: whole } = await quietly(() => handler(event, context));
   const tally = (records: FirehoseTransformationResult['records']) => {
     const results = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
     for (const record of records) results[record.result] += 1;

@@ -103,10 +103,7 @@ export function createAccountRoleCredentials(options: AccountRoleCredentialsOpti
   const ownAccountId = (): Promise<string> => {
     if (ownAccount === undefined) {
       stats.callerIdentityCalls += 1;
-      const asked = sts.send(new GetCallerIdentityCommand({})).then((identity) => {
-        if (identity.Account === undefined) throw new Error('GetCallerIdentity answered without an account');
-        return identity.Account;
-      });
+      const asked = callerAccountId(sts);
       ownAccount = asked;
       // Not kept when it fails: the next batch asks again (nothing can be decided without it).
       asked.catch(() => {
@@ -195,6 +192,18 @@ export function createAccountRoleCredentials(options: AccountRoleCredentialsOpti
     isOwnAccount,
     stats: () => ({ ...stats }),
   };
+}
+
+/**
+ * The account the STS client's credentials belong to (GetCallerIdentity, which needs no
+ * permission): the caller's own account, looked up with its own credentials.
+ *
+ * @example await callerAccountId(new STSClient({ region: 'eu-west-1' })) // '999999999999'
+ */
+export async function callerAccountId(sts: STSClient): Promise<string> {
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  if (identity.Account === undefined) throw new Error('GetCallerIdentity answered without an account');
+  return identity.Account;
 }
 
 function isRefusal(error: unknown): boolean {

@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { LookupScopeRefusedError } from '../errors.js';
 import { CommandFailure } from './cli-io.js';
 
 /**
@@ -26,21 +27,22 @@ export async function ec2ClientFor(create: (() => EC2Client) | undefined, needer
  * Keeps the last error an SDK client's calls ended with (after the SDK's own retries: a
  * credential refusal, a connection refused, a throttling answer), so a command that only sees a
  * failed look-up downstream can still say why, by name and message. SDK errors hold no secrets.
+ * Clients given the same `shared` record keep one last error (the clients of several accounts);
+ * an account whose role was refused is said apart (AccountRoleRefusals), so it is not kept here.
  *
  * @example const errors = recordSdkErrors(ec2); ...; describeCause(errors.last())
  */
-export function recordSdkErrors(client: { readonly middlewareStack: EC2Client['middlewareStack'] }): { last(): unknown } {
-  let last: unknown;
+export function recordSdkErrors(client: { readonly middlewareStack: EC2Client['middlewareStack'] }, shared: { last?: unknown } = {}): { last(): unknown } {
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
-        last = error;
+        if (!(error instanceof LookupScopeRefusedError)) shared.last = error;
         throw error;
       }
     },
     { step: 'initialize', name: 'vpcFlowLogAppenderCliErrorRecorder' },
   );
-  return { last: () => last };
+  return { last: () => shared.last };
 }

@@ -1,4 +1,4 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { loadInventoryDirectory } from '../adapters/inventory-directory-source.js';
 import { IPSTACK_DEFAULT_BASE_URL } from '../adapters/ipstack-geo-locator.js';
 import { createCachedGeolocation, createEc2Enrichment, ownAccountClientForEveryScope, type EnrichmentCacheSettings } from '../composition/enrichment.js';
@@ -9,6 +9,7 @@ import { enrichFlowLogs, UNNAMED_SCOPE, type BatchLookup, type FlowLogEnrichment
 import type { FlowLogDocument, FlowLogFormat } from '../flow-log/index.js';
 import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema, toSchemaDocument } from '../output-schema/output-schema.js';
 import { systemClock, type Logger, type LookupOutcome, type SecurityGroupRuleSource } from '../ports.js';
+import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions, type AccountRoleRefusals, type CliLookupAccounts } from './account-options.js';
 import { ec2ClientFor, recordSdkErrors } from './aws-clients.js';
 import { createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, describeCause, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
@@ -37,6 +38,8 @@ export interface EnrichOptions {
   readonly inventory?: string;
   /** Look interfaces and rules up in EC2, as the decorator does; not with `inventory`. */
   readonly live?: boolean;
+  /** With `live`: each record looked up in its own account through this role (issue 17). */
+  readonly lookupAccounts?: CliLookupAccounts;
   /** A MaxMind DB file; absent: no geolocation from a file. */
   readonly geoDatabase?: string;
   /** Geolocation by ipstack; not with `geoDatabase`. */
@@ -108,7 +111,11 @@ EC2 instead, as the decorator does (default credential chain and Region;
 AWS_ENDPOINT_URL_EC2 applies). Needs ec2:DescribeNetworkInterfaces,
 ec2:DescribeSecurityGroupRules and ec2:GetManagedPrefixListEntries. When a
 look-up fails (EC2 unreachable, credentials refused), its cause is printed once
-and the exit status is 1; the documents already written stay written.`,
+and the exit status is 1; the documents already written stay written. With
+--role-arn-pattern, each record is looked up in its own account (account_id)
+through the role there; an account whose role cannot be assumed (or that
+--accounts leaves out) is named once, its records say account_role_failed,
+and the exit status is 1 (0 with --allow-refused-accounts).`,
   },
   geo: {
     type: 'string',
@@ -117,6 +124,7 @@ and the exit status is 1; the documents already written stay written.`,
 file, e.g. mmdb:GeoLite2-City.mmdb; or ipstack, with the access key read
 from an SSM parameter (decrypted; AWS_ENDPOINT_URL_SSM applies).`,
   },
+  ...ACCOUNT_OPTIONS,
   'ipstack-parameter': { type: 'string', value: 'NAME', help: `The SSM parameter holding the ipstack key. Default: ${DEFAULT_IPSTACK_PARAMETER},\nthe stack's.` },
   'ipstack-url': { type: 'string', value: 'URL', help: 'The ipstack endpoint. Default: https://api.ipstack.com.' },
   'ipstack-allow-plain-http': {
@@ -196,6 +204,8 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
       throw error;
     }
   }
+  const lookupAccounts = parseAccountOptions(values);
+  if (lookupAccounts !== undefined && values.live !== true) throw new UsageError('--role-arn-pattern needs --live: an inventory is read as it is');
   const geo = parseGeoOption(values);
   const schema = values.schema;
   if (schema !== undefined && !isOutputSchema(schema)) throw new UsageError(`--schema: expected ${OUTPUT_SCHEMAS.join(', ')}, got "${schema}"`);
@@ -205,6 +215,7 @@ function parseEnrichOptions(values: OptionValues<typeof ENRICH_OPTIONS>, positio
     ...(values.format === undefined ? {} : { formatByOldName: true as const }),
     ...(values.inventory === undefined ? {} : { inventory: values.inventory }),
     ...(values.live === true ? { live: true } : {}),
+    ...(lookupAccounts === undefined ? {} : { lookupAccounts }),
     ...geo,
     ...(values.rules === true ? { listRules: true } : {}),
     ...(values['no-rules'] === true ? { attributeRules: false } : {}),
@@ -257,6 +268,9 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   const reportFailures = async (): Promise<void> => {
     const groupsWithoutRules = loaded?.takeGroupsWithoutRules?.() ?? [];
     if (groupsWithoutRules.length > 0) await errors.write(inventoryGapMessage(groupsWithoutRules));
+    for (const refusal of loaded?.accountRefusals?.takeNew() ?? []) {
+      await errors.write(`vpc-flow-log-appender enrich: ${refusal.message}; the account's records say account_role_failed in enrichment_issues\n`);
+    }
     for (const failure of watched?.takeNew() ?? []) {
       const cause = loaded?.lastSdkError();
       await errors.write(
@@ -297,7 +311,9 @@ export async function runEnrich(options: EnrichOptions, io: CliIo, dependencies:
   await out.flush();
   await errors.flush();
   const inventoryIncomplete = loaded?.groupsWithoutRules !== undefined && loaded.groupsWithoutRules() > 0;
-  return badLines > 0 || watched?.failed() === true || inventoryIncomplete ? ExitCode.Failure : ExitCode.Success;
+  // --allow-refused-accounts: the records are still flagged and the accounts named, but that is no failure.
+  const accountRefused = (loaded?.accountRefusals?.count() ?? 0) > 0 && options.lookupAccounts?.allowRefused !== true;
+  return badLines > 0 || watched?.failed() === true || inventoryIncomplete || accountRefused ? ExitCode.Failure : ExitCode.Success;
 }
 
 /** Group ids named in one message before the rest are counted. */
@@ -328,7 +344,9 @@ async function loadEnrichmentSources(options: EnrichOptions, errors: { write(tex
   const plan = enrichPlan(options);
   if (!planEnriches(plan)) return undefined;
   const logger = stderrLogger(errors);
-  if (options.live === true) return await loadLiveSources(plan, logger, dependencies);
+  if (options.live === true) {
+    return options.lookupAccounts === undefined ? await loadLiveSources(plan, logger, dependencies) : await loadAccountsLiveSources(options.lookupAccounts, plan, logger);
+  }
   return await loadOfflineSources(options, plan, logger, errors);
 }
 
@@ -355,6 +373,8 @@ interface LoadedSources {
   readonly takeGroupsWithoutRules?: () => string[];
   /** How many groups the inventory lacked the rules of, in all. */
   readonly groupsWithoutRules?: () => number;
+  /** With look-up roles: the accounts refused. */
+  readonly accountRefusals?: AccountRoleRefusals;
 }
 
 async function loadOfflineSources(options: EnrichOptions, plan: EnrichmentPlan, logger: Logger, errors: { write(text: string): Promise<void> }): Promise<LoadedSources> {
@@ -409,6 +429,29 @@ async function loadLiveSources(plan: EnrichmentPlan, logger: Logger, dependencie
   const enrichment = await createEc2Enrichment(plan, caches, { clientFor: ownAccountClientForEveryScope(ec2), clock: systemClock, logger });
   const ownScope: LookupScope = { accountId: dependencies.accountId ?? UNNAMED_SCOPE.accountId, region: await ec2.config.region() };
   return { sources: { ...enrichment.sources, ownScope }, lastSdkError: () => sdkErrors.last() };
+}
+
+/**
+ * `--live --role-arn-pattern`: the decorator's enrichment with an EC2 client per account, each
+ * record looked up in its own account (the caller's own with its own credentials); records that
+ * name no account are looked up in the caller's.
+ */
+async function loadAccountsLiveSources(config: CliLookupAccounts, plan: EnrichmentPlan, logger: Logger): Promise<LoadedSources> {
+  const sdkErrors: { last?: unknown } = {};
+  const { ec2For, region, ownAccountId, refusals } = await createCliAccountClients(config, 'enrich --live', {
+    createEc2Client: (clientConfig) => {
+      const client = new EC2Client(clientConfig);
+      recordSdkErrors(client, sdkErrors);
+      return client;
+    },
+  });
+  const caches: EnrichmentCacheSettings = {
+    interfaceCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+    interfaceNegativeCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+    rulesCacheTtlSeconds: LIVE_CACHE_TTL_SECONDS,
+  };
+  const enrichment = await createEc2Enrichment(plan, caches, { clientFor: ec2For, clock: systemClock, logger });
+  return { sources: { ...enrichment.sources, ownScope: { accountId: ownAccountId, region } }, lastSdkError: () => sdkErrors.last, accountRefusals: refusals };
 }
 
 function geolocationConfig(options: EnrichOptions): GeolocationConfig {

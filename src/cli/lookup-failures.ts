@@ -1,7 +1,7 @@
 import type { BatchLookup, FlowLogEnrichmentSources } from '../enrich/enrich-flow-logs.js';
 
 /** Any look-up outcome: only `failed` ones, which carry a reason, are noted. */
-type Outcome = { readonly status: 'failed'; readonly reason: string } | { readonly status: Exclude<string, 'failed'> };
+type Outcome = { readonly status: 'failed'; readonly reason: string; readonly scopeRefused?: true } | { readonly status: Exclude<string, 'failed'> };
 
 /** What each look-up of the enrichment asks, as a message names it. */
 const LOOKUP_LABELS = {
@@ -35,7 +35,8 @@ export function watchLookupFailures(sources: FlowLogEnrichmentSources): { readon
   const note = (name: LookupName, outcomes: Iterable<Outcome>): void => {
     if (seen.has(name)) return;
     for (const outcome of outcomes) {
-      if (outcome.status === 'failed') {
+      // A refused account is said per account by the command (AccountRoleRefusals), not as EC2's failure.
+      if (outcome.status === 'failed' && !('scopeRefused' in outcome && outcome.scopeRefused === true)) {
         seen.set(name, { label: LOOKUP_LABELS[name], reason: 'reason' in outcome ? outcome.reason : 'no reason given' });
         return;
       }

@@ -22,8 +22,7 @@ import {
   type SecurityGroupReport,
   type SecurityGroupReportBuilder,
 } from '../report/index.js';
-import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
-import { ACCOUNT_OPTIONS, parseAccountOptions } from './account-options.js';
+import { ACCOUNT_OPTIONS, parseAccountOptions, type CliLookupAccounts } from './account-options.js';
 import { ec2ClientFor } from './aws-clients.js';
 import { CommandFailure, createBufferedWriter, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, parseCommand, renderUsage, type OptionTable, type OptionValues } from './command.js';
@@ -124,7 +123,8 @@ terminal, a progress bar shows the bytes read (never in a pipe, a file or CI log
 README's "Security-group report" section. Memory stays bounded whatever the input size.
 
 Exit status: 0 when every line was usable; 1 when any line or input was bad (the report is still
-written), the inventory could not be read, or EC2 refused a --live call (no report); 2 on a
+written), the inventory could not be read, EC2 refused a --live call (no report), or an account
+was skipped for its role (the report is still written; unless --allow-refused-accounts); 2 on a
 command-line error.`,
   parse: parseReportOptions,
   run: (options, io) => runReport(options, io),
@@ -138,7 +138,7 @@ export type ReportFormat = (typeof ReportFormat)[keyof typeof ReportFormat];
 export interface ReportOptions {
   readonly inputs: readonly string[];
   /** Where the rules come from: a directory of AWS CLI output, or EC2 itself. */
-  readonly inventory: string | { readonly live: true; readonly vpcIds: readonly string[]; readonly lookupAccounts?: LookupAccountsConfig };
+  readonly inventory: string | { readonly live: true; readonly vpcIds: readonly string[]; readonly lookupAccounts?: CliLookupAccounts };
   readonly format: ReportFormat;
   /** Absent: standard output. */
   readonly out?: string;
@@ -183,7 +183,7 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
   if (vpcIds.length > 0 && !live) throw new UsageError('--vpc-id needs --live');
   const lookupAccounts = parseAccountOptions(values);
   if (lookupAccounts !== undefined && !live) throw new UsageError('--role-arn-pattern needs --live: a saved inventory is read as it is');
-  if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to read');
+  if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined && lookupAccounts.organization !== true) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to read');
   const format = values.format ?? ReportFormat.Markdown;
   if (!(Object.values(ReportFormat) as string[]).includes(format)) throw new UsageError(`--format: expected md, json, html or cli, got "${format}"`);
   if (format === ReportFormat.Cli && values.out === undefined) throw new UsageError('--format cli needs --out FILE: the rollback script is written beside it');
@@ -229,7 +229,9 @@ function parseReportOptions(values: OptionValues<typeof REPORT_OPTIONS>, positio
  */
 export async function runReport(options: ReportOptions, io: CliIo, dependencies: ReportDependencies = {}): Promise<ExitCode> {
   const errors = createMessageWriter(io.stderr);
-  const { inventory, prefixLists, peerResolved = () => true } = await loadReportInventory(options.inventory, errors, dependencies);
+  const { inventory, prefixLists, peerResolved = () => true, accountsRefused = false } = await loadReportInventory(options.inventory, errors, dependencies);
+  // An account skipped for its role (--accounts organization) fails the run once the report is out.
+  const inventoryStatus = accountsRefused ? ExitCode.Failure : ExitCode.Success;
   const sources = attributionSources(inventory, prefixLists);
   const rules = [...inventory.rulesByGroup.values()].flat();
   const advisorInventory = {
@@ -242,12 +244,12 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   };
   if (options.athena !== undefined) {
     await writeReport(await adviseFromAthena(options.athena, advisorInventory, options.thresholds, io, dependencies.athena), rules, options, io);
-    return ExitCode.Success;
+    return inventoryStatus;
   }
   if (options.opensearch !== undefined) {
     const ledger = await readOpenSearchLedger(options.opensearch, rules, io, dependencies.createOpenSearchHttp);
     await writeReport(adviseSecurityGroups(ledger, advisorInventory, options.thresholds), rules, options, io);
-    return ExitCode.Success;
+    return inventoryStatus;
   }
   const builder = createSecurityGroupReportBuilder({ ...advisorInventory, ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }) });
   const pending: FlowLogDocument[] = [];
@@ -277,7 +279,7 @@ export async function runReport(options: ReportOptions, io: CliIo, dependencies:
   await flush();
   await errors.flush();
   await writeReport(builder.build(), rules, options, io);
-  return badLines > 0 ? ExitCode.Failure : ExitCode.Success;
+  return badLines > 0 ? ExitCode.Failure : inventoryStatus;
 }
 
 /** The addresses of every group's interfaces, as the inventory knows them: for "peers are one group's members" and the replay of group references. */
@@ -374,6 +376,8 @@ interface ReportInventory {
   readonly prefixLists: ReadonlyMap<string, readonly string[]>;
   /** With --accounts: false for a rule whose peer group is in an account not read. */
   readonly peerResolved?: (rule: SecurityGroupRule) => boolean;
+  /** With --accounts: accounts were skipped for their role, which fails the run. */
+  readonly accountsRefused?: boolean;
 }
 
 /** The inventory of `--inventory DIR` or `--live`; an unreadable or ruleless inventory or an EC2 refusal is thrown (exit 1). */

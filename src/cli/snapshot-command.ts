@@ -2,8 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { takeEc2Snapshot, type Ec2Snapshot } from '../adapters/ec2-inventory-snapshot.js';
-import type { LookupAccountsConfig } from '../config/lookup-accounts-config.js';
-import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions } from './account-options.js';
+import { ACCOUNT_OPTIONS, createCliAccountClients, parseAccountOptions, readEachAccount, sayRefusedAccounts, type CliLookupAccounts } from './account-options.js';
 import { ec2ClientFor } from './aws-clients.js';
 import { CommandFailure, ExitCode, UsageError, type CliIo } from './cli-io.js';
 import { defineCommand, describeCause, parseCommand, renderUsage } from './command.js';
@@ -14,7 +13,7 @@ export interface SnapshotOptions {
   /** Only these VPCs; empty: every VPC of the Region. */
   readonly vpcIds: readonly string[];
   /** `--accounts` through `--role-arn-pattern`: one snapshot per account, in DIR/<account>/. */
-  readonly lookupAccounts?: LookupAccountsConfig;
+  readonly lookupAccounts?: CliLookupAccounts;
 }
 
 /** What runSnapshot reaches the outside world with, replaceable in tests. */
@@ -42,7 +41,9 @@ credential chain (AWS_ENDPOINT_URL_EC2 applies), as the AWS CLI prints it, so th
   DIR/security-group-rules.json   aws ec2 describe-security-group-rules    (SecurityGroupRules)
 Every call is paginated to the end. Files of the same names in DIR are replaced; nothing is
 written when a call fails. With --accounts, each account is read through its role and saved
-in DIR/ACCOUNT/ (nothing is written when one account fails). Managed prefix lists are not saved: offline, rules that name one stay
+in DIR/ACCOUNT/ (nothing is written when one account fails); with --accounts organization,
+every ACTIVE account of the organisation whose role can be assumed is, and the others are
+named (exit 1 unless --allow-refused-accounts). Managed prefix lists are not saved: offline, rules that name one stay
 undecided (rule_match), as the AWS CLI has no self-describing output for their entries.
 Needs ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules.`,
   options: {
@@ -57,11 +58,12 @@ Needs ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSec
   },
   positionals: false,
   epilogue: `Exit status: 0 when the snapshot was written; 1 when there is no Region, EC2 refused a call or
-a file could not be written; 2 on a command-line error.`,
+a file could not be written, or an account was skipped (unless --allow-refused-accounts); 2 on a
+command-line error.`,
   parse(values): SnapshotOptions {
     if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
     const lookupAccounts = parseAccountOptions(values);
-    if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to save');
+    if (lookupAccounts !== undefined && lookupAccounts.accounts === undefined && lookupAccounts.organization !== true) throw new UsageError('--role-arn-pattern needs --accounts: the accounts to save');
     return { outDirectory: values.out, vpcIds: parseVpcIds(values['vpc-id']), ...(lookupAccounts === undefined ? {} : { lookupAccounts }) };
   },
   run: (options, io) => runSnapshot(options, io),
@@ -100,20 +102,17 @@ export async function runSnapshot(options: SnapshotOptions, io: CliIo, dependenc
   return ExitCode.Success;
 }
 
-/** `--accounts`: every account's snapshot taken first (nothing written when one fails), then each written to DIR/<account>/. */
-async function runAccountSnapshots(lookupAccounts: LookupAccountsConfig, options: SnapshotOptions, io: CliIo): Promise<ExitCode> {
-  const { ec2For, region } = await createCliAccountClients(lookupAccounts, 'snapshot');
-  const snapshots: [string, Ec2Snapshot][] = [];
-  for (const accountId of lookupAccounts.accounts ?? []) {
-    try {
-      snapshots.push([accountId, await takeEc2Snapshot(ec2For({ accountId, region }), options.vpcIds)]);
-    } catch (error) {
-      // An AccountRoleError names the account, the role and STS's answer; an SDK error its refusal.
-      throw new CommandFailure(`account ${accountId}: EC2 refused`, { cause: error });
-    }
-  }
-  for (const [accountId, snapshot] of snapshots) await writeSnapshot(join(options.outDirectory, accountId), snapshot, io);
-  return ExitCode.Success;
+/**
+ * `--accounts`: every account's snapshot taken first (nothing written when one fails), then each
+ * written to DIR/<account>/; an account skipped for its role (organization, --allow-refused-accounts)
+ * is named after the others are written.
+ */
+async function runAccountSnapshots(lookupAccounts: CliLookupAccounts, options: SnapshotOptions, io: CliIo): Promise<ExitCode> {
+  const { ec2For, region, accounts = [] } = await createCliAccountClients(lookupAccounts, 'snapshot');
+  const { read, refused } = await readEachAccount(lookupAccounts, accounts, (accountId) => takeEc2Snapshot(ec2For({ accountId, region }), options.vpcIds));
+  for (const [accountId, snapshot] of read) await writeSnapshot(join(options.outDirectory, accountId), snapshot, io);
+  const failed = await sayRefusedAccounts(lookupAccounts, refused, 'snapshot', io.stderr);
+  return failed ? ExitCode.Failure : ExitCode.Success;
 }
 
 async function writeSnapshot(outDirectory: string, snapshot: Ec2Snapshot, io: CliIo): Promise<void> {

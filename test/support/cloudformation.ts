@@ -414,8 +414,8 @@ export function toRuntimeString(value: CfnValue, values: ParameterValues): strin
       return bound === undefined ? lookup(variable) : toRuntimeString(bound, values);
     });
   }
-  if (name === 'Fn::Join' && Array.isArray(operand) && typeof operand[0] === 'string' && Array.isArray(operand[1])) {
-    return operand[1].map((item) => toRuntimeString(item, values)).join(operand[0]);
+  if (name === 'Fn::Join' && Array.isArray(operand) && typeof operand[0] === 'string' && operand[1] !== undefined) {
+    return toRuntimeList(operand[1], values).join(operand[0]);
   }
   if (name === 'Fn::Select' && Array.isArray(operand) && operand[1] !== undefined) {
     const item = toRuntimeList(operand[1], values)[Number(toRuntimeString(operand[0] ?? '', values))];

@@ -1,7 +1,7 @@
 // templates/member-lookup-role.yaml (issue 17): the role member accounts deploy for the central
 // stack's look-ups, held to the EC2 calls the code makes; and the central stack's log destination.
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, type CfnValue } from '../support/cloudformation.js';
+import { intrinsicName, loadTemplate, toRuntimeList, toRuntimeString, type CfnValue } from '../support/cloudformation.js';
 import { sdkActionsReachableFrom } from './sdk-calls.js';
 import { resourceOf, stacks } from './template-fixtures.js';
 
@@ -14,6 +14,8 @@ interface Statement {
   readonly Sid?: string;
   readonly Effect: string;
   readonly Action: string | string[];
+  readonly Resource?: CfnValue;
+  readonly NotResource?: CfnValue;
   readonly Principal?: CfnValue;
   readonly Condition?: CfnValue;
 }
@@ -61,14 +63,28 @@ describe('template.yaml across accounts', () => {
     for (const stack of plain) for (const id of ['DecoratorLookupRolePolicy', 'LogDestination', 'LogDestinationRole']) expect(stack.resources[id]).toBeUndefined();
   });
 
-  it('lets the decorator assume exactly the roles the pattern names', () => {
-    const stack = stacks.find((candidate) => candidate.values['LookupRoleArnPattern'] !== '');
-    if (stack === undefined) throw new Error('no combination sets LookupRoleArnPattern');
-
+  /** Whether IAM would let the decorator assume `roleArn` under these statements: an Allow matches and no Deny does. */
+  const assumable = (statements: readonly Statement[], values: Readonly<Record<string, string>>, roleArn: string): boolean => {
+    const matches = (pattern: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`).test(roleArn);
+    const resourcesOf = (value: CfnValue | undefined): string[] => (value === undefined ? [] : typeof value === 'string' || intrinsicName(value) !== 'Fn::Split' ? [toRuntimeString(value, values)] : toRuntimeList(value, values));
+    const applies = (statement: Statement): boolean =>
+      statement.Action === 'sts:AssumeRole' && (statement.NotResource === undefined ? resourcesOf(statement.Resource).some(matches) : !resourcesOf(statement.NotResource).some(matches));
+    return statements.some((statement) => statement.Effect === 'Allow' && applies(statement)) && !statements.some((statement) => statement.Effect === 'Deny' && applies(statement));
+  };
+  const decoratorStatementsOf = (stack: (typeof stacks)[number]): Statement[] => {
     const policy = resourceOf(stack, 'DecoratorLookupRolePolicy').Properties as { Roles: CfnValue; PolicyDocument: CfnValue };
-
     expect(policy.Roles).toEqual([{ Ref: 'DecoratorRole' }]);
-    expect(statementsOf(policy.PolicyDocument)).toEqual([
+    return statementsOf(policy.PolicyDocument);
+  };
+  const roleIn = (accountId: string, name = 'vpc-flow-log-appender-lookup'): string => `arn:aws:iam::${accountId}:role/${name}`;
+
+  it('lets the decorator assume exactly the roles the pattern names, in every account when LookupAccounts is empty', () => {
+    const stack = stacks.find((candidate) => candidate.values['LookupRoleArnPattern'] !== '' && candidate.values['LookupAccounts'] === '');
+    if (stack === undefined) throw new Error('no combination sets LookupRoleArnPattern without LookupAccounts');
+
+    const statements = decoratorStatementsOf(stack);
+
+    expect(statements).toEqual([
       {
         Sid: 'AssumeLookupRoles',
         Effect: 'Allow',
@@ -76,6 +92,25 @@ describe('template.yaml across accounts', () => {
         Resource: { 'Fn::Join': ['*', { 'Fn::Split': ['{region}', { 'Fn::Join': ['*', { 'Fn::Split': ['{accountId}', { Ref: 'LookupRoleArnPattern' }] }] }] }] },
       },
     ]);
+    for (const accountId of ['111111111111', '222222222222', '333333333333']) expect(assumable(statements, stack.values, roleIn(accountId)), accountId).toBe(true);
+    expect(assumable(statements, stack.values, roleIn('111111111111', 'admin'))).toBe(false);
+  });
+
+  it('lets the decorator assume the pattern\'s roles in the LookupAccounts only when they are listed', () => {
+    const stack = stacks.find((candidate) => candidate.values['LookupRoleArnPattern'] !== '' && candidate.values['LookupAccounts'] !== '');
+    if (stack === undefined) throw new Error('no combination sets LookupRoleArnPattern with LookupAccounts');
+    const listed = (stack.values['LookupAccounts'] ?? '').split(',');
+
+    const statements = decoratorStatementsOf(stack);
+
+    expect(listed.length).toBeGreaterThan(1);
+    for (const accountId of listed) expect(assumable(statements, stack.values, roleIn(accountId)), accountId).toBe(true);
+    for (const accountId of ['333333333333', '123456789012']) expect(assumable(statements, stack.values, roleIn(accountId)), accountId).toBe(false);
+    for (const accountId of listed) expect(assumable(statements, stack.values, roleIn(accountId, 'admin')), `${accountId} admin`).toBe(false);
+    // One account listed: no delimiter to split on, still exactly that account.
+    const single = { ...stack.values, LookupAccounts: '444444444444' };
+    expect(assumable(statements, single, roleIn('444444444444'))).toBe(true);
+    expect(assumable(statements, single, roleIn(listed[0] ?? ''))).toBe(false);
   });
 
   it('admits to the log destination only the organisation or only the listed accounts', () => {

@@ -63,7 +63,7 @@ describe('samconfig.toml', () => {
   });
 
   it('deploys with IAM capability, a managed artifact bucket and a changeset to confirm', () => {
-    expect(config['default.deploy.parameters']).toMatchObject({ capabilities: 'CAPABILITY_IAM', resolve_s3: true, confirm_changeset: true });
+    expect(config['default.deploy.parameters']).toMatchObject({ capabilities: 'CAPABILITY_IAM CAPABILITY_NAMED_IAM', resolve_s3: true, confirm_changeset: true });
     expect(config['default.package.parameters']).toMatchObject({ resolve_s3: true });
   });
 

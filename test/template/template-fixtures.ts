@@ -61,11 +61,12 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
       'VpcId',
     ],
   },
-  // Several accounts (issue 17): the decorator's look-up role settings and the log destination.
+  // Several accounts (issue 17): the decorator's look-up role settings (LookupAccounts narrows the
+  // roles it may assume) and the log destination.
   // The decorator's environment holds the pattern beside its geolocation and destination settings;
   // FlowLogSource and its values go with them so that the Rules allow the combinations.
   {
-    parameters: ['LookupRoleArnPattern', 'LogDestinationOrganizationId', 'LogDestinationAccounts'],
+    parameters: ['LookupRoleArnPattern', 'LookupAccounts', 'LogDestinationOrganizationId', 'LogDestinationAccounts', 'CrossAccountFirehoseDelivery'],
     crossedWith: ['GeoProvider', 'GeoDatabaseLayerArn', 'DestinationType', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
 ];

@@ -30,7 +30,9 @@ function leastPrivilegeProblems(policy: DeclaredPolicy): string[] {
       problems.push(`${where}: Resource "*" for ${actions.map(describeValue).join(', ')}`);
     }
     const principals = statement.Principal === undefined ? [] : isObject(statement.Principal) ? Object.values(statement.Principal).flatMap(asList) : [statement.Principal];
-    if (principals.includes('*')) problems.push(`${where}: open to every principal`);
+    // A trust open to every principal of one organisation (aws:PrincipalOrgID) is how IAM admits an organisation.
+    const organisationOnly = isObject(statement.Condition) && isObject(statement.Condition['StringEquals']) && statement.Condition['StringEquals']['aws:PrincipalOrgID'] !== undefined;
+    if (principals.includes('*') && !(policy.kind === 'trust' && organisationOnly)) problems.push(`${where}: open to every principal`);
   }
   return problems;
 }

@@ -250,6 +250,7 @@ describe('template.yaml outputs', () => {
       // Prepare
       const expected = ['DecoratorFunctionArn', 'DecoratorRoleArn', 'DeliveryBucketName', 'DeliveryStreamArn', 'DeliveryStreamName'];
       if (stack.resources['LogDestination'] !== undefined) expected.push('LogDestinationArn');
+      if (stack.resources['CrossAccountFirehoseDeliveryRole'] !== undefined) expected.push('CrossAccountFirehoseDeliveryRoleArn');
       if (stack.resources['IngestorFunction'] !== undefined) expected.push('IngestorFunctionArn', 'IngestorFailureQueueUrl');
       if (stack.resources['OpenSearchDomain'] !== undefined) expected.push('OpenSearchDashboardsUrl', 'OpenSearchDomainEndpoint');
       if (stack.values['DestinationType'] === 'OpenSearch') expected.push('OpenSearchSetupCommand');

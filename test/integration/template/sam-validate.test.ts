@@ -29,6 +29,7 @@ describe('template.yaml with the SAM CLI and cfn-lint', () => {
   it.each([
     ['template.yaml', 'informational checks too (I3011: every stateful resource says what deletion does)'],
     ['templates/member-lookup-role.yaml', "the member accounts' look-up role template, informational checks too"],
+    ['templates/member-flow-log-delivery.yaml', "the member accounts' cross-account Firehose delivery template, informational checks too"],
   ])('passes cfn-lint on %s: %s', (template) => {
     // Act
     const run = spawnSync(pythonTool('cfn-lint'), ['--include-checks', 'I', '--', template], {
