@@ -1,4 +1,4 @@
-import { OutputSchema } from '../output-schema/output-schema.js';
+import type { OutputSchema } from '../output-schema/output-schema.js';
 
 /**
  * The flow fields the Athena SQL reads (the ledger's queries and the named queries), by their
