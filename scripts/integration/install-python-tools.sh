@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the integration tier's Python tools (SAM CLI, cfn-lint, the SAM translator, moto's server, the AWS CLI)
+# Installs the integration tier's Python tools (SAM CLI, cfn-lint, the SAM translator, moto's server, the AWS CLI,
+# pydantic-ocsf, pyarrow)
 # into a virtual environment under the tools directory ($VPC_FLOW_LOG_TOOLS_DIR/python, outside the
 # clone, like the other prerequisites), from the exact versions in
 # scripts/integration/requirements.txt. Idempotent: a venv whose recorded requirements match the
@@ -33,3 +34,4 @@ echo "python tools: installed in $venv"
 "$venv/bin/cfn-lint" --version
 "$venv/bin/python" -c 'import moto; print("moto", moto.__version__)'
 "$venv/bin/aws" --version
+"$venv/bin/python" -c 'import pyarrow; print("pyarrow", pyarrow.__version__)'

@@ -1,3 +1,4 @@
+import type { OutputSchema } from '../output-schema/output-schema.js';
 import { ADDRESS_BITS, addressKey, cidrFamily, formatCidr, parseCidr, parseIpAddress, truncateAddress, type Cidr, type IpAddress } from '../net/index.js';
 import type { SecurityGroupRule } from '../ports.js';
 import {
@@ -36,6 +37,8 @@ export interface SqlQueryEngine {
 export interface AthenaLedgerSourceInput {
   readonly engine: SqlQueryEngine;
   readonly table: LedgerTable;
+  /** The schema the table's documents are in (the stack's OutputSchema); native when absent. */
+  readonly schema?: OutputSchema;
   /** Called once per query with its bytes scanned, for the report's cost line. */
   readonly onScanned?: (query: string, bytes: number) => void;
 }
@@ -62,7 +65,12 @@ export function createAthenaLedgerSource(input: AthenaLedgerSourceInput): Ledger
   return {
     async readLedger(query) {
       const limits: LedgerLimits = { ...DEFAULT_LEDGER_LIMITS, ...query.limits };
-      const sql = ledgerQueries({ table: input.table, limits, ...(query.window === undefined ? {} : { window: query.window }) });
+      const sql = ledgerQueries({
+        table: input.table,
+        limits,
+        ...(input.schema === undefined ? {} : { schema: input.schema }),
+        ...(query.window === undefined ? {} : { window: query.window }),
+      });
       const run = async (name: keyof typeof sql): Promise<Row[]> => {
         const result = await input.engine.query(sql[name]);
         if (result.scannedBytes !== undefined) input.onScanned?.(name, result.scannedBytes);

@@ -1,6 +1,8 @@
 import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../domain/security-concepts.js';
 import { RULE_MATCHES } from '../domain/rule-match.js';
+import { OutputSchema } from '../output-schema/output-schema.js';
 import type { LedgerLimits, LedgerWindow } from '../report/index.js';
+import { flowProjection, type FlowField } from './flow-columns.js';
 
 /**
  * The SQL of the Athena ledger producer (issue 15): five queries over the Glue table of the
@@ -26,6 +28,8 @@ export interface LedgerSqlInput {
   readonly table: LedgerTable;
   readonly window?: LedgerWindow;
   readonly limits: LedgerLimits;
+  /** The schema of the table's documents (src/athena/schema-columns.ts); native when absent. */
+  readonly schema?: OutputSchema;
 }
 
 /** The five queries, named for the part of the ledger each feeds. */
@@ -114,14 +118,45 @@ function exposedPort(): string {
   return `CASE ${cases.join(' ')} END`;
 }
 
-/** The window's records, with their peer: the one relation every query reads, once. */
+/** The fields the ledger reads, under their native names whatever the table's schema. */
+const LEDGER_FIELDS: readonly FlowField[] = [
+  'srcaddr',
+  'dstaddr',
+  'pkt_srcaddr',
+  'pkt_dstaddr',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'direction',
+  'interface_id',
+  'security_group_ids',
+  'security_group_names',
+  'security_group_rule_ids',
+  'rule_match',
+];
+
+/**
+ * The window's records, with their peer: the one relation every query reads, once. The first
+ * step reads the fields from the table of the schema (partitions pruned), the second keeps the
+ * window's records by their start and adds the peer.
+ */
 function flowsRelation(input: LedgerSqlInput): string {
-  const filters = input.window === undefined ? [] : [partitionPredicate(input.window), `"start" >= ${Math.floor(input.window.from)}`, `"start" < ${Math.ceil(input.window.to)}`];
+  const schema = input.schema ?? OutputSchema.Native;
+  const startFilters = input.window === undefined ? [] : [`"start" >= ${Math.floor(input.window.from)}`, `"start" < ${Math.ceil(input.window.to)}`];
   return [
+    `flow_fields AS (`,
+    `  SELECT ${flowProjection(schema, LEDGER_FIELDS).join(',\n    ')}`,
+    `  FROM ${tableName(input.table)}`,
+    ...(input.window === undefined ? [] : [`  WHERE ${partitionPredicate(input.window)}`]),
+    `),`,
     `flows AS (`,
     `  SELECT *, ${PEER} AS peer`,
-    `  FROM ${tableName(input.table)}`,
-    ...(filters.length === 0 ? [] : [`  WHERE ${filters.join('\n    AND ')}`]),
+    `  FROM flow_fields`,
+    ...(startFilters.length === 0 ? [] : [`  WHERE ${startFilters.join(' AND ')}`]),
     `)`,
   ].join('\n');
 }

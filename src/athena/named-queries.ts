@@ -1,4 +1,6 @@
 import { EXPOSED_SERVICE_PORTS, EXPOSURE_FLOWS, NON_PUBLIC_SOURCE_CIDRS, TOP_REJECTED_SOURCES } from '../domain/security-concepts.js';
+import { OutputSchema } from '../output-schema/output-schema.js';
+import { flowProjection } from './flow-columns.js';
 
 /**
  * The SQL of the stack's Athena named queries (template.yaml, `AWS::Athena::NamedQuery`), written
@@ -114,15 +116,30 @@ function ruleExposedPortFlows(): string {
   ].join('\n');
 }
 
-/** The `QueryString` (`Fn::Sub` text) of each named query, by the template's logical id. */
-export function athenaNamedQuerySql(): Readonly<Record<string, string>> {
-  return {
-    RejectedTcpByDayNamedQuery: rejectedTcpByDay(),
-    TopRejectedSourcesNamedQuery: topRejectedSources(),
-    TrafficBySecurityGroupNamedQuery: trafficBySecurityGroup(),
-    SensitivePortsFromInternetNamedQuery: sensitivePortsFromInternet(),
-    RuleHitsByDayNamedQuery: ruleHitsByDay(),
-    RuleLastHitNamedQuery: ruleLastHit(),
-    RuleExposedPortFlowsNamedQuery: ruleExposedPortFlows(),
-  };
+const NATIVE_QUERIES: Readonly<Record<string, string>> = {
+  RejectedTcpByDayNamedQuery: rejectedTcpByDay(),
+  TopRejectedSourcesNamedQuery: topRejectedSources(),
+  TrafficBySecurityGroupNamedQuery: trafficBySecurityGroup(),
+  SensitivePortsFromInternetNamedQuery: sensitivePortsFromInternet(),
+  RuleHitsByDayNamedQuery: ruleHitsByDay(),
+  RuleLastHitNamedQuery: ruleLastHit(),
+  RuleExposedPortFlowsNamedQuery: ruleExposedPortFlows(),
+};
+
+/**
+ * A native query over a table of another schema: the same text, reading a `flows` relation that
+ * projects the table's fields under their native names (src/athena/flow-columns.ts), partitions kept.
+ */
+function overSchema(schema: OutputSchema, sql: string): string {
+  const relation = ['WITH flows AS (', `  SELECT ${[...flowProjection(schema), 'year', 'month', 'day'].join(',\n    ')}`, `  FROM ${TABLE}`, ')'];
+  return [...relation, sql.replaceAll(`FROM ${TABLE}`, 'FROM flows')].join('\n');
+}
+
+/**
+ * The `QueryString` (`Fn::Sub` text) of each named query, by the template's logical id, for the
+ * table of a schema (native when absent).
+ */
+export function athenaNamedQuerySql(schema: OutputSchema = OutputSchema.Native): Readonly<Record<string, string>> {
+  if (schema === OutputSchema.Native) return NATIVE_QUERIES;
+  return Object.fromEntries(Object.entries(NATIVE_QUERIES).map(([logicalId, sql]) => [logicalId, overSchema(schema, sql)]));
 }

@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { createAthenaQueryEngine } from '../adapters/athena-query-engine.js';
 import { createAthenaLedgerSource } from '../athena/athena-ledger-source.js';
+import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { adviseSecurityGroups, type AdvisorInventory, type LedgerWindow, type ReportThresholds, type SecurityGroupReport } from '../report/index.js';
 import { requireAwsRegion } from './aws-clients.js';
 import { CommandFailure, UsageError, type CliIo } from './cli-io.js';
@@ -19,12 +20,20 @@ AWS_ENDPOINT_URL_ATHENA applies. IAM: see the README ("report --athena").`,
   workgroup: { type: 'string', value: 'W', help: 'With --athena: the workgroup (the stack output AthenaWorkGroupName).' },
   database: { type: 'string', value: 'D', help: 'With --athena: the Glue database (the stack parameter AthenaDatabaseName).' },
   table: { type: 'string', value: 'TABLE', help: 'With --athena: the Glue table; default flow_logs.' },
+  schema: {
+    type: 'string',
+    value: 'S',
+    help: `With --athena: the schema of the table's documents, the stack parameter
+OutputSchema: ${OUTPUT_SCHEMAS.join(', ')}; default native.`,
+  },
 } as const satisfies OptionTable;
 
 export interface AthenaReportOptions {
   readonly workGroup: string;
   readonly database: string;
   readonly table: string;
+  /** The stack's OutputSchema: which columns the table has. */
+  readonly schema: OutputSchema;
   readonly window: LedgerWindow;
 }
 
@@ -45,11 +54,11 @@ export const ATHENA_MINIMUM_BYTES_PER_QUERY = 10 * 1_000_000;
  * The `--athena` options, or undefined without `--athena` (then its companions are refused).
  *
  * @example parseAthenaReportOptions({ athena: true, workgroup: 'w', database: 'd', since: '7d' }, [], 1_800_000_000)
- * // { workGroup: 'w', database: 'd', table: 'flow_logs', window: { from: 1799395200, to: 1800000000 } }
+ * // { workGroup: 'w', database: 'd', table: 'flow_logs', schema: 'native', window: { from: 1799395200, to: 1800000000 } }
  */
 export function parseAthenaReportOptions(values: AthenaOptionValues & ReportWindowValues, positionals: readonly string[], nowSeconds: number): AthenaReportOptions | undefined {
   if (values.athena !== true) {
-    for (const name of ['workgroup', 'database', 'table'] as const) if (values[name] !== undefined) throw new UsageError(`--${name} needs --athena`);
+    for (const name of ['workgroup', 'database', 'table', 'schema'] as const) if (values[name] !== undefined) throw new UsageError(`--${name} needs --athena`);
     return undefined;
   }
   if (positionals.length > 0) throw new UsageError('--athena reads the Glue table, not INPUT: give one or the other');
@@ -57,10 +66,12 @@ export function parseAthenaReportOptions(values: AthenaOptionValues & ReportWind
   if (values.database === undefined || !GLUE_NAME.test(values.database)) throw new UsageError('--athena needs --database D (lower-case letters, digits and underscores)');
   const table = values.table ?? 'flow_logs';
   if (!GLUE_NAME.test(table)) throw new UsageError(`--table: expected lower-case letters, digits and underscores, got "${table}"`);
+  const schema = values.schema ?? OutputSchema.Native;
+  if (!isOutputSchema(schema)) throw new UsageError(`--schema: expected one of ${OUTPUT_SCHEMAS.join(', ')}, got "${schema}"`);
   const problems: string[] = [];
   const window = parseReportWindow(values, nowSeconds, problems) ?? { from: nowSeconds - DEFAULT_WINDOW_SECONDS, to: nowSeconds };
   if (problems.length > 0) throw new UsageError(problems.join('; '));
-  return { workGroup: values.workgroup, database: values.database, table, window };
+  return { workGroup: values.workgroup, database: values.database, table, schema, window };
 }
 
 /** What one report cost in Athena: bytes scanned over its queries, and their price. */
@@ -87,6 +98,7 @@ export async function adviseFromAthena(
   const source = createAthenaLedgerSource({
     engine: createAthenaQueryEngine({ client, workGroup: options.workGroup, database: options.database }),
     table: { database: options.database, table: options.table },
+    schema: options.schema,
     onScanned: (_query, bytes) => scanned.push(bytes),
   });
   let ledger;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EnrichmentFields } from '../../src/enrich/enriched-flow-log.js';
 import { flowLogMappingProperties, isObjectMapping, type FieldMapping } from '../../src/opensearch/field-mappings.js';
 import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../../src/domain/security-concepts.js';
-import { glueColumnLines } from '../../src/athena/glue-columns.js';
+import { glueColumnLinesFor } from '../../src/athena/schema-columns.js';
 import { generatedTemplate, withGlueColumns } from '../../scripts/generate-athena-named-queries.js';
 import { asList, describeValue, isObject, subParts, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
@@ -161,16 +161,16 @@ describe('template.yaml Athena table', () => {
   it('holds exactly the columns src/athena/glue-columns.ts generates from the catalogue and the document schema (npm run generate:athena rewrites them)', () => {
     const text = readFileSync(new URL('../../template.yaml', import.meta.url), 'utf8');
 
-    expect(withGlueColumns(text, glueColumnLines())).toBe(text);
+    expect(withGlueColumns(text, glueColumnLinesFor)).toBe(text);
   });
 
   it('rewrites a stale column list in place, and only the Glue table\'s', () => {
     // Prepare
     const text = readFileSync(new URL('../../template.yaml', import.meta.url), 'utf8');
-    const stale = text.replace("            - { Name: rule_match, Type: string }\n", '');
+    const stale = text.replace("                - { Name: rule_match, Type: string }\n", '');
 
     // Act
-    const rewritten = withGlueColumns(stale, glueColumnLines());
+    const rewritten = withGlueColumns(stale, glueColumnLinesFor);
 
     // Assess
     expect(stale).not.toBe(text);

@@ -42,7 +42,14 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
   // destination (and its tag for a direct flow log) and the Firehose role.
   {
     parameters: ['OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds'],
-    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'ReportSchedule', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
+    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'ReportSchedule', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId', 'S3RecordFormat', 'OutputSchema'],
+  },
+  // The documents' schema and Parquet on S3 (issue 16): the Glue table, its named queries and the
+  // stream's S3 destination, and the stream's and its role's other destination (OpenSearch, in a
+  // VPC or not). FlowLogSource and its values go with them for the stream's tag.
+  {
+    parameters: ['S3RecordFormat', 'OutputSchema'],
+    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
   // The scheduled report: the Rules allow it with rule attribution, over S3 or the public domain the
   // stack creates (whose access policy then admits the reporter: the domain's other parameters go

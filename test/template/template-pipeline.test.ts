@@ -182,10 +182,12 @@ describe('template.yaml delivery stream', () => {
     expect(template.Parameters['OpenSearchIndexRotation']?.Default).toBe('OneDay');
   });
 
-  it('writes gzipped newline-delimited documents to S3, errors apart from documents', () => {
+  it('writes gzipped newline-delimited documents (or Parquet, compressed by itself) to S3, errors apart from documents', () => {
     for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'S3')) {
       const destination = object(destinationsOf(stack)['ExtendedS3DestinationConfiguration'], 'S3 destination');
-      expect(destination).toMatchObject({ CompressionFormat: 'GZIP', BucketARN: { 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] } });
+      const parquet = stack.values['S3RecordFormat'] === 'parquet';
+      expect(destination).toMatchObject({ CompressionFormat: parquet ? 'UNCOMPRESSED' : 'GZIP', BucketARN: { 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] } });
+      expect(destination['DataFormatConversionConfiguration'] !== undefined).toBe(parquet);
       expect(destination['Prefix']).toMatch(/^flow-logs\/.*!\{timestamp:/);
       expect(destination['ErrorOutputPrefix']).toMatch(/^errors\/!\{firehose:error-output-type\}\//);
     }

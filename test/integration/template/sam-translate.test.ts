@@ -1,8 +1,9 @@
 // The SAM translator's output, linted by cfn-lint, for every meaningful parameter set: each flow-log
 // source x each destination (S3, a created domain, a created domain in a VPC, an existing domain) x
 // each geolocation provider x the SSH Rejects alarm on and off, and the scheduled report (weekly and
-// monthly, over the S3 destination it needs) with each source. cfn-lint gets each set's values, so
-// it checks the deployed branch of every condition with real values, not the empty defaults.
+// monthly, over the S3 destination it needs) with each source, and S3 with each output schema as
+// JSON and as Parquet. cfn-lint gets each set's values, so it checks the deployed branch of every
+// condition with real values, not the empty defaults.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate, parameterValues, rulesRefusing } from '../../support/cloudformation.js';
@@ -59,6 +60,11 @@ const parameterSets: readonly ParameterSet[] = Object.entries(SOURCES).flatMap((
     { name: `${source}/S3/weeklyReport`, values: { ...sourceValues, DestinationType: 'S3', RuleAttribution: 'true', ReportSchedule: 'weekly', ReportWindowInDays: '7' } },
     { name: `${source}/S3/monthlyReport`, values: { ...sourceValues, DestinationType: 'S3', RuleAttribution: 'true', ReportSchedule: 'monthly', ReportEmail: 'security-reports@example.com' } },
   ]),
+  // Parquet on S3 and the schema of the documents (the Glue table's columns, its named queries).
+  ['native', 'ecs', 'ocsf'].flatMap((schema) => [
+    { name: `VpcToFirehose/S3/parquet/${schema}`, values: { ...SOURCES['VpcToFirehose'], DestinationType: 'S3', S3RecordFormat: 'parquet', OutputSchema: schema } },
+    { name: `ExistingLogGroup/S3/json/${schema}`, values: { ...SOURCES['ExistingLogGroup'], DestinationType: 'S3', OutputSchema: schema } },
+  ]),
 );
 
 // One Python process translates every set and lints each distinct translation once with the values
@@ -81,7 +87,7 @@ function translateAndLint(sets: readonly ParameterSet[]): { readonly lintRuns: n
 describe('template.yaml through the SAM translator and cfn-lint', () => {
   it('enumerates only parameter sets the template\'s Rules accept', () => {
     const template = loadTemplate(`${PROJECT_ROOT}/template.yaml`);
-    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2 + 3 * 2);
+    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2 + 3 * 2 + 3 * 2);
     expect(parameterSets.filter((set) => rulesRefusing(template, parameterValues(template, set.values)).length > 0).map((set) => set.name)).toEqual([]);
   });
 

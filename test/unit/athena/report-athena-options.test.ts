@@ -12,8 +12,13 @@ describe('report --athena options', () => {
       workGroup: 'stack-flow-logs',
       database: 'vpc_flow_logs',
       table: 'flow_logs',
+      schema: 'native',
       window: { from: NOW - 30 * DAY, to: NOW },
     });
+  });
+
+  it.each(['native', 'ecs', 'ocsf'])('reads --schema %s, the stack\'s OutputSchema', (schema) => {
+    expect(parseAthenaReportOptions({ athena: true, workgroup: 'w', database: 'd', schema }, [], NOW)?.schema).toBe(schema);
   });
 
   it('takes --since in days or hours, and --from/--to as UTC dates or times', () => {
@@ -34,6 +39,8 @@ describe('report --athena options', () => {
     [{ athena: true, workgroup: 'w', database: 'd', from: '2026-11-08', to: '2026-11-01' }, '--from must be before --to'],
     [{ athena: true, workgroup: 'w', database: 'd', from: 'yesterday' }, '--from: expected epoch seconds, a date'],
     [{ workgroup: 'w' }, '--workgroup needs --athena'],
+    [{ schema: 'ocsf' }, '--schema needs --athena'],
+    [{ athena: true, workgroup: 'w', database: 'd', schema: 'OCSF' }, '--schema: expected one of native, ecs, ocsf'],
   ])('refuses %j: %s', (values, message) => {
     expect(() => parseAthenaReportOptions(values, [], NOW)).toThrow(UsageError);
     expect(() => parseAthenaReportOptions(values, [], NOW)).toThrow(message);
