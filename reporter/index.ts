@@ -61,6 +61,7 @@ const ledgerSourceFactories = (logger: typeof observability.logger, metrics: typ
     return createAthenaLedgerSource({
       engine: createAthenaQueryEngine({ client, workGroup: settings.workGroup, database: settings.database }),
       table: { database: settings.database, table: settings.table },
+      schema: settings.schema,
       // What the report cost: Athena bills the bytes each query scans.
       onScanned: (_query, bytes) => metrics.add('ReportAthenaScannedBytes', MetricUnit.Bytes, bytes),
     });

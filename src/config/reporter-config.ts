@@ -1,3 +1,4 @@
+import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { createEnvReader, type EnvReader, type Environment } from './env-reader.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
 
@@ -24,6 +25,8 @@ export interface ReporterAthenaConfig {
   readonly workGroup: string;
   readonly database: string;
   readonly table: string;
+  /** The schema the table's documents are in (the stack's OutputSchema): the ledger SQL reads its columns. */
+  readonly schema: OutputSchema;
 }
 
 export interface ReporterConfig extends ObservabilityConfig {
@@ -143,7 +146,7 @@ function readOpenSearchEngine(env: EnvReader, environment: Environment, chosen: 
 
 /** The Athena settings when the engine is athena (every problem recorded), else undefined after refusing stray values. */
 function readAthenaEngine(env: EnvReader, chosen: boolean): ReporterAthenaConfig | undefined {
-  const names = ['ATHENA_WORKGROUP', 'ATHENA_DATABASE', 'ATHENA_TABLE'] as const;
+  const names = ['ATHENA_WORKGROUP', 'ATHENA_DATABASE', 'ATHENA_TABLE', 'ATHENA_SCHEMA'] as const;
   if (!chosen) {
     refuseForOtherEngine(env, names, 'athena');
     return undefined;
@@ -151,9 +154,10 @@ function readAthenaEngine(env: EnvReader, chosen: boolean): ReporterAthenaConfig
   const workGroup = env.requiredString('ATHENA_WORKGROUP');
   const database = env.requiredString('ATHENA_DATABASE');
   const table = env.string('ATHENA_TABLE', DEFAULT_REPORTER_ATHENA_TABLE);
+  const schema = env.oneOf('ATHENA_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native);
   if (workGroup !== '' && !WORKGROUP_NAME.test(workGroup)) env.problem(`ATHENA_WORKGROUP must be 1 to 128 letters, digits, '.', '_' or '-', got "${workGroup}"`);
   for (const [name, value] of [['ATHENA_DATABASE', database], ['ATHENA_TABLE', table]] as const) {
     if (value !== '' && !GLUE_NAME.test(value)) env.problem(`${name} must be lower-case letters, digits and underscores, got "${value}"`);
   }
-  return { workGroup, database, table };
+  return { workGroup, database, table, schema };
 }

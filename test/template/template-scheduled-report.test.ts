@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asList, declaredPolicies, describeValue, isObject, toRuntimeString, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, declaredPolicies, describeValue, isObject, parameterValues, rulesRefusing, toRuntimeString, type PolicyStatement, type ResolvedStack } from '../support/cloudformation.js';
 import { openSearchActionsReachableFrom, sdkActionsReachableFrom } from './sdk-calls.js';
-import { describeStack, resourceOf, stacks } from './template-fixtures.js';
+import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
 const reporting = stacks.filter((stack) => stack.resources['ReporterFunction'] !== undefined);
 
@@ -163,7 +163,19 @@ describe('template.yaml scheduled report', () => {
       expect([runtime('OPENSEARCH_INDEX_PATTERN'), runtime('OPENSEARCH_AUTH')]).toEqual(engine === 'opensearch' ? [`${stack.values['OpenSearchIndexName']}*`, 'sigv4'] : ['', '']);
       expect(variables['ATHENA_WORKGROUP']).toEqual(engine === 'athena' ? { Ref: 'AthenaWorkGroup' } : '');
       expect([runtime('ATHENA_DATABASE'), runtime('ATHENA_TABLE')]).toEqual(engine === 'athena' ? [stack.values['AthenaDatabaseName'], 'flow_logs'] : ['', '']);
+      expect(runtime('ATHENA_SCHEMA'), describeStack(stack)).toBe(engine === 'athena' ? stack.values['OutputSchema'] : '');
     }
+  });
+
+  it('refuses a scheduled report over ECS, OCSF or Parquet documents with any engine but Athena, which reads the table of that schema', () => {
+    const scheduled = { ReportSchedule: 'weekly', RuleAttribution: 'true', DestinationType: 'S3' };
+    const refuses = (overrides: Record<string, string>) =>
+      rulesRefusing(template, parameterValues(template, { ...scheduled, ...overrides })).includes('ScheduledReportReadsTheDocumentsWritten');
+    for (const documents of [{ OutputSchema: 'ecs' }, { OutputSchema: 'ocsf' }, { S3RecordFormat: 'parquet' }]) {
+      expect([refuses({ ...documents, ReportEngine: 's3' }), refuses({ ...documents, ReportEngine: 'auto' }), refuses({ ...documents, ReportEngine: 'athena' })], JSON.stringify(documents)).toEqual([true, true, false]);
+    }
+    expect(refuses({ DestinationType: 'OpenSearch', OutputSchema: 'ecs' })).toBe(true);
+    expect([refuses({ OutputSchema: 'native' }), refuses({ ReportSchedule: 'none', OutputSchema: 'ecs', ReportEngine: 'auto' })]).toEqual([false, false]);
   });
 
   it('lets the scheduler invoke the reporter only, and dead-letter to its queue, assumed by EventBridge Scheduler of this account', () => {

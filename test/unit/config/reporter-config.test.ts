@@ -97,8 +97,16 @@ describe('loadReporterConfig', () => {
       workGroup: 'stack-flow-logs',
       database: 'vpc_flow_logs',
       table: 'flow_logs',
+      schema: 'native',
     });
     expect(loadReporterConfig({ ...REQUIRED, REPORT_ENGINE: 'athena', ATHENA_WORKGROUP: 'w', ATHENA_DATABASE: 'd', ATHENA_TABLE: 'ocsf_flows' }).athena?.table).toBe('ocsf_flows');
+  });
+
+  it('reads the schema of the Athena table\'s documents, so that the ledger SQL reads its columns, and refuses an unknown one', () => {
+    const athena = { ...REQUIRED, REPORT_ENGINE: 'athena', ATHENA_WORKGROUP: 'w', ATHENA_DATABASE: 'd' };
+    expect(loadReporterConfig({ ...athena, ATHENA_SCHEMA: 'ocsf' }).athena?.schema).toBe('ocsf');
+    expect(problemsOf({ ...athena, ATHENA_SCHEMA: 'cef' })).toEqual([expect.stringContaining('ATHENA_SCHEMA')]);
+    expect(problemsOf({ ...REQUIRED, REPORT_ENGINE: 's3', ATHENA_SCHEMA: 'ecs' })).toEqual(['ATHENA_SCHEMA is for REPORT_ENGINE athena only; leave it empty']);
   });
 
   it('lists every problem of the Athena engine at once', () => {
