@@ -84,15 +84,24 @@ const TCP_FLAG_NAMES: readonly (readonly [number, string])[] = [
   [0x20, 'urg'],
 ];
 
+// The lists every document of a kind carries, made once: a value shared from one record to the
+// next is written from the JSON remembered for it (mapped-json-writer.ts).
+const NETWORK_CATEGORY: readonly string[] = ['network'];
+/** event.type by the record's action: a connection, allowed (ACCEPT) or denied (REJECT). */
+const EVENT_TYPE_BY_ACTION = {
+  ACCEPT: ['connection', 'allowed'],
+  REJECT: ['connection', 'denied'],
+  other: ['connection'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** What ECS wants that no one field of ours holds: classification, copies for the usual queries, names of flags. */
 function deriveEcs(document: EnrichedFlowLog, target: DerivedFieldSink): void {
   target.setIfAbsent(['ecs', 'version'], ECS_VERSION);
   target.setIfAbsent(['cloud', 'provider'], 'aws');
   target.setIfAbsent(['event', 'kind'], 'event');
-  target.setIfAbsent(['event', 'category'], ['network']);
+  target.setIfAbsent(['event', 'category'], NETWORK_CATEGORY);
   target.setIfAbsent(['event', 'dataset'], 'aws.vpcflow');
-  const verdict = document.action === 'ACCEPT' ? 'allowed' : document.action === 'REJECT' ? 'denied' : undefined;
-  target.setIfAbsent(['event', 'type'], verdict === undefined ? ['connection'] : ['connection', verdict]);
+  target.setIfAbsent(['event', 'type'], document.action === 'ACCEPT' || document.action === 'REJECT' ? EVENT_TYPE_BY_ACTION[document.action] : EVENT_TYPE_BY_ACTION.other);
   target.setIfAbsent(['event', 'outcome'], document.action === 'ACCEPT' ? 'success' : document.action === 'REJECT' ? 'failure' : undefined);
   target.setIfAbsent(['source', 'address'], document.srcaddr);
   target.setIfAbsent(['destination', 'address'], document.dstaddr);

@@ -65,7 +65,7 @@ function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, 
   if (isPath(home)) return [{ path: home, value }];
   // A value its home cannot hold (a time out of range) keeps its own key in the vendor namespace.
   const placements = home === undefined ? [] : home(value, document).filter((placement) => placement.value !== undefined);
-  return placements.length === 0 ? [{ path: [...mapping.vendorPath, key], value }] : placements;
+  return placements.length === 0 ? [{ path: vendorPathOf(mapping, key), value }] : placements;
 }
 
 const isPath = (home: FieldHome | undefined): home is readonly string[] => Array.isArray(home);
@@ -95,8 +95,9 @@ export function writeMapping(mapping: SchemaMapping, document: EnrichedFlowLog, 
     const value = (document as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const home = homes.get(key);
-    // The common case first: a value kept as it is at a fixed path.
+    // The common cases first: a value kept as it is at a fixed path, or in the vendor namespace.
     if (isPath(home)) sink.set(home, value);
+    else if (home === undefined) sink.set(vendorPathOf(mapping, key), value);
     else for (const placement of placementsOfField(mapping, key, value, document)) sink.set(placement.path, placement.value);
   }
   mapping.derive(document, sink);
@@ -108,6 +109,20 @@ function homeMapOf(mapping: SchemaMapping): ReadonlyMap<string, FieldHome> {
   let homes = homeMaps.get(mapping);
   if (homes === undefined) homeMaps.set(mapping, (homes = new Map(Object.entries(mapping.homes))));
   return homes;
+}
+
+/** The vendor path of each key a mapping has no home for, made once (a cap bounds what custom field names can add). */
+const vendorPaths = new WeakMap<SchemaMapping, Map<string, readonly string[]>>();
+const MAX_REMEMBERED_VENDOR_PATHS = 1024;
+function vendorPathOf(mapping: SchemaMapping, key: string): readonly string[] {
+  let paths = vendorPaths.get(mapping);
+  if (paths === undefined) vendorPaths.set(mapping, (paths = new Map<string, readonly string[]>()));
+  let path = paths.get(key);
+  if (path === undefined) {
+    if (paths.size >= MAX_REMEMBERED_VENDOR_PATHS) paths.clear();
+    paths.set(key, (path = [...mapping.vendorPath, key]));
+  }
+  return path;
 }
 
 /** The top-level key of the mapping's vendor namespace, which goes last in a document, where a reader looks for it. */

@@ -47,7 +47,17 @@ const DEPENDS_ON_A_VALUE = 'depends on a value';
 interface LayoutText {
   readonly literals: readonly string[];
   readonly slots: readonly number[];
+  /**
+   * The value last written at each place and its JSON. Values are compared with `===`: strings
+   * and numbers by content, objects by identity, which a batch's shared enrichment objects keep
+   * (they are never changed during a batch, as serialize-enriched-flow-log.ts relies on too).
+   */
+  readonly lastValues: unknown[];
+  readonly lastJson: string[];
 }
+
+/** Equal to no value a document holds. */
+const NO_VALUE_YET = Symbol('no value yet');
 
 class Layout {
   /** The layout after setting a path. */
@@ -111,12 +121,22 @@ export function createMappedJsonWriter(mapping: SchemaMapping): MappedJsonWriter
       writeMapping(mapping, document, sink);
       const written = layout as Layout | typeof DEPENDS_ON_A_VALUE;
       if (written === DEPENDS_ON_A_VALUE) return undefined;
-      const { literals, slots } = (written.text ??= layoutText(written.skeleton, vendorRoot));
+      const { literals, slots, lastValues, lastJson } = (written.text ??= layoutText(written.skeleton, vendorRoot));
       let text = literals[0] as string;
       for (let index = 0; index < slots.length; index += 1) {
-        const json = jsonOf(values[slots[index] as number]);
-        // A function or a symbol: no JSON value, its key left out by the reference.
-        if (json === undefined) return undefined;
+        const value = values[slots[index] as number];
+        let json: string | undefined;
+        // Records in a row often share a value at a place (the account, the status, the
+        // interface's groups, the derived constants): the same value, the same JSON.
+        if (value === lastValues[index]) {
+          json = lastJson[index];
+        } else {
+          json = jsonOf(value);
+          // A function or a symbol: no JSON value, its key left out by the reference.
+          if (json === undefined) return undefined;
+          lastValues[index] = value;
+          lastJson[index] = json;
+        }
         text += json + (literals[index + 1] as string);
       }
       return text;
@@ -203,5 +223,5 @@ function layoutText(skeleton: Skeleton, vendorRoot: string): LayoutText {
   };
   visit(root);
   literals.push(literal);
-  return { literals, slots };
+  return { literals, slots, lastValues: slots.map(() => NO_VALUE_YET), lastJson: slots.map(() => '') };
 }
