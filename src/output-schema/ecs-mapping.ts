@@ -1,6 +1,6 @@
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
 import type { GeoLocation } from '../ports.js';
-import { at, convertedAt, distinct, isoOfEpochSeconds, mapDocument, setPathIfAbsent, type FieldHome, type SchemaMapping } from './field-placement.js';
+import { at, convertedAt, distinct, isoOfEpochSeconds, mapDocument, type DerivedFieldSink, type FieldHome, type SchemaMapping } from './field-placement.js';
 import { matchedRuleGroups } from './matched-rule-groups.js';
 
 /**
@@ -84,30 +84,39 @@ const TCP_FLAG_NAMES: readonly (readonly [number, string])[] = [
   [0x20, 'urg'],
 ];
 
+// The lists every document of a kind carries, made once: a value shared from one record to the
+// next is written from the JSON remembered for it (mapped-json-writer.ts).
+const NETWORK_CATEGORY: readonly string[] = ['network'];
+/** event.type by the record's action: a connection, allowed (ACCEPT) or denied (REJECT). */
+const EVENT_TYPE_BY_ACTION = {
+  ACCEPT: ['connection', 'allowed'],
+  REJECT: ['connection', 'denied'],
+  other: ['connection'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** What ECS wants that no one field of ours holds: classification, copies for the usual queries, names of flags. */
-function deriveEcs(document: EnrichedFlowLog, target: Record<string, unknown>): void {
-  setPathIfAbsent(target, ['ecs', 'version'], ECS_VERSION);
-  setPathIfAbsent(target, ['cloud', 'provider'], 'aws');
-  setPathIfAbsent(target, ['event', 'kind'], 'event');
-  setPathIfAbsent(target, ['event', 'category'], ['network']);
-  setPathIfAbsent(target, ['event', 'dataset'], 'aws.vpcflow');
-  const verdict = document.action === 'ACCEPT' ? 'allowed' : document.action === 'REJECT' ? 'denied' : undefined;
-  setPathIfAbsent(target, ['event', 'type'], verdict === undefined ? ['connection'] : ['connection', verdict]);
-  setPathIfAbsent(target, ['event', 'outcome'], document.action === 'ACCEPT' ? 'success' : document.action === 'REJECT' ? 'failure' : undefined);
-  setPathIfAbsent(target, ['source', 'address'], document.srcaddr);
-  setPathIfAbsent(target, ['destination', 'address'], document.dstaddr);
-  setPathIfAbsent(target, ['source', 'packets'], document.packets);
-  setPathIfAbsent(target, ['source', 'bytes'], document.bytes);
-  if (document.srcaddr !== undefined) setPathIfAbsent(target, ['network', 'type'], document.srcaddr.includes(':') ? 'ipv6' : 'ipv4');
+function deriveEcs(document: EnrichedFlowLog, target: DerivedFieldSink): void {
+  target.setIfAbsent(['ecs', 'version'], ECS_VERSION);
+  target.setIfAbsent(['cloud', 'provider'], 'aws');
+  target.setIfAbsent(['event', 'kind'], 'event');
+  target.setIfAbsent(['event', 'category'], NETWORK_CATEGORY);
+  target.setIfAbsent(['event', 'dataset'], 'aws.vpcflow');
+  target.setIfAbsent(['event', 'type'], document.action === 'ACCEPT' || document.action === 'REJECT' ? EVENT_TYPE_BY_ACTION[document.action] : EVENT_TYPE_BY_ACTION.other);
+  target.setIfAbsent(['event', 'outcome'], document.action === 'ACCEPT' ? 'success' : document.action === 'REJECT' ? 'failure' : undefined);
+  target.setIfAbsent(['source', 'address'], document.srcaddr);
+  target.setIfAbsent(['destination', 'address'], document.dstaddr);
+  target.setIfAbsent(['source', 'packets'], document.packets);
+  target.setIfAbsent(['source', 'bytes'], document.bytes);
+  if (document.srcaddr !== undefined) target.setIfAbsent(['network', 'type'], document.srcaddr.includes(':') ? 'ipv6' : 'ipv4');
   const related = distinct([document.srcaddr, document.dstaddr, document.pkt_srcaddr, document.pkt_dstaddr]);
-  if (related.length > 0) setPathIfAbsent(target, ['related', 'ip'], related);
-  if (document.ecs_cluster_name !== undefined) setPathIfAbsent(target, ['orchestrator', 'type'], 'ecs');
-  if (document.ecs_container_instance_arn !== undefined) setPathIfAbsent(target, ['orchestrator', 'resource', 'type'], 'container');
+  if (related.length > 0) target.setIfAbsent(['related', 'ip'], related);
+  if (document.ecs_cluster_name !== undefined) target.setIfAbsent(['orchestrator', 'type'], 'ecs');
+  if (document.ecs_container_instance_arn !== undefined) target.setIfAbsent(['orchestrator', 'resource', 'type'], 'container');
   const groups = matchedRuleGroups(document);
-  if (groups.length > 0) setPathIfAbsent(target, ['rule', 'ruleset'], groups);
+  if (groups.length > 0) target.setIfAbsent(['rule', 'ruleset'], groups);
   if (typeof document.tcp_flags === 'number') {
     const flags = TCP_FLAG_NAMES.filter(([bit]) => ((document.tcp_flags as number) & bit) !== 0).map(([, name]) => name);
-    if (flags.length > 0) setPathIfAbsent(target, [...ECS_VENDOR_PATH, 'tcp_flags_array'], flags);
+    if (flags.length > 0) target.setIfAbsent([...ECS_VENDOR_PATH, 'tcp_flags_array'], flags);
   }
 }
 

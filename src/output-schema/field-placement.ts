@@ -17,13 +17,28 @@ export type FieldHome = readonly string[] | Placements;
 /** The placements of a field's value, read from the whole document. */
 export type Placements = (value: unknown, document: EnrichedFlowLog) => readonly Placement[];
 
+/**
+ * What a mapping writes a document into. mapDocument's sink builds the object (the reference);
+ * the decorator's writes the JSON text straight away (mapped-json-writer.ts). A mapping only ever
+ * sets values, so both give the same document.
+ */
+export interface DocumentSink {
+  /** Sets a value at a path, making the objects on the way (setPath). */
+  set(path: readonly string[], value: unknown): void;
+  /** Sets a value at a path unless something is there already, or the value is undefined (setPathIfAbsent). */
+  setIfAbsent(path: readonly string[], value: unknown): void;
+}
+
+/** The part of a DocumentSink a mapping's derived fields write with: derived fields never hide one of ours. */
+export type DerivedFieldSink = Pick<DocumentSink, 'setIfAbsent'>;
+
 /** How a schema maps our documents: a home per field it knows, a vendor namespace for the rest, and the fields it derives. */
 export interface SchemaMapping {
   readonly homes: Readonly<Record<string, FieldHome>>;
   /** The object our fields without a home go under, by their own key: `aws.vpcflow` (ECS), `unmapped` (OCSF). */
   readonly vendorPath: readonly string[];
   /** Fields the schema wants that no single field of ours holds (classification, copies, enums), set after the homes. */
-  readonly derive: (document: EnrichedFlowLog, target: Record<string, unknown>) => void;
+  readonly derive: (document: EnrichedFlowLog, target: DerivedFieldSink) => void;
 }
 
 /** A field that keeps its value at one path. */
@@ -50,35 +65,75 @@ function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, 
   if (isPath(home)) return [{ path: home, value }];
   // A value its home cannot hold (a time out of range) keeps its own key in the vendor namespace.
   const placements = home === undefined ? [] : home(value, document).filter((placement) => placement.value !== undefined);
-  return placements.length === 0 ? [{ path: [...mapping.vendorPath, key], value }] : placements;
+  return placements.length === 0 ? [{ path: vendorPathOf(mapping, key), value }] : placements;
 }
 
 const isPath = (home: FieldHome | undefined): home is readonly string[] => Array.isArray(home);
 
 /**
  * The document in the mapping's schema: every field of ours at its home or in the vendor
- * namespace, then the derived fields. The input is not changed.
+ * namespace, then the derived fields, then the vendor namespace moved last. The input is not changed.
  */
 export function mapDocument(mapping: SchemaMapping, document: EnrichedFlowLog): Record<string, unknown> {
   const target: Record<string, unknown> = {};
-  const { homes } = mapping;
+  writeMapping(mapping, document, {
+    set: (path, value) => setPath(target, path, value),
+    setIfAbsent: (path, value) => setPathIfAbsent(target, path, value),
+  });
+  moveToEnd(target, vendorRootOf(mapping));
+  return target;
+}
+
+/**
+ * Writes every field of the document at its home or in the vendor namespace, in document order,
+ * then the derived fields: the whole of a mapping but the vendor namespace's move to the end,
+ * which the sink does once it has everything (moveToEnd).
+ */
+export function writeMapping(mapping: SchemaMapping, document: EnrichedFlowLog, sink: DocumentSink): void {
+  const homes = homeMapOf(mapping);
   for (const key in document) {
     const value = (document as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    const home = Object.hasOwn(homes, key) ? homes[key] : undefined;
-    // The common case first: a value kept as it is at a fixed path.
-    if (isPath(home)) setPath(target, home, value);
-    else for (const placement of placementsOfField(mapping, key, value, document)) setPath(target, placement.path, placement.value);
+    const home = homes.get(key);
+    // The common cases first: a value kept as it is at a fixed path, or in the vendor namespace.
+    if (isPath(home)) sink.set(home, value);
+    else if (home === undefined) sink.set(vendorPathOf(mapping, key), value);
+    else for (const placement of placementsOfField(mapping, key, value, document)) sink.set(placement.path, placement.value);
   }
-  mapping.derive(document, target);
-  // The vendor namespace goes last, after the schema's own fields, where a reader looks for it.
-  const vendorRoot = mapping.vendorPath[0] as string;
-  if (Object.hasOwn(target, vendorRoot)) {
-    const vendor = target[vendorRoot];
-    delete target[vendorRoot];
-    target[vendorRoot] = vendor;
+  mapping.derive(document, sink);
+}
+
+/** Each mapping's homes as a Map: a look-up by a key not known in advance is faster there than in an object. */
+const homeMaps = new WeakMap<SchemaMapping, ReadonlyMap<string, FieldHome>>();
+function homeMapOf(mapping: SchemaMapping): ReadonlyMap<string, FieldHome> {
+  let homes = homeMaps.get(mapping);
+  if (homes === undefined) homeMaps.set(mapping, (homes = new Map(Object.entries(mapping.homes))));
+  return homes;
+}
+
+/** The vendor path of each key a mapping has no home for, made once (a cap bounds what custom field names can add). */
+const vendorPaths = new WeakMap<SchemaMapping, Map<string, readonly string[]>>();
+const MAX_REMEMBERED_VENDOR_PATHS = 1024;
+function vendorPathOf(mapping: SchemaMapping, key: string): readonly string[] {
+  let paths = vendorPaths.get(mapping);
+  if (paths === undefined) vendorPaths.set(mapping, (paths = new Map<string, readonly string[]>()));
+  let path = paths.get(key);
+  if (path === undefined) {
+    if (paths.size >= MAX_REMEMBERED_VENDOR_PATHS) paths.clear();
+    paths.set(key, (path = [...mapping.vendorPath, key]));
   }
-  return target;
+  return path;
+}
+
+/** The top-level key of the mapping's vendor namespace, which goes last in a document, where a reader looks for it. */
+export const vendorRootOf = (mapping: SchemaMapping): string => mapping.vendorPath[0] as string;
+
+/** Moves a key, if the object has it, after all the others. */
+export function moveToEnd(target: Record<string, unknown>, key: string): void {
+  if (!Object.hasOwn(target, key)) return;
+  const value = target[key];
+  delete target[key];
+  target[key] = value;
 }
 
 /** Sets a value at a path, making the objects on the way. */
@@ -112,11 +167,24 @@ export function getPath(source: unknown, path: readonly string[]): unknown {
   return node;
 }
 
+/**
+ * The ISO texts of the last times asked for: the records of a batch share a few minutes of start
+ * and end times, and a Date and its text were a tenth of an ECS document's cost. Cleared when full.
+ */
+const isoOfRecentTimes = new Map<number, string>();
+const MAX_REMEMBERED_TIMES = 4096;
+
 /** Epoch seconds as ISO-8601 UTC, or undefined when not a valid time. */
 export function isoOfEpochSeconds(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const remembered = isoOfRecentTimes.get(value);
+  if (remembered !== undefined) return remembered;
   const date = new Date(value * 1000);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace('.000Z', 'Z');
+  if (Number.isNaN(date.getTime())) return undefined;
+  const iso = date.toISOString().replace('.000Z', 'Z');
+  if (isoOfRecentTimes.size >= MAX_REMEMBERED_TIMES) isoOfRecentTimes.clear();
+  isoOfRecentTimes.set(value, iso);
+  return iso;
 }
 
 /** The distinct strings of a list, in first-seen order. */

@@ -1,6 +1,6 @@
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
 import type { GeoLocation } from '../ports.js';
-import { at, convertedAt, mapDocument, setPathIfAbsent, type FieldHome, type Placement, type Placements, type SchemaMapping } from './field-placement.js';
+import { at, convertedAt, mapDocument, type DerivedFieldSink, type FieldHome, type Placement, type Placements, type SchemaMapping } from './field-placement.js';
 import { matchedRuleGroups } from './matched-rule-groups.js';
 
 /**
@@ -126,8 +126,8 @@ const OCSF_HOMES: Readonly<Record<string, FieldHome>> = {
 };
 
 /** What OCSF requires or names that no one field of ours holds: the class, the enums' captions, the time, metadata. */
-function deriveOcsf(document: EnrichedFlowLog, target: Record<string, unknown>): void {
-  const set = (path: readonly string[], value: unknown): void => setPathIfAbsent(target, path, value);
+function deriveOcsf(document: EnrichedFlowLog, target: DerivedFieldSink): void {
+  const set = (path: readonly string[], value: unknown): void => target.setIfAbsent(path, value);
   // Ids only where the caption is the same on every event (class, category, activity, type,
   // severity): OCSF makes captions optional, and ours would add a sixth to every document.
   set(['class_uid'], NETWORK_ACTIVITY.classUid);
