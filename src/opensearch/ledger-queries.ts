@@ -192,18 +192,51 @@ export interface LedgerSearchPart {
 
 /**
  * The composite aggregations of a ledger, in the order they are read: each aggregation once, or
- * once per peer slice; a partitioned one once per interface partition of that (without
- * partitions, once over every record).
+ * once per peer slice; a partitioned one with more records than a partition holds once per
+ * interface partition of that; none for an aggregation or slice the plan knows has no record.
  *
  * @example ledgerSearchParts().filter((part) => part.name === 'talkers').length // 4
  */
-export function ledgerSearchParts(partitions: readonly InterfacePartition[] = []): LedgerSearchPart[] {
+export function ledgerSearchParts(plan: LedgerSearchPlan = { partitions: [], partitionRecords: Infinity }): LedgerSearchPart[] {
   return LEDGER_AGGREGATION_NAMES.flatMap((name): LedgerSearchPart[] => {
     const definition: LedgerAggregation = LEDGER_AGGREGATIONS[name];
     const slices: readonly (PeerSliceName | undefined)[] = definition.peerSlices ?? [undefined];
-    const parts = definition.partitioned === true && partitions.length > 0 ? partitions : [undefined];
-    return slices.flatMap((slice) => parts.map((partition) => ({ name, ...(slice === undefined ? {} : { slice }), ...(partition === undefined ? {} : { partition }) })));
+    return slices.flatMap((slice): LedgerSearchPart[] => {
+      const records = plan.records?.get(partKeyOf(name, slice));
+      if (records === 0) return [];
+      const part = { name, ...(slice === undefined ? {} : { slice }) };
+      const partitioned = definition.partitioned === true && plan.partitions.length > 1 && (records === undefined || records > plan.partitionRecords);
+      return partitioned ? plan.partitions.map((partition) => ({ ...part, partition })) : [part];
+    });
   });
+}
+
+/**
+ * How to read the aggregations: the interface partitions, the records a partition may hold, and
+ * the records each aggregation (or peer slice of one) matches, by partKeyOf, when known. A part
+ * without records is not read; one with no more than a partition holds is read whole.
+ */
+export interface LedgerSearchPlan {
+  readonly partitions: readonly InterfacePartition[];
+  readonly partitionRecords: number;
+  readonly records?: ReadonlyMap<string, number>;
+}
+
+/** The name of an aggregation, or of one peer slice of it, in the totals' `parts` counts. */
+export function partKeyOf(name: LedgerAggregationName, slice: PeerSliceName | undefined): string {
+  return slice === undefined ? name : `${name}/${slice}`;
+}
+
+/** The filter of each aggregation, or peer slice of one, by partKeyOf: the totals count their records, so that empty ones are not read. */
+function partFilters(): Record<string, Json> {
+  const filters: Record<string, Json> = {};
+  for (const name of LEDGER_AGGREGATION_NAMES) {
+    const definition: LedgerAggregation = LEDGER_AGGREGATIONS[name];
+    for (const slice of definition.peerSlices ?? [undefined]) {
+      filters[partKeyOf(name, slice)] = { bool: { filter: [...definition.filter, ...(slice === undefined ? [] : PEER_SLICES[slice].filter)] } };
+    }
+  }
+  return filters;
 }
 
 /** Interface ids per page of `interfaceCountsBody`. */
@@ -263,9 +296,9 @@ export function windowFilter(window: LedgerWindow | undefined): Json[] {
  *
  * @example ledgerSearchLanes()[0]?.[0] // { name: 'accepted', slice: 'ingressPacket' }
  */
-export function ledgerSearchLanes(partitions: readonly InterfacePartition[] = []): LedgerSearchPart[][] {
+export function ledgerSearchLanes(plan?: LedgerSearchPlan): LedgerSearchPart[][] {
   const first: ReadonlySet<LedgerAggregationName> = new Set(['accepted', 'ruleTotals', 'ruleDays', 'wouldAllow']);
-  const parts = ledgerSearchParts(partitions);
+  const parts = ledgerSearchParts(plan);
   return [parts.filter((part) => first.has(part.name)), parts.filter((part) => !first.has(part.name))];
 }
 
@@ -300,7 +333,7 @@ export function pageSizeOf(name: LedgerAggregationName): number {
   return definition.pageSize ?? DEFAULT_LEDGER_PAGE_SIZE;
 }
 
-/** The body of the totals: records (exactly), accepted, rejected, bytes, records by `rule_match`, the window's first start and last end. */
+/** The body of the totals: records (exactly), accepted, rejected, bytes, records by `rule_match`, the window's first start and last end, and the records of each aggregation's filter (`parts`). */
 export function totalsBody(window: LedgerWindow | undefined) {
   return {
     size: 0,
@@ -313,6 +346,7 @@ export function totalsBody(window: LedgerWindow | undefined) {
       ruleMatch: { terms: { field: 'rule_match', size: 100 } },
       first: { min: { field: 'start' } },
       last: { max: { field: 'end' } },
+      parts: { filters: { filters: partFilters() } },
     },
   };
 }

@@ -94,7 +94,8 @@ export function createOpenSearchLedgerSource(options: OpenSearchLedgerSourceOpti
       const pages = { ...buckets };
       const milliseconds = { ...buckets };
       let searches = 1;
-      assembler.totals(totalsOf(await search('totals', totalsBody(query.window))));
+      const totalsAnswer = await search('totals', totalsBody(query.window));
+      assembler.totals(totalsOf(totalsAnswer));
       const counts: [string | null, number][] = [];
       for (let after: Readonly<Record<string, unknown>> | undefined; ; ) {
         const page = compositePageOf('interface counts', await search('interface counts', interfaceCountsBody(query.window, after)));
@@ -105,12 +106,13 @@ export function createOpenSearchLedgerSource(options: OpenSearchLedgerSourceOpti
       }
       const pageSizeOf = (name: LedgerAggregationName): number => options.pageSize ?? pageSizeOfAggregation(name);
       const readPart = async (part: LedgerSearchPart): Promise<void> => {
-        const what = `aggregation ${part.name}${part.slice === undefined ? '' : ` (${part.slice} peers)`}`;
+        const label = `${part.name}${part.slice === undefined ? '' : ` (${part.slice} peers)`}`;
+        const what = `aggregation ${label}`;
         const size = pageSizeOf(part.name);
         const started = Date.now();
         let after: Readonly<Record<string, unknown>> | undefined;
         for (;;) {
-          const page = compositePageOf(what, await search(what, compositePageBody(part.name, query.window, after, size, part.slice, part.partition)));
+          const page = compositePageOf(label, await search(what, compositePageBody(part.name, query.window, after, size, part.slice, part.partition)));
           searches += 1;
           pages[part.name] += 1;
           buckets[part.name] += page.buckets.length;
@@ -126,8 +128,10 @@ export function createOpenSearchLedgerSource(options: OpenSearchLedgerSourceOpti
       // (or into counts and sets that do not depend on order), so the ledger is the same whatever
       // the timing, and the node computes one lane's page while the client folds the other's.
       // Partitions of a few pages of `accepted` each: the aggregations whose keys grow with the estate are read a partition at a time.
-      const partitions = planInterfacePartitions(counts, PARTITION_PAGES * (options.pageSize ?? ACCEPTED_PAGE_SIZE));
-      await Promise.all(ledgerSearchLanes(partitions).map(async (lane) => {
+      const partitionRecords = PARTITION_PAGES * (options.pageSize ?? ACCEPTED_PAGE_SIZE);
+      const records = partRecordsOf(totalsAnswer);
+      const plan = { partitions: planInterfacePartitions(counts, partitionRecords), partitionRecords, ...(records === undefined ? {} : { records }) };
+      await Promise.all(ledgerSearchLanes(plan).map(async (lane) => {
         for (const part of lane) await readPart(part);
       }));
       statistics = { searches, buckets, pages, milliseconds };
@@ -163,6 +167,17 @@ export function totalsOf(answer: Readonly<Record<string, unknown>>): LedgerTotal
     first: first === undefined ? null : Math.round(first / 1_000),
     last: last === undefined ? null : Math.round(last / 1_000),
   };
+}
+
+/** The records of each aggregation's filter in a totals answer (`parts`), by partKeyOf; undefined when the answer has none. */
+function partRecordsOf(answer: Readonly<Record<string, unknown>>): ReadonlyMap<string, number> | undefined {
+  const buckets = ((answer.aggregations as Record<string, unknown> | undefined)?.parts as { buckets?: unknown } | undefined)?.buckets;
+  if (typeof buckets !== 'object' || buckets === null) return undefined;
+  const records = new Map<string, number>();
+  for (const [key, bucket] of Object.entries(buckets as Record<string, { doc_count?: unknown }>)) {
+    if (typeof bucket.doc_count === 'number') records.set(key, bucket.doc_count);
+  }
+  return records;
 }
 
 /**

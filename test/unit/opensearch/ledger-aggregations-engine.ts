@@ -1,7 +1,7 @@
 // A small in-memory reading of the ledger's search bodies (src/opensearch/ledger-queries.ts), for
 // the unit tier: it interprets the bodies the producer sends (filters term, terms, exists, range;
 // composite sources terms on a field or the producer's joined-list script, date_histogram; sum, min,
-// max, filter and top_hits sub-aggregations; paging by `after`) over plain documents, and answers
+// max, filter, filters and top_hits aggregations; paging by `after`) over plain documents, and answers
 // as OpenSearch does (dates in epoch milliseconds, keys sorted, `after_key`). The real engine is
 // checked in test/integration/opensearch/ledger-producer.test.ts; this one lets the unit tier pin
 // the assembly and the paging with random documents.
@@ -91,6 +91,10 @@ function metric(documents: readonly Document[], definition: Json): Json {
   if (kind === 'filter') {
     const kept = documents.filter((document) => matches(document, body));
     return { doc_count: kept.length, ...subAggregations(kept, definition.aggs as Json | undefined) };
+  }
+  if (kind === 'filters') {
+    const filters = body.filters as Record<string, Json>;
+    return { buckets: Object.fromEntries(Object.entries(filters).map(([key, filter]) => [key, { doc_count: documents.filter((document) => matches(document, filter)).length }])) };
   }
   if (kind === 'top_hits') return { hits: { hits: documents.slice(0, 1).map((document) => ({ _source: document })) } };
   const values = documents.flatMap((document) => valuesOf(document, body.field as string)).map((value) => (DATE_FIELDS.has(body.field as string) ? (value as number) * 1_000 : (value as number)));

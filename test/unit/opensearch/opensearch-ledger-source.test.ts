@@ -175,13 +175,41 @@ describe('planInterfacePartitions', () => {
     // Prepare
     const partitions = planInterfacePartitions([['eni-a', 5], ['eni-b', 5]], 5);
     // Act
-    const parts = ledgerSearchParts(partitions);
+    const parts = ledgerSearchParts({ partitions, partitionRecords: 5 });
     // Assess
     expect(parts.filter((part) => part.name === 'accepted')).toHaveLength(5 * 2);
     expect(parts.filter((part) => part.name === 'interfaceHours')).toHaveLength(2);
     expect(parts.filter((part) => part.name === 'ruleTotals')).toEqual([{ name: 'ruleTotals' }]);
     const body = compositePageBody('interfaceHours', undefined, undefined, 10, undefined, partitions[1]);
     expect(body.query.bool.filter).toContainEqual({ range: { interface_id: { gte: 'eni-b', lte: 'eni-b' } } });
+  });
+
+  it('reads no part the totals counted no record in, and a part with no more records than a partition holds whole', () => {
+    // Prepare
+    const partitions = planInterfacePartitions([['eni-a', 5], ['eni-b', 5]], 5);
+    const records = new Map([['accepted/ingress', 9], ['accepted/egress', 3], ['talkers/ingress', 0]]);
+    // Act
+    const parts = ledgerSearchParts({ partitions, partitionRecords: 5, records });
+    // Assess
+    expect(parts.filter((part) => part.name === 'accepted').map((part) => [part.slice, part.partition])).toEqual([
+      ['ingressPacket', partitions[0]],
+      ['ingressPacket', partitions[1]],
+      ['ingress', partitions[0]],
+      ['ingress', partitions[1]],
+      ['egressPacket', partitions[0]],
+      ['egressPacket', partitions[1]],
+      ['egress', undefined],
+      ['undirected', partitions[0]],
+      ['undirected', partitions[1]],
+    ]);
+    expect(parts.filter((part) => part.name === 'talkers').map((part) => part.slice)).not.toContain('ingress');
+  });
+
+  it('count in the totals the records of every aggregation and peer slice, so that empty ones are not read', () => {
+    // Act
+    const filters = totalsBody(undefined).aggs.parts.filters.filters;
+    // Assess
+    expect(Object.keys(filters)).toEqual(ledgerSearchParts().map((part) => (part.slice === undefined ? part.name : `${part.name}/${part.slice}`)));
   });
 });
 
@@ -230,8 +258,8 @@ describe('createOpenSearchLedgerSource', () => {
     const ledger = await source.readLedger({ rules: RULES });
     // Assess
     expect(ledger.rules[0]?.distinctPeers).toEqual({ value: 7, exact: true });
-    // Three pages of the slice of inbound peers without packet addresses, one (empty) of each of the four others.
-    expect(source.statistics?.pages.accepted).toBe(3 + 4);
+    // Three pages of the slice of inbound peers without packet addresses; the other slices have no record and are not read.
+    expect(source.statistics?.pages.accepted).toBe(3);
     const accepted = http.bodies.filter((body) => JSON.stringify(body).includes('"groups"') && JSON.stringify(body).includes('"field":"srcaddr"'));
     expect(accepted.map((body) => (body.aggs as { page: { composite: { after?: unknown } } }).page.composite.after)).toEqual([
       undefined,
@@ -278,7 +306,11 @@ describe('createOpenSearchLedgerSource', () => {
       answering({ status: 200, body: '<html>' }),
       answering({ status: 200, body: JSON.stringify({ ...totals, hits: { total: { value: 10_000, relation: 'gte' } } }) }),
       answering({ status: 200, body: JSON.stringify(totals) }, { status: 200, body: JSON.stringify({ aggregations: { page: {} } }) }),
-      answering({ status: 200, body: JSON.stringify(totals) }, { status: 200, body: JSON.stringify({ aggregations: { page: { buckets: [] } } }) }, { status: 200, body: JSON.stringify({ aggregations: { page: {} } }) }),
+      answering(
+        { status: 200, body: JSON.stringify({ ...totals, aggregations: { ...totals.aggregations, parts: { buckets: { 'accepted/ingress': { doc_count: 1 } } } } }) },
+        { status: 200, body: JSON.stringify({ aggregations: { page: { buckets: [] } } }) },
+        { status: 200, body: JSON.stringify({ aggregations: { page: {} } }) },
+      ),
     ];
     // Act
     const readings = cases.map((http) => createOpenSearchLedgerSource({ http, indexPattern: 'cwl-*' }).readLedger({ rules: RULES }));
