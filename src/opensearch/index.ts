@@ -28,5 +28,5 @@ export { createOpenSearchLedgerSource, compositePageOf, totalsOf, OpenSearchLedg
 export type { LedgerQueryStatistics, OpenSearchLedgerSource, OpenSearchLedgerSourceOptions } from './opensearch-ledger-source.js';
 export { createLedgerAssembler } from './ledger-assembler.js';
 export type { CompositeBucket, LedgerAssembler, LedgerTotalsAnswer } from './ledger-assembler.js';
-export { compositePageBody, totalsBody, LEDGER_AGGREGATIONS, LEDGER_AGGREGATION_NAMES, PEER_SCRIPT } from './ledger-queries.js';
+export { compositePageBody, totalsBody, LEDGER_AGGREGATIONS, LEDGER_AGGREGATION_NAMES, ledgerSearchLanes, ledgerSearchParts, PEER_SLICES, type LedgerSearchPart, type PeerSliceName } from './ledger-queries.js';
 export type { LedgerAggregationName } from './ledger-queries.js';

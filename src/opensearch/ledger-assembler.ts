@@ -146,18 +146,10 @@ export function createLedgerAssembler(input: { readonly rules: readonly Security
       const peer = peerOf(bucket.key.peer);
       const protocol = bucket.key.protocol;
       const port = bucket.key.port;
-      const bytes = metric(bucket, 'bytes') ?? 0;
-      const packets = metric(bucket, 'packets') ?? 0;
-      const first = seconds(metric(bucket, 'first'));
-      const last = seconds(metric(bucket, 'last'));
       const serviceKey = typeof protocol === 'number' ? protocol * 65_536 + (typeof port === 'number' && port > 0 ? port : 0) : undefined;
       const isPublicPeer = peer !== undefined && isPublicAddress(peer);
       for (const state of states) {
         state.flows += bucket.doc_count;
-        state.bytes += bytes;
-        state.packets += packets;
-        if (first !== null && (state.first === null || first < state.first)) state.first = first;
-        if (last !== null && (state.last === null || last > state.last)) state.last = last;
         if (serviceKey !== undefined) {
           const known = state.services.get(serviceKey);
           if (known !== undefined) state.services.set(serviceKey, known + bucket.doc_count);
@@ -170,14 +162,34 @@ export function createLedgerAssembler(input: { readonly rules: readonly Security
         if (!isPublicPeer) continue;
         state.publicPeers.add(peer);
         if (state.publicNetworks.size < MAX_PEER_NETWORKS) state.publicNetworks.add(peerNetworkOf(peer));
+      }
+      keepForReplay(bucket, peer, states);
+    },
+    ruleTotals(bucket) {
+      const bytes = metric(bucket, 'bytes') ?? 0;
+      const packets = metric(bucket, 'packets') ?? 0;
+      const first = seconds(metric(bucket, 'first'));
+      const last = seconds(metric(bucket, 'last'));
+      for (const state of statesOf(bucket.key.rule)) {
+        state.bytes += bytes;
+        state.packets += packets;
+        if (first !== null && (state.first === null || first < state.first)) state.first = first;
+        if (last !== null && (state.last === null || last > state.last)) state.last = last;
+      }
+    },
+    acceptedExposures(bucket) {
+      const peer = peerOf(bucket.key.peer);
+      const protocol = bucket.key.protocol;
+      if (peer === undefined || !isPublicAddress(peer) || typeof protocol !== 'number') return;
+      const last = seconds(metric(bucket, 'last'));
+      for (const state of statesOf(bucket.key.rules)) {
         for (const exposure of state.exposures) {
-          if (port !== exposure.port || typeof protocol !== 'number' || !exposure.protocols.includes(protocol)) continue;
+          if (bucket.key.port !== exposure.port || !exposure.protocols.includes(protocol)) continue;
           exposure.acceptedFlows += bucket.doc_count;
           exposure.acceptedSources.add(peer);
           if (last !== null && (exposure.lastAccepted === null || last > exposure.lastAccepted)) exposure.lastAccepted = last;
         }
       }
-      keepForReplay(bucket, peer, states);
     },
     ruleDays(bucket) {
       const ruleId = bucket.key.rule;

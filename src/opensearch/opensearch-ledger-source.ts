@@ -2,7 +2,20 @@ import { AppenderError } from '../errors.js';
 import type { LedgerQuery, LedgerSource } from '../report/ledger-source.js';
 import type { ReportLedger } from '../report/rule-ledger.js';
 import { createLedgerAssembler, type CompositeBucket, type LedgerTotalsAnswer } from './ledger-assembler.js';
-import { compositePageBody, LEDGER_AGGREGATION_NAMES, pageSizeOf, totalsBody, type LedgerAggregationName } from './ledger-queries.js';
+import {
+  compositePageBody,
+  ACCEPTED_PAGE_SIZE,
+  INTERFACE_COUNTS_PAGE_SIZE,
+  interfaceCountsBody,
+  LEDGER_AGGREGATION_NAMES,
+  ledgerSearchLanes,
+  pageSizeOf as pageSizeOfAggregation,
+  PARTITION_PAGES,
+  planInterfacePartitions,
+  totalsBody,
+  type LedgerAggregationName,
+  type LedgerSearchPart,
+} from './ledger-queries.js';
 import type { OpenSearchHttp } from './opensearch-http.js';
 
 /** A ledger query failed: the cluster answered an error status, something unreadable, or nothing. The message names the aggregation and the status. */
@@ -18,6 +31,8 @@ export interface LedgerQueryStatistics {
   readonly searches: number;
   readonly buckets: Readonly<Record<LedgerAggregationName, number>>;
   readonly pages: Readonly<Record<LedgerAggregationName, number>>;
+  /** Milliseconds from an aggregation's first search to its last answer. */
+  readonly milliseconds: Readonly<Record<LedgerAggregationName, number>>;
 }
 
 export interface OpenSearchLedgerSourceOptions {
@@ -40,8 +55,9 @@ const MAX_QUOTED_ERROR = 500;
 
 /**
  * The ledger of a window of the documents in OpenSearch: the totals, then each composite
- * aggregation page by page (`after_key`), one search at a time, every bucket folded into the
- * assembler as it comes, so that the client holds the ledger's bounded state and one page.
+ * aggregation page by page (`after_key`), in two lanes of one search at a time each, every bucket
+ * folded into the assembler as it comes, so that the client holds the ledger's bounded state and
+ * two pages.
  *
  * @example
  * const source = createOpenSearchLedgerSource({ http, indexPattern: 'cwl-*' });
@@ -76,24 +92,49 @@ export function createOpenSearchLedgerSource(options: OpenSearchLedgerSourceOpti
       const assembler = createLedgerAssembler({ rules: query.rules, ...(query.limits === undefined ? {} : { limits: query.limits }) });
       const buckets = Object.fromEntries(LEDGER_AGGREGATION_NAMES.map((name) => [name, 0])) as Record<LedgerAggregationName, number>;
       const pages = { ...buckets };
+      const milliseconds = { ...buckets };
       let searches = 1;
-      assembler.totals(totalsOf(await search('totals', totalsBody(query.window))));
-      for (const name of LEDGER_AGGREGATION_NAMES) {
+      const totalsAnswer = await search('totals', totalsBody(query.window));
+      assembler.totals(totalsOf(totalsAnswer));
+      const counts: [string | null, number][] = [];
+      for (let after: Readonly<Record<string, unknown>> | undefined; ; ) {
+        const page = compositePageOf('interface counts', await search('interface counts', interfaceCountsBody(query.window, after)));
+        searches += 1;
+        for (const bucket of page.buckets) counts.push([typeof bucket.key.interface === 'string' ? bucket.key.interface : null, bucket.doc_count]);
+        if (page.afterKey === undefined || page.buckets.length < INTERFACE_COUNTS_PAGE_SIZE) break;
+        after = page.afterKey;
+      }
+      const pageSizeOf = (name: LedgerAggregationName): number => options.pageSize ?? pageSizeOfAggregation(name);
+      const readPart = async (part: LedgerSearchPart): Promise<void> => {
+        const label = `${part.name}${part.slice === undefined ? '' : ` (${part.slice} peers)`}`;
+        const what = `aggregation ${label}`;
+        const size = pageSizeOf(part.name);
+        const started = Date.now();
         let after: Readonly<Record<string, unknown>> | undefined;
         for (;;) {
-          const size = options.pageSize ?? pageSizeOf(name);
-          const page = compositePageOf(name, await search(`aggregation ${name}`, compositePageBody(name, query.window, after, size)));
+          const page = compositePageOf(label, await search(what, compositePageBody(part.name, query.window, after, size, part.slice, part.partition)));
           searches += 1;
-          pages[name] += 1;
-          buckets[name] += page.buckets.length;
-          assembler.page(name, page.buckets);
-          options.onPage?.(name, page.buckets.length);
+          pages[part.name] += 1;
+          buckets[part.name] += page.buckets.length;
+          assembler.page(part.name, page.buckets);
+          options.onPage?.(part.name, page.buckets.length);
           // A page shorter than asked is the last; a full one may still be followed by an empty one.
           if (page.afterKey === undefined || page.buckets.length < size) break;
           after = page.afterKey;
         }
-      }
-      statistics = { searches, buckets, pages };
+        milliseconds[part.name] += Date.now() - started;
+      };
+      // The lanes run side by side, each one part after the other: they fold into disjoint state
+      // (or into counts and sets that do not depend on order), so the ledger is the same whatever
+      // the timing, and the node computes one lane's page while the client folds the other's.
+      // Partitions of a few pages of `accepted` each: the aggregations whose keys grow with the estate are read a partition at a time.
+      const partitionRecords = PARTITION_PAGES * (options.pageSize ?? ACCEPTED_PAGE_SIZE);
+      const records = partRecordsOf(totalsAnswer);
+      const plan = { partitions: planInterfacePartitions(counts, partitionRecords), partitionRecords, ...(records === undefined ? {} : { records }) };
+      await Promise.all(ledgerSearchLanes(plan).map(async (lane) => {
+        for (const part of lane) await readPart(part);
+      }));
+      statistics = { searches, buckets, pages, milliseconds };
       return assembler.ledger();
     },
   };
@@ -128,12 +169,23 @@ export function totalsOf(answer: Readonly<Record<string, unknown>>): LedgerTotal
   };
 }
 
+/** The records of each aggregation's filter in a totals answer (`parts`), by partKeyOf; undefined when the answer has none. */
+function partRecordsOf(answer: Readonly<Record<string, unknown>>): ReadonlyMap<string, number> | undefined {
+  const buckets = ((answer.aggregations as Record<string, unknown> | undefined)?.parts as { buckets?: unknown } | undefined)?.buckets;
+  if (typeof buckets !== 'object' || buckets === null) return undefined;
+  const records = new Map<string, number>();
+  for (const [key, bucket] of Object.entries(buckets as Record<string, { doc_count?: unknown }>)) {
+    if (typeof bucket.doc_count === 'number') records.set(key, bucket.doc_count);
+  }
+  return records;
+}
+
 /**
  * The buckets and `after_key` of one page of a composite aggregation (`compositePageBody`).
  *
  * @example compositePageOf('ruleDays', { aggregations: { page: { buckets: [], after_key: undefined } } }) // { buckets: [] }
  */
-export function compositePageOf(name: LedgerAggregationName, answer: Readonly<Record<string, unknown>>): { buckets: CompositeBucket[]; afterKey?: Readonly<Record<string, unknown>> } {
+export function compositePageOf(name: string, answer: Readonly<Record<string, unknown>>): { buckets: CompositeBucket[]; afterKey?: Readonly<Record<string, unknown>> } {
   const page = aggregationsOf(name, answer).page as { buckets?: unknown; after_key?: unknown } | undefined;
   if (!Array.isArray(page?.buckets)) throw new OpenSearchLedgerError(`aggregation ${name}: the answer has no composite buckets`);
   const buckets = (page.buckets as unknown[]).map((bucket): CompositeBucket => {

@@ -63,8 +63,10 @@ afterAll(async () => {
 
 describe('the OpenSearch ledger producer on a generated estate', () => {
   it('gives the ledger the local stream builds from the same documents, field for field', async () => {
+    // Prepare: pages of 2,000 buckets, so that the estate's 20,000 records are read in several interface partitions of several pages.
+    const paged = createOpenSearchLedgerSource({ http: createOpenSearchHttpClient({ baseUrl: url, auth: { kind: 'none' }, timeoutMs: 300_000 }), indexPattern: INDEX_PATTERN, pageSize: 2_000 });
     // Act
-    const remote = await source.readLedger({ rules: estate.rules });
+    const remote = await paged.readLedger({ rules: estate.rules });
     // Assess
     const local = localLedger();
     expect(comparableLedger(remote)).toEqual(comparableLedger(local));
@@ -78,8 +80,9 @@ describe('the OpenSearch ledger producer on a generated estate', () => {
     expect(remote.rejectedSources.ingress.total).toBeGreaterThan(0);
     expect(remote.rejectedSources.egress.total).toBeGreaterThan(0);
     expect(remote.groups.every((group) => group.groupName !== null)).toBe(true);
-    // The aggregations were paged: more than one page where the estate has more buckets than a page.
-    expect(source.statistics?.pages.interfaceHours).toBeGreaterThan(1);
+    // The aggregations were paged: more than one page where a partition has more buckets than a page, several partitions.
+    expect(paged.statistics?.pages.interfaceHours).toBeGreaterThan(2);
+    expect(paged.statistics?.buckets.interfaceHours).toBeGreaterThan(2 * 2_000);
   });
 
   it('gives the same verdicts, reasons, replacements and safety check as the local stream', async () => {

@@ -1,11 +1,10 @@
 // A small in-memory reading of the ledger's search bodies (src/opensearch/ledger-queries.ts), for
 // the unit tier: it interprets the bodies the producer sends (filters term, terms, exists, range;
-// composite sources terms on a field or one of the producer's scripts, date_histogram; sum, min,
-// max, filter and top_hits sub-aggregations; paging by `after`) over plain documents, and answers
+// composite sources terms on a field or the producer's joined-list script, date_histogram; sum, min,
+// max, filter, filters and top_hits aggregations; paging by `after`) over plain documents, and answers
 // as OpenSearch does (dates in epoch milliseconds, keys sorted, `after_key`). The real engine is
 // checked in test/integration/opensearch/ledger-producer.test.ts; this one lets the unit tier pin
 // the assembly and the paging with random documents.
-import { PEER_SCRIPT } from '../../../src/opensearch/ledger-queries.js';
 import type { OpenSearchHttp, OpenSearchHttpRequest } from '../../../src/opensearch/opensearch-http.js';
 
 type Document = Readonly<Record<string, unknown>>;
@@ -21,8 +20,14 @@ function valuesOf(document: Document, field: string): unknown[] {
   return typeof list[0] === 'string' ? [...new Set(list as string[])].sort() : list;
 }
 
+/** Whether a document passes one filter clause of a query. */
+export function matchesFilter(document: Document, filter: Readonly<Record<string, unknown>>): boolean {
+  return matches(document, filter);
+}
+
 function matches(document: Document, filter: Json): boolean {
   const [kind, body] = Object.entries(filter)[0] as [string, Json];
+  if (kind === 'bool') return ((body.filter ?? []) as Json[]).every((inner) => matches(document, inner)) && !((body.must_not ?? []) as Json[]).some((inner) => matches(document, inner));
   const [field, condition] = Object.entries(body)[0] as [string, unknown];
   const values = valuesOf(document, kind === 'exists' ? (condition as string) : field);
   switch (kind) {
@@ -33,24 +38,24 @@ function matches(document: Document, filter: Json): boolean {
     case 'exists':
       return values.length > 0;
     case 'range': {
-      const { gt, gte, lt } = condition as { gt?: number; gte?: number; lt?: number };
-      return values.some((value) => typeof value === 'number' && (gt === undefined || value > gt) && (gte === undefined || value >= gte) && (lt === undefined || value < lt));
+      // Numbers, or keywords in their (here ASCII) byte order.
+      const { gt, gte, lt, lte } = condition as { gt?: number | string; gte?: number | string; lt?: number | string; lte?: number | string };
+      return values.some(
+        (value) =>
+          (typeof value === 'number' || typeof value === 'string') &&
+          (gt === undefined || value > gt) &&
+          (gte === undefined || value >= gte) &&
+          (lt === undefined || value < lt) &&
+          (lte === undefined || value <= lte),
+      );
     }
-    case 'bool':
-      return ((body.filter ?? []) as Json[]).every((inner) => matches(document, inner));
     default:
       throw new Error(`engine: filter ${kind}`);
   }
 }
 
+/** The producer's one kind of script: a keyword list joined by commas. */
 function scriptValue(document: Document, source: string): unknown {
-  if (source === PEER_SCRIPT) {
-    const direction = document.direction;
-    const first = (...fields: string[]): unknown => fields.map((field) => valuesOf(document, field)[0]).find((value) => value !== undefined) ?? '-';
-    if (direction === 'ingress') return first('pkt_srcaddr', 'srcaddr');
-    if (direction === 'egress') return first('pkt_dstaddr', 'dstaddr');
-    return '-';
-  }
   const joined = /doc\['([a-z_]+)'\]/.exec(source)?.[1];
   if (joined === undefined) throw new Error(`engine: script ${source}`);
   return valuesOf(document, joined).join(',');
@@ -86,6 +91,10 @@ function metric(documents: readonly Document[], definition: Json): Json {
   if (kind === 'filter') {
     const kept = documents.filter((document) => matches(document, body));
     return { doc_count: kept.length, ...subAggregations(kept, definition.aggs as Json | undefined) };
+  }
+  if (kind === 'filters') {
+    const filters = body.filters as Record<string, Json>;
+    return { buckets: Object.fromEntries(Object.entries(filters).map(([key, filter]) => [key, { doc_count: documents.filter((document) => matches(document, filter)).length }])) };
   }
   if (kind === 'top_hits') return { hits: { hits: documents.slice(0, 1).map((document) => ({ _source: document })) } };
   const values = documents.flatMap((document) => valuesOf(document, body.field as string)).map((value) => (DATE_FIELDS.has(body.field as string) ? (value as number) * 1_000 : (value as number)));
