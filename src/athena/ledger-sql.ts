@@ -2,7 +2,7 @@ import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../domain/securi
 import { RULE_MATCHES } from '../domain/rule-match.js';
 import { OutputSchema } from '../output-schema/output-schema.js';
 import type { LedgerLimits, LedgerWindow } from '../report/index.js';
-import { flowProjection, type FlowField } from './flow-columns.js';
+import { FLOW_FIELDS, flowProjection, type FlowField } from './flow-columns.js';
 
 /**
  * The SQL of the Athena ledger producer (issue 15): five queries over the Glue table of the
@@ -118,26 +118,8 @@ function exposedPort(): string {
   return `CASE ${cases.join(' ')} END`;
 }
 
-/** The fields the ledger reads, under their native names whatever the table's schema. */
-const LEDGER_FIELDS: readonly FlowField[] = [
-  'srcaddr',
-  'dstaddr',
-  'pkt_srcaddr',
-  'pkt_dstaddr',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'direction',
-  'interface_id',
-  'security_group_ids',
-  'security_group_names',
-  'security_group_rule_ids',
-  'rule_match',
-];
+/** The fields the ledger reads, under their native names whatever the table's schema: all but the time column and geolocation. */
+const LEDGER_FIELDS: readonly FlowField[] = FLOW_FIELDS.filter((field) => field !== 'event_time' && field !== 'src_geo');
 
 /**
  * The window's records, with their peer: the one relation every query reads, once. The first

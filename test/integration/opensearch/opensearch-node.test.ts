@@ -4,101 +4,23 @@
 // template, and every saved visualization's and saved
 // search's query run as OpenSearch Dashboards would send it, its buckets compared with the same
 // question answered over the documents in plain code.
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SAMPLE_GEO_DATABASE } from '../../../scripts/build-sample-geo-db.js';
 import { FLOW_LOG_FIELDS } from '../../../src/flow-log/index.js';
 import { buildIndexTemplate, buildSavedObjects, DEFAULT_INDEX_PATTERN, INDEX_TEMPLATE_NAME } from '../../../src/opensearch/index.js';
 import { corpusFiles, corpusIsPresent, CORPUS_DIR, HEADERLESS_FLOW_LOG_VERSIONS, IMPLAUSIBLE_TIME_FILES, missingCorpusMessage, NEGATIVE_FLOW_LOG_FILES } from '../../support/corpus.js';
-import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument, type SavedView } from '../support/dashboards-queries.js';
+import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument } from '../support/dashboards-queries.js';
+import { bulkIndexInto, documentsUnder, expectTermsBuckets, requestNode, type TermsBucket as Bucket } from '../support/opensearch-node-answers.js';
 import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 
 const url = inject('opensearchUrl');
+const request = (method: string, path: string, body?: unknown, contentType?: string) => requestNode(url, method, path, body, contentType);
+const bulkIndex = (index: string, documents: readonly FlowDocument[]) => bulkIndexInto(url, index, documents);
 /** An index Firehose would write for the sample's day ("cwl" rotated daily), under the default pattern. */
 const SAMPLE_INDEX = 'cwl-2026-06-01';
 /** Where the corpus's documents go, under the default pattern too. */
 const CORPUS_INDEX = 'cwl-corpus';
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Bulk-indexes documents into an index; returns the items' answers. */
-async function bulkIndex(index: string, documents: readonly FlowDocument[]): Promise<{ errors: boolean; items: { index: { status: number; error?: unknown } }[] }> {
-  const lines = documents.flatMap((document) => [JSON.stringify({ index: {} }), JSON.stringify(document)]);
-  const answer = await request('POST', `/${index}/_bulk?refresh=true`, `${lines.join('\n')}\n`, 'application/x-ndjson');
-  expect(answer.status).toBe(200);
-  return answer.body as unknown as { errors: boolean; items: { index: { status: number; error?: unknown } }[] };
-}
-
-/** Every NDJSON document under a directory, recursively. */
-function documentsUnder(directory: string): FlowDocument[] {
-  return readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .flatMap((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8').split('\n'))
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as FlowDocument);
-}
-
-/** A bucket key as OpenSearch writes it, for a value of a document. */
-function keyOf(value: unknown): string {
-  return String(value);
-}
-
-interface Bucket {
-  readonly key: unknown;
-  readonly doc_count: number;
-  readonly [sub: string]: unknown;
-}
-
-/**
- * Checks one level of terms buckets against the documents: each bucket's count (and, innermost,
- * its sums) are the documents', there are as many buckets as the size allows, and no key left out counts more than
- * one kept (ties at the cut may fall either way).
- */
-function expectTermsBuckets(view: SavedView, level: number, buckets: readonly Bucket[], documents: readonly FlowDocument[]): void {
-  const aggregation = view.buckets[level];
-  if (aggregation === undefined) return;
-  const field = aggregation.params.field ?? '';
-  const byKey = new Map<string, FlowDocument[]>();
-  for (const document of documents) {
-    for (const key of new Set(fieldValues(document, field).map(keyOf))) byKey.set(key, [...(byKey.get(key) ?? []), document]);
-  }
-  expect(buckets.length, `${view.id} ${field}: buckets`).toBe(Math.min(aggregation.params.size ?? 0, byKey.size));
-  const smallestKept = Math.min(...buckets.map((bucket) => bucket.doc_count));
-  for (const bucket of buckets) {
-    const members = byKey.get(keyOf(bucket.key)) ?? [];
-    expect(bucket.doc_count, `${view.id} ${field}=${keyOf(bucket.key)}`).toBe(members.length);
-    // Dashboards asks for the metrics at the innermost level only (showMetricsAtAllLevels: false).
-    const innermost = level === view.buckets.length - 1;
-    for (const metric of innermost ? view.metrics.filter((candidate) => candidate.type === 'sum') : []) {
-      const sum = members.reduce((total, member) => total + fieldValues(member, metric.params.field ?? '').reduce<number>((a, b) => a + Number(b), 0), 0);
-      expect((bucket[metric.id] as { value: number } | undefined)?.value, `${view.id} ${field}=${keyOf(bucket.key)} sum of ${metric.params.field}`).toBe(sum);
-    }
-    // The first and last hit of a rule: the earliest and latest time of its documents.
-    for (const metric of innermost ? view.metrics.filter((candidate) => candidate.type === 'min' || candidate.type === 'max') : []) {
-      const times = members.flatMap((member) => fieldValues(member, metric.params.field ?? '')).map((value) => Date.parse(String(value)));
-      const expected = metric.type === 'min' ? Math.min(...times) : Math.max(...times);
-      expect((bucket[metric.id] as { value: number } | undefined)?.value, `${view.id} ${field}=${keyOf(bucket.key)} ${metric.type} of ${metric.params.field}`).toBe(expected);
-    }
-    const next = view.buckets[level + 1];
-    if (next !== undefined) expectTermsBuckets(view, level + 1, (bucket[next.id] as { buckets: Bucket[] }).buckets, members);
-  }
-  const keptKeys = new Set(buckets.map((bucket) => keyOf(bucket.key)));
-  const leftOut = [...byKey].filter(([key]) => !keptKeys.has(key)).map(([, members]) => members.length);
-  expect(Math.max(0, ...leftOut), `${view.id} ${field}: a key left out counts more than one kept`).toBeLessThanOrEqual(smallestKept);
-}
 
 describe('opensearch setup against OpenSearch 2.19', () => {
   it('installs the index template, then stops at the ISM policy, naming the step: Maven Central serves no Index Management plugin', async () => {

@@ -4,7 +4,6 @@
 // template it installed at zero item errors and without a field the template lacks, and every
 // saved visualization's and saved search's query run as OpenSearch Dashboards sends it, its
 // answer compared with the same question answered over the documents in plain code.
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,10 +19,13 @@ import { createSchemaSerializer, toSchemaDocument } from '../../../src/output-sc
 import { corpusFiles, corpusIsPresent, CORPUS_DIR, HEADERLESS_FLOW_LOG_VERSIONS, IMPLAUSIBLE_TIME_FILES, missingCorpusMessage, NEGATIVE_FLOW_LOG_FILES } from '../../support/corpus.js';
 import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-cases.js';
 import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
-import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument, type SavedView } from '../support/dashboards-queries.js';
+import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument } from '../support/dashboards-queries.js';
+import { bulkIndexInto, documentsUnder, expectTermsBuckets, millisecondsOf, requestNode, type TermsBucket as Bucket } from '../support/opensearch-node-answers.js';
 import { asIndexed } from './indexed-document.js';
 
 const url = inject('opensearchUrl');
+const request = (method: string, path: string, body?: unknown, contentType?: string) => requestNode(url, method, path, body, contentType);
+const bulkIndex = (index: string, documents: readonly FlowDocument[]) => bulkIndexInto(url, index, documents);
 
 /**
  * The template name this file's setup writes instead of INDEX_TEMPLATE_NAME. Test files share the
@@ -31,22 +33,6 @@ const url = inject('opensearchUrl');
  * `cwl-*`, and replacing it there while its indices are created would change their mappings.
  */
 const templateNameOf = (schema: string): string => `${INDEX_TEMPLATE_NAME}-${schema}-dashboards-test`;
-
-async function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function bulkIndex(index: string, documents: readonly FlowDocument[]): Promise<{ errors: boolean; items: { index: { status: number; error?: unknown } }[] }> {
-  const lines = documents.flatMap((document) => [JSON.stringify({ index: {} }), JSON.stringify(document)]);
-  const answer = await request('POST', `/${index}/_bulk?refresh=true`, `${lines.join('\n')}\n`, 'application/x-ndjson');
-  expect(answer.status).toBe(200);
-  return answer.body as unknown as { errors: boolean; items: { index: { status: number; error?: unknown } }[] };
-}
 
 /** `opensearch setup` as the CLI runs it, with the real HTTP client; only the template's name is this file's own. */
 async function runSetup(args: readonly string[], schema: string): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -63,59 +49,6 @@ async function runSetup(args: readonly string[], schema: string): Promise<{ stat
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const status = await runOpenSearchCommand(args, { stdin: new PassThrough(), stdout, stderr }, { env: {}, createHttp });
   return { status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
-
-/** Every NDJSON document under a directory, recursively. */
-function documentsUnder(directory: string): FlowDocument[] {
-  return readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .flatMap((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8').split('\n'))
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as FlowDocument);
-}
-
-/** A time value as milliseconds: an ISO string (ECS @timestamp) or epoch milliseconds (OCSF time). */
-function millisecondsOf(value: unknown): number {
-  return typeof value === 'number' ? value : Date.parse(String(value));
-}
-
-interface Bucket {
-  readonly key: unknown;
-  readonly doc_count: number;
-  readonly [sub: string]: unknown;
-}
-
-/**
- * One level of terms buckets against the documents: each bucket's count (innermost: its sums,
- * first and last times) is the documents', as many buckets as the size allows, and no key left
- * out counts more than one kept (ties at the cut may fall either way).
- */
-function expectTermsBuckets(view: SavedView, level: number, buckets: readonly Bucket[], documents: readonly FlowDocument[]): void {
-  const aggregation = view.buckets[level];
-  if (aggregation === undefined) return;
-  const field = aggregation.params.field ?? '';
-  const byKey = new Map<string, FlowDocument[]>();
-  for (const document of documents) {
-    for (const key of new Set(fieldValues(document, field).map(String))) byKey.set(key, [...(byKey.get(key) ?? []), document]);
-  }
-  expect(buckets.length, `${view.id} ${field}: buckets`).toBe(Math.min(aggregation.params.size ?? 0, byKey.size));
-  const smallestKept = Math.min(...buckets.map((bucket) => bucket.doc_count));
-  const innermost = level === view.buckets.length - 1;
-  for (const bucket of buckets) {
-    const members = byKey.get(String(bucket.key)) ?? [];
-    expect(bucket.doc_count, `${view.id} ${field}=${String(bucket.key)}`).toBe(members.length);
-    for (const metric of innermost ? view.metrics.filter((candidate) => candidate.type !== 'count') : []) {
-      const values = members.flatMap((member) => fieldValues(member, metric.params.field ?? ''));
-      const expected =
-        metric.type === 'sum' ? values.reduce<number>((total, value) => total + Number(value), 0) : (metric.type === 'min' ? Math.min : Math.max)(...values.map(millisecondsOf));
-      expect((bucket[metric.id] as { value: number } | undefined)?.value, `${view.id} ${field}=${String(bucket.key)} ${metric.type} of ${metric.params.field}`).toBe(expected);
-    }
-    const next = view.buckets[level + 1];
-    if (next !== undefined) expectTermsBuckets(view, level + 1, (bucket[next.id] as { buckets: Bucket[] }).buckets, members);
-  }
-  const kept = new Set(buckets.map((bucket) => String(bucket.key)));
-  const leftOut = [...byKey].filter(([key]) => !kept.has(key)).map(([, members]) => members.length);
-  expect(Math.max(0, ...leftOut), `${view.id} ${field}: a key left out counts more than one kept`).toBeLessThanOrEqual(smallestKept);
 }
 
 /** The corpus's flow-log files whose records give documents (the negative and implausible-time cases aside). */
