@@ -117,7 +117,7 @@ describe.each(RUNTIMES)('the built bundles on $name', ({ binary }) => {
     expect(stdout).toBe('function');
   });
 
-  it('refuse at the reporter\'s cold start an engine this version does not have, naming it', async () => {
+  it('refuse at the reporter\'s cold start the athena engine without its workgroup and database, naming both', async () => {
     const script = 'await import(process.argv[1]);';
     const failure = await run(binary, ['--input-type=module', '-e', script, join(bundles, 'reporter', 'index.js')], {
       env: { ...process.env, ...ENV_VARS.ReporterFunction, REPORT_ENGINE: 'athena', AWS_REGION: 'us-east-1' },
@@ -127,7 +127,8 @@ describe.each(RUNTIMES)('the built bundles on $name', ({ binary }) => {
     );
 
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain('REPORT_ENGINE athena is not available in this version');
+    expect(failure?.stderr).toContain('ATHENA_WORKGROUP is required');
+    expect(failure?.stderr).toContain('ATHENA_DATABASE is required');
   });
 
   it('fail at cold start as SAM prints it, exit 1, when the ingestor has no stream', async () => {
