@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { FlowLogEnrichmentSources } from '../../../src/enrich/enrich-flow-logs.js';
 import { decorateFirehoseRecords } from '../../../src/firehose/transformation/decorate-firehose-records.js';
@@ -16,6 +15,7 @@ import type { GeoLocator } from '../../../src/ports.js';
 import { networkInterfaceInfo, securityGroupRule } from '../../support/ec2-builders.js';
 import { documentsOf, mapLookup, transformationRecord } from '../../support/firehose-builders.js';
 import { geoLocation } from '../../support/geo-builders.js';
+import { acceptsValue, leafValues } from '../../support/opensearch-leaf-values.js';
 
 const LEAVES = mappedLeafFields(flowLogMappingProperties());
 
@@ -92,35 +92,6 @@ const FULL_SOURCES: FlowLogEnrichmentSources = {
   prefixLists: mapLookup({ 'pl-0a1b2c3d': { status: 'found', value: ['192.0.2.0/24'] } }),
   securityGroupMembers: mapLookup({ 'sg-0fedcba9876543210': { status: 'found', value: ['10.0.2.0/24'] } }),
 };
-
-/** Every leaf of a document with its dotted path; arrays contribute each element, geo points stay whole. */
-function leafValues(value: unknown, path = ''): [string, unknown][] {
-  if (Array.isArray(value)) return value.flatMap((element) => leafValues(element, path));
-  if (value !== null && typeof value === 'object' && !(path !== '' && LEAVES.has(path))) {
-    return Object.entries(value).flatMap(([key, child]) => leafValues(child, path === '' ? key : `${path}.${key}`));
-  }
-  return [[path, value]];
-}
-
-/** Whether OpenSearch would index the value under the mapping (instead of rejecting the document). */
-function acceptsValue(mapping: LeafMapping, value: unknown): boolean {
-  switch (mapping.type) {
-    case 'keyword':
-      return typeof value === 'string';
-    case 'ip':
-      return typeof value === 'string' && isIP(value) !== 0;
-    case 'integer':
-      return Number.isInteger(value) && Math.abs(value as number) < 2 ** 31;
-    case 'long':
-      return Number.isSafeInteger(value);
-    case 'date':
-      return mapping.format === 'epoch_second' ? Number.isInteger(value) : typeof value === 'string' && !Number.isNaN(Date.parse(value));
-    case 'geo_point': {
-      const point = value as { lat?: unknown; lon?: unknown };
-      return typeof point.lat === 'number' && typeof point.lon === 'number';
-    }
-  }
-}
 
 /**
  * What the decorator emits with every source and option on: every catalogue field, then the
@@ -220,7 +191,7 @@ describe('flowLogMappingProperties against decorated documents', () => {
   it('has a mapping for every leaf path of documents the decorator emits with every field and every enrichment', async () => {
     const documents = await decoratedDocuments();
 
-    const unmapped = [...new Set(documents.flatMap((document) => leafValues(document).map(([path]) => path)))].filter((path) => !LEAVES.has(path));
+    const unmapped = [...new Set(documents.flatMap((document) => leafValues(document, LEAVES).map(([path]) => path)))].filter((path) => !LEAVES.has(path));
 
     expect(documents).toHaveLength(4);
     expect(unmapped).toEqual([]);
@@ -229,7 +200,7 @@ describe('flowLogMappingProperties against decorated documents', () => {
   it('emits documents that exercise every mapped field: the mapping holds nothing the decorator never writes', async () => {
     const documents = await decoratedDocuments();
 
-    const emitted = new Set(documents.flatMap((document) => leafValues(document).map(([path]) => path)));
+    const emitted = new Set(documents.flatMap((document) => leafValues(document, LEAVES).map(([path]) => path)));
 
     expect([...LEAVES.keys()].filter((path) => !emitted.has(path))).toEqual([]);
   });
@@ -248,7 +219,7 @@ describe('flowLogMappingProperties against decorated documents', () => {
   it('maps every emitted value to a type that accepts it', async () => {
     const documents = await decoratedDocuments();
 
-    const rejected = documents.flatMap((document) => leafValues(document)).filter(([path, value]) => !acceptsValue(LEAVES.get(path) as LeafMapping, value));
+    const rejected = documents.flatMap((document) => leafValues(document, LEAVES)).filter(([path, value]) => !acceptsValue(LEAVES.get(path) as LeafMapping, value));
 
     expect(rejected).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RuleMatch } from '../../../src/analysis/index.js';
@@ -8,6 +7,7 @@ import { buildIndexTemplate, schemaMappingProperties } from '../../../src/opense
 import { OCSF_GATHERED_FIELDS } from '../../../src/opensearch/ocsf-mappings.js';
 import { createSchemaSerializer, OUTPUT_SCHEMAS, toSchemaDocument, type OutputSchema } from '../../../src/output-schema/output-schema.js';
 import { geoLocation } from '../../support/geo-builders.js';
+import { acceptsValue, leafValues } from '../../support/opensearch-leaf-values.js';
 import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-cases.js';
 
 /**
@@ -17,38 +17,6 @@ import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-c
 function goldenDocuments(schema: OutputSchema): Record<string, unknown>[] {
   const serializer = createSchemaSerializer(schema);
   return CATALOGUE_VERSIONS.flatMap((version) => enrichedCases(version).map((entry) => JSON.parse(serializer.serialize(entry.document, entry.enrichment)) as Record<string, unknown>));
-}
-
-/** Every leaf of a document with its dotted path; arrays give each element, a value mapped as geo_point stays whole. */
-function leafValues(value: unknown, leaves: ReadonlyMap<string, LeafMapping>, path = ''): [string, unknown][] {
-  if (leaves.get(path)?.type === 'geo_point') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((element) => leafValues(element, leaves, path));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, child]) => leafValues(child, leaves, path === '' ? key : `${path}.${key}`));
-  }
-  return [[path, value]];
-}
-
-/** Whether OpenSearch indexes the value under the mapping as that type (instead of rejecting the document). */
-function acceptsValue(mapping: LeafMapping, value: unknown): boolean {
-  switch (mapping.type) {
-    case 'keyword':
-      return typeof value === 'string';
-    case 'ip':
-      return typeof value === 'string' && isIP(value) !== 0;
-    case 'integer':
-      return Number.isInteger(value) && Math.abs(value as number) < 2 ** 31;
-    case 'long':
-      return Number.isSafeInteger(value);
-    case 'date':
-      return mapping.format?.startsWith('epoch_') === true ? Number.isSafeInteger(value) : typeof value === 'string' && !Number.isNaN(Date.parse(value));
-    case 'geo_point': {
-      // An object { lat, lon } (ECS, native) or GeoJSON's [lon, lat] (OCSF's coordinates).
-      if (Array.isArray(value)) return value.length === 2 && value.every((number) => typeof number === 'number') && Math.abs(value[1] as number) <= 90;
-      const point = value as { lat?: unknown; lon?: unknown };
-      return typeof point.lat === 'number' && typeof point.lon === 'number';
-    }
-  }
 }
 
 /** Every copy_to of a mapping, as [source path, target path]. */
