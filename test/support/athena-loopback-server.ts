@@ -7,8 +7,8 @@
  * Every request is recorded with its target, body and whether it was signed.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import { listenOnLoopback } from './loopback-http.js';
+import { createServer } from 'node:http';
+import { listenOnLoopback, readRequestBody } from './loopback-http.js';
 
 export type AthenaAnswer = { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[]; readonly scannedBytes?: number } | { readonly failure: string };
 
@@ -30,12 +30,6 @@ interface Execution {
   polls: number;
 }
 
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startAthenaLoopbackServer(options: { answer: (sql: string) => AthenaAnswer; pageSize?: number }): Promise<AthenaLoopbackServer> {
   const calls: AthenaLoopbackCall[] = [];
   const executions = new Map<string, Execution>();
@@ -43,7 +37,7 @@ export async function startAthenaLoopbackServer(options: { answer: (sql: string)
   const server = createServer((request, response) => {
     void (async () => {
       const target = String(request.headers['x-amz-target'] ?? '');
-      const body = JSON.parse((await bodyOf(request)) || '{}') as Record<string, unknown>;
+      const body = JSON.parse((await readRequestBody(request)) || '{}') as Record<string, unknown>;
       calls.push({ target, body, signed: String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') });
       const reply = (status: number, payload: unknown): void => {
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });

@@ -19,9 +19,9 @@
  * await server.close();
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { NetworkInterface, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
-import { listenOnLoopback, pointClientsAt } from './loopback-http.js';
+import { listenOnLoopback, pointClientsAt, readRequestBody, sendXml } from './loopback-http.js';
 
 export interface Ec2LoopbackServerOptions {
   /** The interfaces DescribeNetworkInterfaces knows, in the SDK's (or AWS CLI JSON's) shape. */
@@ -75,7 +75,7 @@ export async function startEc2LoopbackServer(options: Ec2LoopbackServerOptions =
   let failuresLeft = options.failFirst ?? 0;
 
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readRequestBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
       const action = params.Action ?? '';
       if (options.hang === true) {
@@ -97,7 +97,7 @@ export async function startEc2LoopbackServer(options: Ec2LoopbackServerOptions =
         xml = errorXml(fault);
       }
       calls.push({ action, params, status });
-      send(response, status, xml);
+      sendXml(response, status, xml);
     });
   });
 
@@ -256,13 +256,3 @@ function errorXml(fault: Ec2Fault): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.code}</Code><Message>${escapeXml(fault.message)}</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, xml: string): void {
-  response.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(xml) });
-  response.end(xml);
-}

@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback, pointClientsAt } from './loopback-http.js';
+import { listenOnLoopback, pointClientsAt, readRequestBody } from './loopback-http.js';
 
 /** How the server answers one well-formed PutRecordBatch call. */
 export type FirehoseLoopbackAnswer =
@@ -105,7 +105,7 @@ export async function startFirehoseLoopbackServer(options: FirehoseLoopbackServe
   let wellFormedCalls = 0;
 
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readRequestBody(request).then((body) => {
       const target = header(request, 'x-amz-target');
       const contentType = header(request, 'content-type');
       const signed = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/firehose\/aws4_request/.test(header(request, 'authorization'));
@@ -178,10 +178,4 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
     ...headers,
   });
   response.end(text);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

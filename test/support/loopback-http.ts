@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A test server listening on 127.0.0.1. */
@@ -44,4 +44,29 @@ export function pointClientsAt(service: string, url: string): () => void {
     if (previous === undefined) delete process.env[variable];
     else process.env[variable] = previous;
   };
+}
+
+/** A request's whole body as text. */
+export async function readRequestBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Answers with an XML body, as the query-protocol services (EC2, STS, SNS) do. */
+export function sendXml(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(xml) });
+  response.end(xml);
+}
+
+/** A port free on 127.0.0.1 now, as the kernel picks it: for servers of other processes (OpenSearch, Trino). */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }

@@ -11,9 +11,9 @@
  * // AWS_ENDPOINT_URL_STS = sts.url, AWS_ENDPOINT_URL_EC2 = ec2.url
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { startEc2LoopbackServer, type Ec2LoopbackServer, type Ec2LoopbackServerOptions } from './ec2-loopback-server.js';
-import { listenOnLoopback } from './loopback-http.js';
+import { listenOnLoopback, readRequestBody, sendXml } from './loopback-http.js';
 
 const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -67,13 +67,13 @@ export async function startStsLoopbackServer(options: StsLoopbackOptions): Promi
   const sessionMs = options.sessionMs ?? 3_600_000;
   const ownAccessKeyId = options.ownAccessKeyId ?? OWN_ACCESS_KEY_ID;
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readRequestBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
       const action = params.Action ?? '';
       const signedWith = accessKeyOf(request) ?? '';
       const reply = (status: number, xml: string): void => {
         calls.push({ action, params, status, signedWith });
-        send(response, status, xml);
+        sendXml(response, status, xml);
       };
       if (signedWith !== ownAccessKeyId) {
         reply(403, stsError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
@@ -146,7 +146,7 @@ export async function startOrganisationEc2Server(sts: StsLoopbackServer, invento
   for (const [accountId, inventory] of Object.entries(inventories)) accounts[accountId] = await startEc2LoopbackServer(inventory);
   const refusals: { accessKeyId: string; reason: string }[] = [];
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readRequestBody(request).then((body) => {
       const accessKeyId = accessKeyOf(request) ?? '';
       const token = request.headers['x-amz-security-token'];
       const owner = sts.accountOf(accessKeyId, typeof token === 'string' ? token : undefined);
@@ -155,11 +155,11 @@ export async function startOrganisationEc2Server(sts: StsLoopbackServer, invento
         const reason = 'refusal' in owner ? owner.refusal : 'AuthFailure';
         refusals.push({ accessKeyId, reason });
         const xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${reason}</Code><Message>AWS was not able to validate the provided access credentials</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`;
-        send(response, 401, xml);
+        sendXml(response, 401, xml);
         return;
       }
       const forwarded = httpRequest(`${target.url}/`, { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' } }, (answer) => {
-        void readBody(answer).then((text) => send(response, answer.statusCode ?? 500, text));
+        void readRequestBody(answer).then((text) => sendXml(response, answer.statusCode ?? 500, text));
       });
       forwarded.end(body);
     });
@@ -185,13 +185,3 @@ function stsError(code: string, message: string): string {
   return `<ErrorResponse xmlns="${STS_XML_NAMESPACE}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, xml: string): void {
-  response.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(xml) });
-  response.end(xml);
-}

@@ -3,13 +3,13 @@
 // queries), EC2 (the sample account's inventory), and one recording server for S3's PutObject and
 // SNS's Publish (the outputs and the summary). The OpenSearch engine runs against a real node in
 // test/integration/reporter-engines.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SecurityGroupReport } from '../../src/report/report-model.js';
 import { reportKeyStemOf } from '../../src/scheduled-report/index.js';
 import { startAthenaLoopbackServer, type AthenaAnswer, type AthenaLoopbackServer } from '../support/athena-loopback-server.js';
 import { startEc2LoopbackServer, type Ec2LoopbackServer } from '../support/ec2-loopback-server.js';
-import { listenOnLoopback, pointClientsAt, type ListeningLoopback } from '../support/loopback-http.js';
+import { listenOnLoopback, pointClientsAt, readRequestBody, type ListeningLoopback } from '../support/loopback-http.js';
 import { sampleEc2Account } from '../support/sample-ec2-account.js';
 
 const BUCKET = 'vpc-flow-log-appender-delivery';
@@ -26,18 +26,12 @@ interface Outputs {
 let servers: { close(): Promise<void> }[] = [];
 let restores: (() => void)[] = [];
 
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** S3 PutObject (path-style or virtual-host) and SNS Publish (the query protocol), recorded and answered as the services do. */
 async function startOutputServer(): Promise<ListeningLoopback & Outputs> {
   const objects = new Map<string, string>();
   const published: URLSearchParams[] = [];
   const server = createServer((request, response) => {
-    void bodyOf(request).then((body) => {
+    void readRequestBody(request).then((body) => {
       if (request.method === 'PUT') {
         const host = (request.headers.host ?? '').split(':')[0] ?? '';
         const path = decodeURIComponent((request.url ?? '').split('?')[0] ?? '');

@@ -4,7 +4,7 @@
 // hands its URL to the tests: `inject('opensearchUrl')`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../support/loopback-http.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedTool } from './tools.js';
@@ -26,18 +26,6 @@ export interface OpenSearchNodeOptions {
 const READY = /OPENSEARCH_READY (http:\/\/127\.0\.0\.1:\d+)/;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** A port free on 127.0.0.1 now, as the kernel picks it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
@@ -56,7 +44,7 @@ export async function startOpenSearchNode(options: OpenSearchNodeOptions = {}): 
   const heap = options.heap ?? '1g';
   const home = mkdtempSync(join(tmpdir(), 'opensearch-node-'));
   const log = join(home, 'node.log');
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-cp', `${join(installation, 'classes')}:${classpath}`, 'OpenSearchNode', join(home, 'cluster'), String(port)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -4,7 +4,7 @@
 // its process group. Athena engine version 3 is Trino, so this is the engine, not a stand-in.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../support/loopback-http.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlRows } from '../../../src/athena/athena-ledger-source.js';
@@ -32,17 +32,6 @@ interface StatementResponse {
   readonly stats?: { readonly physicalInputBytes?: number };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Values as Athena's API gives them: text, or null. */
 function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -57,7 +46,7 @@ export async function startTrinoServer(): Promise<TrinoServer> {
   const data = join(root, 'data');
   const warehouse = join(root, 'warehouse');
   for (const directory of [join(etc, 'catalog'), data, join(warehouse, 'metastore')]) mkdirSync(directory, { recursive: true });
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(join(etc, 'node.properties'), `node.environment=test\nnode.id=integration\nnode.internal-address=127.0.0.1\nnode.bind-ip=127.0.0.1\nnode.data-dir=${data}\n`);
   // 1 GiB of heap is plenty for a few hundred thousand documents; CI shares 2 cores.
