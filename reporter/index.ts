@@ -14,7 +14,7 @@ import { createS3ReportStore } from '../src/adapters/s3-report-store.js';
 import { createS3WindowLineSource } from '../src/adapters/s3-window-line-source.js';
 import { createSnsReportNotifier } from '../src/adapters/sns-report-notifier.js';
 import { createAthenaLedgerSource } from '../src/athena/athena-ledger-source.js';
-import { readLines } from '../src/cli/read-lines.js';
+import { readLines } from '../src/adapters/read-lines.js';
 import { loadReporterConfig } from '../src/config/reporter-config.js';
 import { ConfigurationError } from '../src/errors.js';
 import { createOpenSearchLedgerSource } from '../src/opensearch/opensearch-ledger-source.js';

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectReader, type S3ObjectReader } from '../adapters/s3-object-reader.js';
 import { joinMultiLineJsonObjects } from './concatenated-json.js';
-import { readLines, type OversizedLine } from './read-lines.js';
+import { readLines, type OversizedLine } from '../adapters/read-lines.js';
 import { InputSourceError } from './errors.js';
 export { InputSourceError } from './errors.js';
 

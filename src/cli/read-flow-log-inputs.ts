@@ -6,7 +6,7 @@ import { subscriptionMessagesOf } from './subscription-lines.js';
 import { openInputSources, type InputSourceOptions, type LineSource } from './input-sources.js';
 import { createProgressBar, type MaybeTerminal } from './progress-bar.js';
 import { OutputFailure } from './errors.js';
-import { MAX_LINE_BYTES, OversizedLine } from './read-lines.js';
+import { MAX_LINE_BYTES, OversizedLine } from '../adapters/read-lines.js';
 
 /**
  * Bad lines reported one by one per input; the rest are counted in one closing line, so a binary

@@ -18,7 +18,7 @@ import type { S3ObjectReader } from '../../../src/adapters/s3-object-reader.js';
 import { createS3ReportStore } from '../../../src/adapters/s3-report-store.js';
 import { createS3WindowLineSource } from '../../../src/adapters/s3-window-line-source.js';
 import { createSnsReportNotifier } from '../../../src/adapters/sns-report-notifier.js';
-import { readLines } from '../../../src/cli/read-lines.js';
+import { readLines } from '../../../src/adapters/read-lines.js';
 import { S3ReadError } from '../../../src/adapters/errors.js';
 import type { WindowLine } from '../../../src/scheduled-report/index.js';
 import { ec2NetworkInterface, ec2SecurityGroupRule } from '../../support/ec2-builders.js';

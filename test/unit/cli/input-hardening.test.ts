@@ -7,7 +7,7 @@ import type { S3ObjectReader } from '../../../src/adapters/s3-object-reader.js';
 import { splitConcatenatedJsonObjects } from '../../../src/cli/concatenated-json.js';
 import { openInputSources } from '../../../src/cli/input-sources.js';
 import { MAX_REPORTED_BAD_LINES_PER_INPUT } from '../../../src/cli/read-flow-log-inputs.js';
-import { MAX_LINE_BYTES, OversizedLine, readLines } from '../../../src/cli/read-lines.js';
+import { MAX_LINE_BYTES, OversizedLine, readLines } from '../../../src/adapters/read-lines.js';
 import { flowLogLine } from '../../support/flow-log-builders.js';
 import { ndjson, runCliWith, temporaryDirectory } from './cli-harness.js';
 
