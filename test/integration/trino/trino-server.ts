@@ -94,22 +94,6 @@ export async function startTrinoServer(): Promise<TrinoServer> {
     rmSync(root, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (exited) throw new Error(`Trino exited while starting:\n${log.join('').slice(-4_000)}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Trino did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${log.join('').slice(-4_000)}`);
-    }
-    try {
-      const info = (await (await fetch(`${url}/v1/info`)).json()) as { starting?: boolean };
-      if (info.starting === false) break;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-
   const query = async (sql: string): Promise<SqlRows> => {
     let response = (await (await fetch(`${url}/v1/statement`, { method: 'POST', body: sql, headers: { 'X-Trino-User': 'integration' } })).json()) as StatementResponse;
     const rows: (string | null)[][] = [];
@@ -123,5 +107,23 @@ export async function startTrinoServer(): Promise<TrinoServer> {
     }
     return { columns, rows, ...(response.stats?.physicalInputBytes === undefined ? {} : { scannedBytes: response.stats.physicalInputBytes }) };
   };
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    if (exited) throw new Error(`Trino exited while starting:\n${log.join('').slice(-4_000)}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Trino did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${log.join('').slice(-4_000)}`);
+    }
+    try {
+      const info = (await (await fetch(`${url}/v1/info`)).json()) as { starting?: boolean };
+      // Started is not yet schedulable: until the node has announced itself to discovery, queries
+      // fail with NO_NODES_AVAILABLE (seen once on a loaded CI machine). Ready means an active node.
+      if (info.starting === false && Number((await query("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")).rows[0]?.[0] ?? 0) > 0) break;
+    } catch {
+      // Not listening, or no node active yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+
   return { url, warehouse, query, stop };
 }
