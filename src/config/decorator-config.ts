@@ -4,6 +4,7 @@ import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-form
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { resolveEnrichmentPlan, type EnrichmentPlan } from './enrichment-plan.js';
 import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
+import { PARTITION_LAYOUTS, PartitionLayout } from '../firehose/transformation/partition-keys.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readLookupAccountsConfig, type LookupAccountsConfig } from './lookup-accounts-config.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
@@ -42,6 +43,11 @@ export interface DecoratorConfig extends ObservabilityConfig {
   readonly responseBudgetBytes: number;
   /** The schema documents are written in (OUTPUT_SCHEMA: native, ecs or ocsf; default native). */
   readonly schema: OutputSchema;
+  /**
+   * PARTITION_KEYS: `security-lake` returns `region`, `accountId` and `eventDay` with each Ok record
+   * for Firehose's dynamic partitioning (the stack's Security Lake layout); default `none`.
+   */
+  readonly partitionLayout: PartitionLayout;
   /**
    * The stages the decorator runs: interfaces always; `listRules` from SECURITY_GROUP_RULES and
    * `attributeRules` from RULE_ATTRIBUTION (defaults in ENRICHMENT_DEFAULTS); the geolocation
@@ -100,6 +106,12 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
     if (databasePath === undefined) env.problem('GEO_DATABASE_PATH is required when GEO_PROVIDER is mmdb');
     geolocation = { provider, databasePath: databasePath ?? '', cacheTtlSeconds: geoCacheTtlSeconds };
   }
+  const schema = env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native);
+  const partitionLayout = env.oneOf('PARTITION_KEYS', PARTITION_LAYOUTS, PartitionLayout.None);
+  // A Security Lake custom source holds one OCSF event class: the layout only makes sense for OCSF.
+  if (partitionLayout === PartitionLayout.SecurityLake && schema !== OutputSchema.Ocsf) {
+    env.problem(`PARTITION_KEYS security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got ${schema})`);
+  }
   const config: DecoratorConfig = {
     ...(format === undefined ? {} : { format }),
     trailingNewline: env.boolean('APPEND_NEWLINE', false),
@@ -114,7 +126,8 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       attributeRules: env.boolean('RULE_ATTRIBUTION', ENRICHMENT_DEFAULTS.attributeRules),
       geolocation,
     }),
-    schema: env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native),
+    schema,
+    partitionLayout,
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),

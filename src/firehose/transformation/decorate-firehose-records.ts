@@ -1,3 +1,4 @@
+import type { LookupScope } from '../../domain/lookup-scope.js';
 import { computeFlowEnrichments, type FlowLogEnrichmentSources } from '../../enrich/enrich-flow-logs.js';
 import {
   addEnrichmentIssue,
@@ -19,12 +20,15 @@ import { isKnownField } from '../../flow-log/field-catalogue.js';
 import { isPlainJsonString } from '../../flow-log/json-string.js';
 import { visitRecordLines } from '../../flow-log/split-record-text.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
+import { PartitionLayout, samePartition, securityLakePartitionKeys, type SecurityLakePartitionKeys } from './partition-keys.js';
 
 /** A record of the Firehose transformation event: only what the transformation reads. */
 export interface TransformationInputRecord {
   readonly recordId: string;
   /** Base64 of the record's bytes. */
   readonly data: string;
+  /** When Firehose received the record, ms since the epoch: the event day of a flow with no times. */
+  readonly approximateArrivalTimestamp?: number;
 }
 
 /** The result strings Firehose accepts, exactly. */
@@ -39,6 +43,8 @@ export interface TransformationOutputRecord {
   readonly recordId: string;
   readonly result: TransformationResult;
   readonly data: string;
+  /** Ok records with PARTITION_KEYS: what Firehose's dynamic partitioning reads as `!{partitionKeyFromLambda:<key>}`. */
+  readonly metadata?: { readonly partitionKeys: SecurityLakePartitionKeys };
 }
 
 export interface DecorationOptions {
@@ -50,6 +56,8 @@ export interface DecorationOptions {
   readonly responseBudgetBytes: number;
   /** The schema the documents are written in; default native. */
   readonly schema?: OutputSchema;
+  /** The partition keys returned with each Ok record for Firehose's dynamic partitioning; default none. */
+  readonly partitionLayout?: PartitionLayout;
 }
 
 /** Why records failed, for the summary log: counts by reason and a few examples. */
@@ -69,6 +77,14 @@ export interface DecorationSummary {
   readonly responseBytes: number;
   /** Fields newer than our catalogue that header lines named: kept as strings, warned about once. */
   readonly unknownHeaderFields?: readonly string[];
+  /**
+   * With a partition layout: Ok records whose flows belong to more than one partition (a producer
+   * packed lines of several accounts or days into one record; Firehose cannot split it), written
+   * under their first flow's partition.
+   */
+  readonly mixedPartitionRecords?: number;
+  /** With a partition layout: Ok records with no account or Region to name; Firehose writes them under its error prefix. */
+  readonly unpartitionedRecords?: number;
 }
 
 export interface DecorationOutput {
@@ -206,7 +222,7 @@ export async function decorateFirehoseRecords(
   }
 
   const enrichments = await computeFlowEnrichments(documents, sources);
-  const serialized = serializeWithinBudget(plans, documents, enrichments, options);
+  const serialized = serializeWithinBudget(plans, documents, enrichments, options, sources.ownScope);
   const results: Record<TransformationResult, number> = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
   for (const record of serialized.records) results[record.result] += 1;
   return {
@@ -222,6 +238,7 @@ export async function decorateFirehoseRecords(
       overBudgetRecords: serialized.overBudgetRecords,
       responseBytes: serialized.responseBytes,
       ...(unknownHeaderFields.size === 0 ? {} : { unknownHeaderFields: [...unknownHeaderFields] }),
+      ...(serialized.partitions === undefined ? {} : serialized.partitions),
     },
   };
 }
@@ -262,6 +279,39 @@ interface SerializedResponse {
   readonly shedRecords: number;
   readonly overBudgetRecords: number;
   readonly responseBytes: number;
+  readonly partitions?: { readonly mixedPartitionRecords: number; readonly unpartitionedRecords: number };
+}
+
+/** `,"metadata":{"partitionKeys":{...}}` after `data`: its exact bytes (the values are ASCII). */
+function metadataBytes(keys: SecurityLakePartitionKeys | undefined): number {
+  return keys === undefined ? 0 : ',"metadata":'.length + JSON.stringify({ partitionKeys: keys }).length;
+}
+
+/**
+ * The partition of each record with flows, by its first flow; the others of the record are
+ * compared with it, so that a record mixing partitions is counted (and written under the first).
+ */
+function partitionRecords(
+  plans: readonly RecordPlan[],
+  documents: readonly FlowLogDocument[],
+  own: LookupScope | undefined,
+): { keys: (SecurityLakePartitionKeys | undefined)[]; mixedPartitionRecords: number; unpartitionedRecords: number } {
+  let mixedPartitionRecords = 0;
+  let unpartitionedRecords = 0;
+  const keys = plans.map((plan) => {
+    if (plan.kind !== 'flows') return undefined;
+    const arrival = plan.input.approximateArrivalTimestamp;
+    const first = securityLakePartitionKeys(documents[plan.first] as FlowLogDocument, own, arrival);
+    for (let index = plan.first + 1; index < plan.end; index += 1) {
+      if (!samePartition(first, securityLakePartitionKeys(documents[index] as FlowLogDocument, own, arrival))) {
+        mixedPartitionRecords += 1;
+        break;
+      }
+    }
+    if (first === undefined) unpartitionedRecords += 1;
+    return first;
+  });
+  return { keys, mixedPartitionRecords, unpartitionedRecords };
 }
 
 function serializeWithinBudget(
@@ -269,7 +319,10 @@ function serializeWithinBudget(
   documents: readonly FlowLogDocument[],
   enrichments: readonly FlowEnrichment[],
   options: DecorationOptions,
+  own: LookupScope | undefined,
 ): SerializedResponse {
+  const partitioned = options.partitionLayout === PartitionLayout.SecurityLake ? partitionRecords(plans, documents, own) : undefined;
+  const partitionOf = (index: number): SecurityLakePartitionKeys | undefined => partitioned?.keys[index];
   const serializer = createSchemaSerializer(options.schema ?? OutputSchema.Native);
   const output = createUtf8Output();
   const encode = (first: number, end: number): string => {
@@ -293,7 +346,7 @@ function serializeWithinBudget(
     if (plan.kind === 'flows') {
       const data = encode(plan.first, plan.end);
       encoded.push(data);
-      size = responseRecordBytes(recordIdLength, TransformationResult.Ok, data.length);
+      size = responseRecordBytes(recordIdLength, TransformationResult.Ok, data.length) + metadataBytes(partitionOf(encoded.length - 1));
     } else {
       encoded.push(undefined);
       // Dropped records carry their data back too; Firehose ignores it, and keeping it costs nothing to reason about.
@@ -313,7 +366,7 @@ function serializeWithinBudget(
       if (plan.kind !== 'flows' || !shedRecordEnrichment(documents, enrichments, plan.first, plan.end)) return;
       const data = encode(plan.first, plan.end);
       encoded[index] = data;
-      const resized = responseRecordBytes(recordIdLengths[index] as number, TransformationResult.Ok, data.length);
+      const resized = responseRecordBytes(recordIdLengths[index] as number, TransformationResult.Ok, data.length) + metadataBytes(partitionOf(index));
       total += resized - (sizes[index] as number);
       sizes[index] = resized;
       shedRecords += 1;
@@ -333,12 +386,16 @@ function serializeWithinBudget(
   const records = plans.map((plan, index): TransformationOutputRecord => {
     const data = encoded[index];
     if (data !== undefined && !overBudget.has(index)) {
-      return { recordId: plan.input.recordId, result: TransformationResult.Ok, data };
+      const partitionKeys = partitionOf(index);
+      return partitionKeys === undefined
+        ? { recordId: plan.input.recordId, result: TransformationResult.Ok, data }
+        : { recordId: plan.input.recordId, result: TransformationResult.Ok, data, metadata: { partitionKeys } };
     }
     const result = plan.kind === 'dropped' ? TransformationResult.Dropped : TransformationResult.ProcessingFailed;
     return { recordId: plan.input.recordId, result, data: plan.input.data };
   });
-  return { records, shedRecords, overBudgetRecords: overBudget.size, responseBytes: total };
+  const partitions = partitioned === undefined ? undefined : { mixedPartitionRecords: partitioned.mixedPartitionRecords, unpartitionedRecords: partitioned.unpartitionedRecords };
+  return { records, shedRecords, overBudgetRecords: overBudget.size, responseBytes: total, ...(partitions === undefined ? {} : { partitions }) };
 }
 
 /** Sheds the optional enrichment of a record's documents; false when none had any. */

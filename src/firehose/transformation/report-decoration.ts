@@ -46,6 +46,10 @@ export const DecorationMetric = {
   GeoCacheHits: 'GeoCacheHits',
   GeoCacheMisses: 'GeoCacheMisses',
   GeolocationCalls: 'GeolocationCalls',
+  /** With PARTITION_KEYS: Ok records whose flows belong to several partitions, written under the first flow's. */
+  RecordsMixedPartitions: 'RecordsMixedPartitions',
+  /** With PARTITION_KEYS: Ok records with no account or Region to partition by; Firehose writes them under its error prefix. */
+  RecordsUnpartitioned: 'RecordsUnpartitioned',
 } as const;
 export type DecorationMetric = (typeof DecorationMetric)[keyof typeof DecorationMetric];
 
@@ -73,12 +77,20 @@ export function reportDecoration(summary: DecorationSummary, activity: Decoratio
     metrics.add(DecorationMetric.GeoCacheMisses, MetricUnit.Count, activity.geolocation.misses);
     metrics.add(DecorationMetric.GeolocationCalls, MetricUnit.Count, activity.geolocation.calls);
   }
+  if (summary.mixedPartitionRecords !== undefined) metrics.add(DecorationMetric.RecordsMixedPartitions, MetricUnit.Count, summary.mixedPartitionRecords);
+  if (summary.unpartitionedRecords !== undefined) metrics.add(DecorationMetric.RecordsUnpartitioned, MetricUnit.Count, summary.unpartitionedRecords);
   const { failureCauses = [], ...lookups } = activity;
   if (summary.unknownHeaderFields !== undefined) {
     logger.warn('header lines name fields this version does not know: kept as strings', { fields: summary.unknownHeaderFields });
   }
   // Once per invocation, at WARN: the records only say a look-up failed, this says why.
   if (failureCauses.length > 0) logger.warn('look-ups failed; the records concerned are flagged', { causes: failureCauses });
+  if ((summary.mixedPartitionRecords ?? 0) > 0 || (summary.unpartitionedRecords ?? 0) > 0) {
+    logger.warn('records that cannot be partitioned exactly: mixed ones go under their first flow\'s partition, unpartitioned ones under the error prefix', {
+      mixedPartitionRecords: summary.mixedPartitionRecords,
+      unpartitionedRecords: summary.unpartitionedRecords,
+    });
+  }
   const attributes = { ...summary, lookups };
   if (summary.results.ProcessingFailed > 0) {
     logger.warn('decorated batch with failed records', attributes);
