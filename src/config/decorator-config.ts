@@ -106,12 +106,6 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
     if (databasePath === undefined) env.problem('GEO_DATABASE_PATH is required when GEO_PROVIDER is mmdb');
     geolocation = { provider, databasePath: databasePath ?? '', cacheTtlSeconds: geoCacheTtlSeconds };
   }
-  const schema = env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native);
-  const partitionLayout = env.oneOf('PARTITION_KEYS', PARTITION_LAYOUTS, PartitionLayout.None);
-  // A Security Lake custom source holds one OCSF event class: the layout only makes sense for OCSF.
-  if (partitionLayout === PartitionLayout.SecurityLake && schema !== OutputSchema.Ocsf) {
-    env.problem(`PARTITION_KEYS security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got ${schema})`);
-  }
   const config: DecoratorConfig = {
     ...(format === undefined ? {} : { format }),
     trailingNewline: env.boolean('APPEND_NEWLINE', false),
@@ -126,13 +120,17 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       attributeRules: env.boolean('RULE_ATTRIBUTION', ENRICHMENT_DEFAULTS.attributeRules),
       geolocation,
     }),
-    schema,
-    partitionLayout,
+    schema: env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native),
+    partitionLayout: env.oneOf('PARTITION_KEYS', PARTITION_LAYOUTS, PartitionLayout.None),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
     ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
   };
+  // A Security Lake custom source holds one OCSF event class: the layout only makes sense for OCSF.
+  if (config.partitionLayout === PartitionLayout.SecurityLake && config.schema !== OutputSchema.Ocsf) {
+    env.problem(`PARTITION_KEYS security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got ${config.schema})`);
+  }
   const lookupAccounts = readLookupAccountsConfig(env);
   env.assertValid();
   return lookupAccounts === undefined ? config : { ...config, lookupAccounts };

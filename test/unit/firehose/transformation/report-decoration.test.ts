@@ -73,6 +73,21 @@ describe('reportDecoration', () => {
     });
   });
 
+  it('counts records it could not partition exactly, and warns once about them, only with a partition layout', () => {
+    const { logger, lines } = recordingLogger();
+    const { metrics, values } = recordingMetrics();
+
+    reportDecoration(decorationSummary({ mixedPartitionRecords: 2, unpartitionedRecords: 1 }), decorationActivity(), { logger, metrics });
+
+    expect(metricTable(values)).toMatchObject({ RecordsMixedPartitions: ['Count', 2], RecordsUnpartitioned: ['Count', 1] });
+    expect(lines.filter((line) => line.level === 'warn' && line.message.startsWith('records that cannot be partitioned')).map((line) => line.attributes)).toEqual([
+      { mixedPartitionRecords: 2, unpartitionedRecords: 1 },
+    ]);
+    const without = recordingMetrics();
+    reportDecoration(decorationSummary(), decorationActivity(), { logger, metrics: without.metrics });
+    expect([...without.values.keys()]).not.toContain('RecordsUnpartitioned');
+  });
+
   it('warns once about fields newer than the catalogue that header lines named', () => {
     const { logger, lines } = recordingLogger();
 
