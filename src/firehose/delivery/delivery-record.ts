@@ -21,8 +21,15 @@ export function toDeliveryRecord(logEvent: CloudWatchLogEvent): DeliveryRecord {
 }
 
 /**
+ * Lines packed into one record at most: Firehose's multi-record de-aggregation, which splits packed
+ * records back into lines before the decorator when the stack partitions by record (the Security
+ * Lake layout), takes up to 500 sub-records a record.
+ */
+export const MAX_PACKED_LINES = 500;
+
+/**
  * Turns log events into Firehose records, packing consecutive lines into one record while it stays
- * within `packingBytes` (a line is never split; a longer line gets a record of its own). Firehose
+ * within `packingBytes` and MAX_PACKED_LINES (a line is never split; a longer line gets a record of its own). Firehose
  * bills each record rounded up to 5 KB, so one 120-byte line a record pays for about 40: packed
  * records pay for what they carry. Only for an S3 destination: the decorator turns a record of
  * several lines into newline-delimited documents, which OpenSearch cannot take. `packingBytes` 0
@@ -47,7 +54,7 @@ export function toDeliveryRecords(logEvents: readonly CloudWatchLogEvent[], pack
   };
   for (const logEvent of logEvents) {
     const line = Buffer.from(`${logEvent.message}\n`, 'utf8');
-    if (bytes + line.length > packingBytes) flush();
+    if (bytes + line.length > packingBytes || lines.length === MAX_PACKED_LINES) flush();
     if (lines.length === 0) firstId = logEvent.id;
     lastId = logEvent.id;
     lines.push(line);

@@ -108,6 +108,15 @@ describe('deliverSubscriptionPayload', () => {
     expect(logs.lines.at(-1)?.attributes).toMatchObject({ logEventsIn: 120, recordsPut: 3 });
   });
 
+  it('packs at most 500 lines into one record, what Firehose de-aggregates, however short they are', async () => {
+    answerWith();
+    const { dependencies } = setUp({ recordPackingBytes: 5_120 });
+
+    await deliverSubscriptionPayload(encodeSubscriptionData(subscriptionPayload({ logEvents: logEvents(1_100, { messageBytes: 1 }) })), dependencies);
+
+    expect(sentBatches().flat().map((record) => record.split('\n').length - 1)).toEqual([500, 500, 100]);
+  });
+
   it('names the delivery stream in every call', async () => {
     answerWith();
     const { dependencies } = setUp();
