@@ -4,7 +4,7 @@ import { parseFormatString, type FlowLogFormat } from '../flow-log/flow-log-form
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, MAX_TRANSFORMATION_RESPONSE_BYTES } from '../firehose/transformation/firehose-limits.js';
 import { resolveEnrichmentPlan, type EnrichmentPlan } from './enrichment-plan.js';
 import { OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
-import { PARTITION_LAYOUTS, PartitionLayout } from '../firehose/transformation/partition-keys.js';
+import { S3_LAYOUTS, S3Layout } from '../firehose/transformation/partition-keys.js';
 import { createEnvReader, type Environment } from './env-reader.js';
 import { readLookupAccountsConfig, type LookupAccountsConfig } from './lookup-accounts-config.js';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability-config.js';
@@ -44,10 +44,10 @@ export interface DecoratorConfig extends ObservabilityConfig {
   /** The schema documents are written in (OUTPUT_SCHEMA: native, ecs or ocsf; default native). */
   readonly schema: OutputSchema;
   /**
-   * PARTITION_KEYS: `security-lake` returns `region`, `accountId` and `eventDay` with each Ok record
-   * for Firehose's dynamic partitioning (the stack's Security Lake layout); default `none`.
+   * S3_LAYOUT: with `security-lake`, `region`, `accountId` and `eventDay` go back with each Ok
+   * record for Firehose's dynamic partitioning; default `stack-bucket` (nothing per record).
    */
-  readonly partitionLayout: PartitionLayout;
+  readonly s3Layout: S3Layout;
   /**
    * The stages the decorator runs: interfaces always; `listRules` from SECURITY_GROUP_RULES and
    * `attributeRules` from RULE_ATTRIBUTION (defaults in ENRICHMENT_DEFAULTS); the geolocation
@@ -121,15 +121,15 @@ export function loadDecoratorConfig(environment: Environment): DecoratorConfig {
       geolocation,
     }),
     schema: env.oneOf('OUTPUT_SCHEMA', OUTPUT_SCHEMAS, OutputSchema.Native),
-    partitionLayout: env.oneOf('PARTITION_KEYS', PARTITION_LAYOUTS, PartitionLayout.None),
+    s3Layout: env.oneOf('S3_LAYOUT', S3_LAYOUTS, S3Layout.StackBucket),
     interfaceCacheTtlSeconds: env.integer('ENI_CACHE_TTL_SECONDS', { defaultValue: 900, min: 0 }),
     interfaceNegativeCacheTtlSeconds: env.integer('ENI_NEGATIVE_CACHE_TTL_SECONDS', { defaultValue: 60, min: 0 }),
     rulesCacheTtlSeconds: env.integer('SG_RULES_CACHE_TTL_SECONDS', { defaultValue: 300, min: 0 }),
     ...readObservabilityConfig(env, 'vpc-flow-log-decorator'),
   };
   // A Security Lake custom source holds one OCSF event class: the layout only makes sense for OCSF.
-  if (config.partitionLayout === PartitionLayout.SecurityLake && config.schema !== OutputSchema.Ocsf) {
-    env.problem(`PARTITION_KEYS security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got ${config.schema})`);
+  if (config.s3Layout === S3Layout.SecurityLake && config.schema !== OutputSchema.Ocsf) {
+    env.problem(`S3_LAYOUT security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got ${config.schema})`);
   }
   const lookupAccounts = readLookupAccountsConfig(env);
   env.assertValid();

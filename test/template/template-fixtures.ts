@@ -27,6 +27,9 @@ export const SAMPLE_PARAMETER_VALUES: Readonly<Record<string, string>> = {
   LookupAccounts: '111111111111,222222222222',
   LogDestinationOrganizationId: 'o-a1b2c3d4e5',
   LogDestinationAccounts: '111111111111,222222222222',
+  SecurityLakeBucketName: 'aws-security-data-lake-us-east-1-a1b2c3d4e5f6',
+  SecurityLakeSourcePrefix: 'ext/vpc-flow-appender/1.0/',
+  SecurityLakeKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
 };
 
 /**
@@ -39,16 +42,32 @@ export const INDEPENDENT_DIMENSIONS: readonly IndependentDimension[] = [
   // ExistingLogGroupName and VpcId go with FlowLogSource: the Rules refuse each with the wrong source.
   { parameters: ['AlarmOnSshRejects', 'AlarmEmail', 'AlarmTopicKmsKeyArn'], crossedWith: ['FlowLogSource', 'ExistingLogGroupName', 'VpcId', 'FlowLogFormat'] },
   // The created domain in a VPC: the domain (and its admin and reporter statements), the stream's
-  // destination (and its tag for a direct flow log) and the Firehose role.
+  // destination (and its tag for a direct flow log) and the Firehose role (whose S3 statements the
+  // Security Lake layout shapes too).
   {
     parameters: ['OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds'],
-    crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchAdminPrincipalArn', 'ReportSchedule', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId', 'S3RecordFormat', 'OutputSchema'],
+    crossedWith: [
+      'DestinationType',
+      'ExistingOpenSearchDomainArn',
+      'OpenSearchAdminPrincipalArn',
+      'ReportSchedule',
+      'FlowLogSource',
+      'ExistingLogGroupName',
+      'VpcId',
+      'S3RecordFormat',
+      'OutputSchema',
+      'S3Layout',
+      'SecurityLakeBucketName',
+      'SecurityLakeSourcePrefix',
+      'SecurityLakeKmsKeyArn',
+    ],
   },
   // The documents' schema and Parquet on S3 (issue 16): the Glue table, its named queries and the
   // stream's S3 destination, and the stream's and its role's other destination (OpenSearch, in a
-  // VPC or not). FlowLogSource and its values go with them for the stream's tag.
+  // VPC or not). FlowLogSource and its values go with them for the stream's tag. The Security Lake
+  // layout is OCSF in Parquet on S3 (the Rules say so): its bucket, prefix and key belong here.
   {
-    parameters: ['S3RecordFormat', 'OutputSchema'],
+    parameters: ['S3RecordFormat', 'OutputSchema', 'S3Layout', 'SecurityLakeBucketName', 'SecurityLakeSourcePrefix', 'SecurityLakeKmsKeyArn'],
     crossedWith: ['DestinationType', 'ExistingOpenSearchDomainArn', 'OpenSearchDomainSubnetIds', 'OpenSearchDomainSecurityGroupIds', 'FlowLogSource', 'ExistingLogGroupName', 'VpcId'],
   },
   // The scheduled report: the Rules allow it with rule attribution, over S3 or the public domain the

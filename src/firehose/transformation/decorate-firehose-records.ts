@@ -20,7 +20,7 @@ import { isKnownField } from '../../flow-log/field-catalogue.js';
 import { isPlainJsonString } from '../../flow-log/json-string.js';
 import { visitRecordLines } from '../../flow-log/split-record-text.js';
 import { decodeTransformationRecord } from './decode-transformation-record.js';
-import { PartitionLayout, samePartition, securityLakePartitionKeys, type SecurityLakePartitionKeys } from './partition-keys.js';
+import { S3Layout, samePartition, securityLakePartitionKeys, type SecurityLakePartitionKeys } from './partition-keys.js';
 
 /** A record of the Firehose transformation event: only what the transformation reads. */
 export interface TransformationInputRecord {
@@ -43,7 +43,7 @@ export interface TransformationOutputRecord {
   readonly recordId: string;
   readonly result: TransformationResult;
   readonly data: string;
-  /** Ok records with PARTITION_KEYS: what Firehose's dynamic partitioning reads as `!{partitionKeyFromLambda:<key>}`. */
+  /** Ok records with S3_LAYOUT: what Firehose's dynamic partitioning reads as `!{partitionKeyFromLambda:<key>}`. */
   readonly metadata?: { readonly partitionKeys: SecurityLakePartitionKeys };
 }
 
@@ -57,7 +57,7 @@ export interface DecorationOptions {
   /** The schema the documents are written in; default native. */
   readonly schema?: OutputSchema;
   /** The partition keys returned with each Ok record for Firehose's dynamic partitioning; default none. */
-  readonly partitionLayout?: PartitionLayout;
+  readonly s3Layout?: S3Layout;
 }
 
 /** Why records failed, for the summary log: counts by reason and a few examples. */
@@ -321,7 +321,7 @@ function serializeWithinBudget(
   options: DecorationOptions,
   own: LookupScope | undefined,
 ): SerializedResponse {
-  const partitioned = options.partitionLayout === PartitionLayout.SecurityLake ? partitionRecords(plans, documents, own) : undefined;
+  const partitioned = options.s3Layout === S3Layout.SecurityLake ? partitionRecords(plans, documents, own) : undefined;
   const partitionOf = (index: number): SecurityLakePartitionKeys | undefined => partitioned?.keys[index];
   const serializer = createSchemaSerializer(options.schema ?? OutputSchema.Native);
   const output = createUtf8Output();

@@ -2,16 +2,18 @@ import type { LookupScope } from '../../domain/lookup-scope.js';
 import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
 
 /**
- * How the decorator keys its Ok records for Firehose's dynamic partitioning (PARTITION_KEYS).
- * `security-lake`: `region`, `accountId` and `eventDay`, the partitions of an Amazon Security Lake
- * custom source (`ext/<source>/region=<r>/accountId=<a>/eventDay=<YYYYMMDD>/`).
+ * The layout the stream writes to S3 (S3_LAYOUT, template parameter S3Layout): `stack-bucket`,
+ * Hive-style prefixes by arrival time that Firehose names on its own; `security-lake`, the
+ * partitions of an Amazon Security Lake custom source
+ * (`ext/<source>/region=<r>/accountId=<a>/eventDay=<YYYYMMDD>/`), which Firehose's dynamic
+ * partitioning takes from the keys the decorator returns with each Ok record.
  */
-export const PartitionLayout = {
-  None: 'none',
+export const S3Layout = {
+  StackBucket: 'stack-bucket',
   SecurityLake: 'security-lake',
 } as const;
-export type PartitionLayout = (typeof PartitionLayout)[keyof typeof PartitionLayout];
-export const PARTITION_LAYOUTS: readonly PartitionLayout[] = Object.values(PartitionLayout);
+export type S3Layout = (typeof S3Layout)[keyof typeof S3Layout];
+export const S3_LAYOUTS: readonly S3Layout[] = Object.values(S3Layout);
 
 /**
  * The keys Firehose reads as `!{partitionKeyFromLambda:region}`, `:accountId` and `:eventDay`

@@ -46,9 +46,9 @@ export const DecorationMetric = {
   GeoCacheHits: 'GeoCacheHits',
   GeoCacheMisses: 'GeoCacheMisses',
   GeolocationCalls: 'GeolocationCalls',
-  /** With PARTITION_KEYS: Ok records whose flows belong to several partitions, written under the first flow's. */
+  /** With S3_LAYOUT: Ok records whose flows belong to several partitions, written under the first flow's. */
   RecordsMixedPartitions: 'RecordsMixedPartitions',
-  /** With PARTITION_KEYS: Ok records with no account or Region to partition by; Firehose writes them under its error prefix. */
+  /** With S3_LAYOUT: Ok records with no account or Region to partition by; Firehose writes them under its error prefix. */
   RecordsUnpartitioned: 'RecordsUnpartitioned',
 } as const;
 export type DecorationMetric = (typeof DecorationMetric)[keyof typeof DecorationMetric];

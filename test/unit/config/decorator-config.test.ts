@@ -26,7 +26,7 @@ describe('loadDecoratorConfig', () => {
       trailingNewline: false,
       responseBudgetBytes: DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES,
       schema: 'native',
-      partitionLayout: 'none',
+      s3Layout: 'stack-bucket',
       enrichment: { interfaces: true, listRules: false, attributeRules: true, geolocation: { provider: 'none' } },
       interfaceCacheTtlSeconds: 900,
       interfaceNegativeCacheTtlSeconds: 60,
@@ -42,7 +42,7 @@ describe('loadDecoratorConfig', () => {
       APPEND_NEWLINE: 'true',
       RESPONSE_BUDGET_BYTES: '4000000',
       OUTPUT_SCHEMA: 'ocsf',
-      PARTITION_KEYS: 'security-lake',
+      S3_LAYOUT: 'security-lake',
       SECURITY_GROUP_RULES: 'yes',
       RULE_ATTRIBUTION: 'false',
       ENI_CACHE_TTL_SECONDS: '600',
@@ -67,7 +67,7 @@ describe('loadDecoratorConfig', () => {
       trailingNewline: true,
       responseBudgetBytes: 4_000_000,
       schema: 'ocsf',
-      partitionLayout: 'security-lake',
+      s3Layout: 'security-lake',
       enrichment: {
         interfaces: true,
         listRules: true,
@@ -158,13 +158,13 @@ describe('loadDecoratorConfig', () => {
     expect(problemsOf({ OUTPUT_SCHEMA: 'ECS' })).toEqual(['OUTPUT_SCHEMA must be one of native, ecs, ocsf, got "ECS"']);
   });
 
-  it('returns no partition keys unless PARTITION_KEYS names the Security Lake layout, which is for OCSF documents only', () => {
-    expect(loadDecoratorConfig({}).partitionLayout).toBe('none');
-    expect(loadDecoratorConfig({ OUTPUT_SCHEMA: 'ocsf', PARTITION_KEYS: 'security-lake' }).partitionLayout).toBe('security-lake');
-    expect(problemsOf({ PARTITION_KEYS: 'security-lake' })).toEqual([
-      'PARTITION_KEYS security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got native)',
+  it('returns no partition keys unless S3_LAYOUT names the Security Lake layout, which is for OCSF documents only', () => {
+    expect(loadDecoratorConfig({}).s3Layout).toBe('stack-bucket');
+    expect(loadDecoratorConfig({ OUTPUT_SCHEMA: 'ocsf', S3_LAYOUT: 'security-lake' }).s3Layout).toBe('security-lake');
+    expect(problemsOf({ S3_LAYOUT: 'security-lake' })).toEqual([
+      'S3_LAYOUT security-lake is the layout of a Security Lake custom source, which reads OCSF: set OUTPUT_SCHEMA=ocsf (got native)',
     ]);
-    expect(problemsOf({ PARTITION_KEYS: 'hive' })).toEqual(['PARTITION_KEYS must be one of none, security-lake, got "hive"']);
+    expect(problemsOf({ S3_LAYOUT: 'hive' })).toEqual(['S3_LAYOUT must be one of stack-bucket, security-lake, got "hive"']);
   });
 
   it('refuses a format string that does not parse, saying why', () => {

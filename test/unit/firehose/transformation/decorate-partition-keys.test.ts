@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FlowLogEnrichmentSources } from '../../../../src/enrich/enrich-flow-logs.js';
 import { decorateFirehoseRecords, type DecorationOptions } from '../../../../src/firehose/transformation/decorate-firehose-records.js';
-import { PartitionLayout } from '../../../../src/firehose/transformation/partition-keys.js';
+import { S3Layout } from '../../../../src/firehose/transformation/partition-keys.js';
 import { OutputSchema } from '../../../../src/output-schema/output-schema.js';
 import { documentsOf, transformationRecord } from '../../../support/firehose-builders.js';
 import { flowLogLine, headerLine, noDataLine } from '../../../support/flow-log-builders.js';
@@ -13,7 +13,7 @@ const SECURITY_LAKE: DecorationOptions = {
   trailingNewline: true,
   responseBudgetBytes: 5_000_000,
   schema: OutputSchema.Ocsf,
-  partitionLayout: PartitionLayout.SecurityLake,
+  s3Layout: S3Layout.SecurityLake,
 };
 /** 2023-11-14T22:13:20Z */
 const START = 1_700_000_000;
@@ -43,7 +43,7 @@ describe('decorateFirehoseRecords with the Security Lake partition layout', () =
   });
 
   it('adds nothing to the response without a layout', async () => {
-    const { records, summary } = await decorateFirehoseRecords([transformationRecord()], SOURCES, { ...SECURITY_LAKE, partitionLayout: PartitionLayout.None });
+    const { records, summary } = await decorateFirehoseRecords([transformationRecord()], SOURCES, { ...SECURITY_LAKE, s3Layout: S3Layout.StackBucket });
 
     expect(records[0]).not.toHaveProperty('metadata');
     expect(summary).not.toHaveProperty('mixedPartitionRecords');
