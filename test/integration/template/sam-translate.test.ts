@@ -2,7 +2,7 @@
 // source x each destination (S3, a created domain, a created domain in a VPC, an existing domain) x
 // each geolocation provider x the SSH Rejects alarm on and off, and the scheduled report (weekly and
 // monthly, over the S3 destination it needs) with each source, and S3 with each output schema as
-// JSON and as Parquet. cfn-lint gets each set's values, so it checks the deployed branch of every
+// JSON and as Parquet, and the Security Lake layout (with and without the lake's KMS key) from each source. cfn-lint gets each set's values, so it checks the deployed branch of every
 // condition with real values, not the empty defaults.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,25 @@ const parameterSets: readonly ParameterSet[] = Object.entries(SOURCES).flatMap((
     { name: `VpcToFirehose/S3/parquet/${schema}`, values: { ...SOURCES['VpcToFirehose'], DestinationType: 'S3', S3RecordFormat: 'parquet', OutputSchema: schema } },
     { name: `ExistingLogGroup/S3/json/${schema}`, values: { ...SOURCES['ExistingLogGroup'], DestinationType: 'S3', OutputSchema: schema } },
   ]),
+  // The Security Lake layout: OCSF in Parquet in the lake's bucket, dynamic partitioning, de-aggregation.
+  Object.entries(SOURCES).flatMap(([source, sourceValues]) =>
+    [
+      ['securityLake', ''],
+      ['securityLakeWithKey', 'arn:aws:kms:us-east-1:123456789012:key/2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f'],
+    ].map(([name, key]) => ({
+      name: `${source}/S3/${name ?? ''}`,
+      values: {
+        ...sourceValues,
+        DestinationType: 'S3',
+        OutputSchema: 'ocsf',
+        S3RecordFormat: 'parquet',
+        S3Layout: 'security-lake',
+        SecurityLakeBucketName: 'aws-security-data-lake-us-east-1-a1b2c3d4e5f6',
+        SecurityLakeSourcePrefix: 'ext/vpc-flow-appender/1.0/',
+        SecurityLakeKmsKeyArn: key ?? '',
+      },
+    })),
+  ),
 );
 
 // One Python process translates every set and lints each distinct translation once with the values
@@ -87,7 +106,7 @@ function translateAndLint(sets: readonly ParameterSet[]): { readonly lintRuns: n
 describe('template.yaml through the SAM translator and cfn-lint', () => {
   it('enumerates only parameter sets the template\'s Rules accept', () => {
     const template = loadTemplate(`${PROJECT_ROOT}/template.yaml`);
-    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2 + 3 * 2 + 3 * 2);
+    expect(parameterSets).toHaveLength(3 * 4 * 3 * 2 + 3 * 2 + 3 * 2 + 3 * 2);
     expect(parameterSets.filter((set) => rulesRefusing(template, parameterValues(template, set.values)).length > 0).map((set) => set.name)).toEqual([]);
   });
 
