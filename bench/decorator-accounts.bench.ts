@@ -5,11 +5,11 @@
 // that issues each member account its own keys, and an EC2 that answers each request from the
 // inventory of the account whose key signed it. Reports warm ms, the ratio against the same-run
 // baseline, EC2 calls on the first pass and per warm repeat, and AssumeRole calls in all.
-import type { Context, FirehoseTransformationEvent } from 'aws-lambda';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { DEFAULT_LOOKUP_ROLE_ARN_PATTERN, roleArnFor } from '../src/config/lookup-accounts-config.js';
 import type { Ec2LoopbackServerOptions } from '../test/support/ec2-loopback-server.js';
 import { startOrganisationEc2Server, startStsLoopbackServer, OWN_ACCESS_KEY_ID, OWN_SECRET_ACCESS_KEY } from '../test/support/sts-loopback-server.js';
-import { baseline, DEPLOYED_NODE_OPTIONS, inventory, loopbackEnvironment, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
+import { baseline, decoratorLambdaContext, DEPLOYED_NODE_OPTIONS, inventory, loopbackEnvironment, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
 import { builtBundle, report, type Interleaved } from './measure.js';
 import type { Benchmark } from './run.js';
 
@@ -19,26 +19,6 @@ const MEMBERS = ['111111111111', '222222222222', '333333333333', '444444444444',
 /** decorator.bench.ts writes every record with this account. */
 const BENCH_ACCOUNT = '123456789012';
 
-/**
- * The context Lambda gives the decorator in the own account: records that name no Region (the
- * default format) are looked up in the function's Region, as deployed.
- */
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'decorator',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${OWN_ACCOUNT}:function:decorator`,
-    memoryLimitInMB: '1024',
-    awsRequestId: 'bench',
-    logGroupName: '/aws/lambda/decorator',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 /** The event with each record's account replaced: by `accountOf(interface id)`. */
 function withAccounts(event: FirehoseTransformationEvent, accountOf: (interfaceId: string) => string): FirehoseTransformationEvent {
@@ -77,7 +57,7 @@ const benchmark: Benchmark = {
       const oneAccountEvent = withAccounts(event, () => OWN_ACCOUNT);
       const tenAccountsEvent = withAccounts(event, (interfaceId) => memberOf.get(interfaceId) ?? OWN_ACCOUNT);
       // The own account first, without a role pattern (as deployed for one account); then the pattern, for the members.
-      const one = await runConfiguration('one-account', bundle, environment, oneAccountEvent, interfaceCalls, () => baseline(oneAccountEvent, groups), lambdaContext());
+      const one = await runConfiguration('one-account', bundle, environment, oneAccountEvent, interfaceCalls, () => baseline(oneAccountEvent, groups), decoratorLambdaContext(REGION, OWN_ACCOUNT));
       const assumedBefore = assumeRoleCalls();
       const ten = await runConfiguration(
         'ten-accounts',
@@ -86,7 +66,7 @@ const benchmark: Benchmark = {
         tenAccountsEvent,
         interfaceCalls,
         () => baseline(tenAccountsEvent, groups),
-        lambdaContext(),
+        decoratorLambdaContext(REGION, OWN_ACCOUNT),
       );
       const assumed = assumeRoleCalls() - assumedBefore;
       // A figure of look-ups that never happened would flatter: each member's interfaces are asked for once, each role assumed once.

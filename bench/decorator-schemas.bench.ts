@@ -1,4 +1,5 @@
-// Issue 16: the BUILT decorator writing each output schema (OUTPUT_SCHEMA native, ecs, ocsf) on
+// Issue 16: the BUILT decorator writing each output schema (OUTPUT_SCHEMA native, ecs, ocsf, and ocsf
+// with the Security Lake layout's partition keys) on
 // the records of decorator.bench.ts, EC2 on a loopback endpoint, each against the same-run
 // baseline of that benchmark. Native is the byte-splicing fast path; ECS and OCSF run their
 // mapping into a writer that learns each document layout once per batch (mapped-json-writer.ts).
@@ -14,7 +15,7 @@ import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, LAMBDA_RESPONSE_LIMIT_BYT
 import { loadTemplate } from '../test/support/cloudformation.js';
 import { builtBundle, quietly, report, type Interleaved } from './measure.js';
 import type { Benchmark } from './run.js';
-import { baseline, DEPLOYED_NODE_OPTIONS, inventory, loopbackEnvironment, RECORDS, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
+import { baseline, decoratorLambdaContext, DEPLOYED_NODE_OPTIONS, inventory, loopbackEnvironment, RECORDS, ROUNDS, runConfiguration, transformationEvent } from './decorator.bench.js';
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
 
 const SCHEMAS = ['native', 'ecs', 'ocsf'] as const;
@@ -46,7 +47,7 @@ async function sizesAtHint(bundle: string, schema: string, environment: Record<s
   const hint = templateBufferHint(schema);
   const batch = recordsWithin(event, hint * MIB);
   // A module instance of its own, configured when imported, so the timed configuration's caches do not count here.
-  Object.assign(process.env, environment, { OUTPUT_SCHEMA: schema });
+  Object.assign(process.env, environment, { OUTPUT_SCHEMA: schema, S3_LAYOUT: 'stack-bucket' });
   const { handler } = (await import(`${pathToFileURL(bundle).href}?sizes=${schema}`)) as { handler: Handler };
   const { result } = await quietly(() => handler(batch));
   const ok = result.records.filter((record) => record.result === 'Ok');
@@ -82,14 +83,20 @@ const benchmark: Benchmark = {
       const baselineRound = () => baseline(event, groups);
       const spread = (run: Interleaved) => `${run.ratioMin.toFixed(2)} .. ${run.ratioMax.toFixed(2)} over ${ROUNDS} rounds`;
       const figures: Record<string, string | number> = { records: RECORDS };
-      for (const schema of SCHEMAS) {
-        const run = await runConfiguration(`schema-${schema}`, bundle, { ...environment, OUTPUT_SCHEMA: schema }, event, calls, baselineRound);
-        figures[`${schema}: warm ms for all records`] = run.warm.subjectMs;
-        figures[`${schema}: records/s`] = Math.round(RECORDS / (run.warm.subjectMs / 1000));
-        figures[`${schema}: ratio warm/baseline (median of rounds)`] = run.warm.ratio;
-        figures[`${schema}: ratio spread`] = spread(run.warm);
-        figures[`${schema}: results, 4,000-record batches (the native hint's size)`] = run.smallResults;
-        figures[`${schema}: document bytes per flow-log line byte`] = run.documentBytesPerLineByte;
+      // Each schema, then OCSF with the Security Lake layout's partition keys (S3_LAYOUT security-lake),
+      // with a Lambda context whose ARN gives the own Region the default format does not carry.
+      const configurations = [
+        ...SCHEMAS.map((schema) => ({ label: schema, variables: { OUTPUT_SCHEMA: schema, S3_LAYOUT: 'stack-bucket' }, context: undefined })),
+        { label: 'ocsf + security-lake keys', variables: { OUTPUT_SCHEMA: 'ocsf', S3_LAYOUT: 'security-lake' }, context: decoratorLambdaContext('us-east-1', '123456789012') },
+      ];
+      for (const { label, variables, context } of configurations) {
+        const run = await runConfiguration(`schema-${label}`, bundle, { ...environment, ...variables }, event, calls, baselineRound, context);
+        figures[`${label}: warm ms for all records`] = run.warm.subjectMs;
+        figures[`${label}: records/s`] = Math.round(RECORDS / (run.warm.subjectMs / 1000));
+        figures[`${label}: ratio warm/baseline (median of rounds)`] = run.warm.ratio;
+        figures[`${label}: ratio spread`] = spread(run.warm);
+        figures[`${label}: results, 4,000-record batches (the native hint's size)`] = run.smallResults;
+        figures[`${label}: document bytes per flow-log line byte`] = run.documentBytesPerLineByte;
       }
       for (const schema of SCHEMAS) {
         const sizes = await sizesAtHint(bundle, schema, environment, event);

@@ -142,6 +142,27 @@ function gigabyteSecondsPerMillion(warmMs: number): number {
   return Math.round(secondsPerMillion(warmMs) * (LAMBDA_MB_PER_VCPU / DECORATOR_MEMORY_MB) * (DECORATOR_MEMORY_MB / 1024));
 }
 
+/**
+ * The context Lambda gives the decorator: records that name no account or Region (the default
+ * format names no Region) are looked up, and partitioned, in the function's own, as deployed.
+ */
+export function decoratorLambdaContext(region: string, accountId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'decorator',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:decorator`,
+    memoryLimitInMB: '1024',
+    awsRequestId: 'bench',
+    logGroupName: '/aws/lambda/decorator',
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
 /** Rounds after warm-up; each runs the baseline once and the handler over every small batch once. */
 export const ROUNDS = 21;
 const WARM_UP_ROUNDS = 2;

@@ -40,11 +40,11 @@ function destinationsOf(stack: ResolvedStack): CfnObject {
 
 function processorParameters(destination: CfnObject): Record<string, CfnValue> {
   const processing = object(destination['ProcessingConfiguration'], 'ProcessingConfiguration');
-  const processors = asList(processing['Processors']);
+  const processors = asList(processing['Processors']).map((processor) => object(processor, 'processor'));
   expect(processing['Enabled']).toBe(true);
-  expect(processors).toHaveLength(1);
-  const processor = object(processors[0], 'processor');
-  expect(processor['Type']).toBe('Lambda');
+  // The Security Lake layout splits packed records into lines first (template-security-lake.test.ts).
+  expect(processors.map((processor) => processor['Type'])).toEqual(processors.length === 1 ? ['Lambda'] : ['RecordDeAggregation', 'Lambda']);
+  const processor = processors.at(-1) as CfnObject;
   return Object.fromEntries(
     asList(processor['Parameters']).map((parameter) => [describeValue(object(parameter, 'parameter')['ParameterName'] ?? null), object(parameter, 'parameter')['ParameterValue'] ?? null]),
   );
@@ -183,7 +183,8 @@ describe('template.yaml delivery stream', () => {
   });
 
   it('writes gzipped newline-delimited documents (or Parquet, compressed by itself) to S3, errors apart from documents', () => {
-    for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'S3')) {
+    // The Security Lake layout writes the lake's bucket instead (template-security-lake.test.ts).
+    for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'S3' && candidate.values['S3Layout'] !== 'security-lake')) {
       const destination = object(destinationsOf(stack)['ExtendedS3DestinationConfiguration'], 'S3 destination');
       const parquet = stack.values['S3RecordFormat'] === 'parquet';
       expect(destination).toMatchObject({ CompressionFormat: parquet ? 'UNCOMPRESSED' : 'GZIP', BucketARN: { 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] } });
@@ -202,7 +203,10 @@ describe('template.yaml delivery stream', () => {
       })
       .filter((value) => value !== undefined);
     expect(processing).toHaveLength(2);
-    expect(processing[0]).toEqual(processing[1]);
+    // The same Lambda processor; S3 adds, for the Security Lake layout only, the de-aggregation before it.
+    const [openSearch, s3] = processing.map((configuration) => asList(object(configuration, 'ProcessingConfiguration')['Processors']));
+    expect(s3?.slice(1)).toEqual(openSearch);
+    expect(s3?.[0]).toMatchObject({ 'Fn::If': ['WriteSecurityLakeLayout', { Type: 'RecordDeAggregation' }, { Ref: 'AWS::NoValue' }] });
   });
 });
 
@@ -260,6 +264,7 @@ describe('template.yaml outputs', () => {
       if (stack.resources['SshRejectsTopic'] !== undefined) expected.push('SshRejectsTopicArn');
       if (stack.resources['AthenaWorkGroup'] !== undefined) expected.push('AthenaWorkGroupName', 'AthenaTable');
       if (stack.resources['ReporterFunction'] !== undefined) expected.push('ReporterFunctionArn', 'ReportTopicArn', 'ReportFailureQueueUrl');
+      if (stack.values['DestinationType'] === 'S3' && stack.values['S3Layout'] === 'security-lake') expected.push('SecurityLakeSourceLocation', 'DeliveryStreamRoleArn');
 
       // Act
       const outputs = Object.keys(stack.outputs);

@@ -137,6 +137,22 @@ describe('decorator handler over the wire', () => {
     expect(gone).not.toHaveProperty('security_group_ids');
   });
 
+  it('returns each Ok record\'s Security Lake partition, the function\'s own Region filling in for formats without one, with S3_LAYOUT security-lake', async () => {
+    // Prepare: records arrive one line each, as Firehose's de-aggregation hands them over.
+    const { handler } = await deployAgainst({ networkInterfaces: INVENTORY, securityGroupRules: [WEB_INGRESS, WEB_EGRESS, DB_EGRESS] }, { OUTPUT_SCHEMA: 'ocsf', S3_LAYOUT: 'security-lake', APPEND_NEWLINE: 'true' });
+    const event = flowsEvent();
+    const context = { ...lambdaContext(), invokedFunctionArn: 'arn:aws:lambda:eu-west-1:210987654321:function:decorator' };
+
+    // Act
+    const { records } = await handler(event, context);
+
+    // Assess: the default format names the account (123456789012) but no Region.
+    expect(records.map((record) => [record.result, record.metadata?.partitionKeys])).toEqual(
+      event.records.map(() => ['Ok', { region: 'eu-west-1', accountId: '123456789012', eventDay: '20231114' }]),
+    );
+    expect(documentsOf(records[0])[0]).toMatchObject({ class_uid: 4001, cloud: { account: { uid: '123456789012' } }, time: 1_700_000_000_000 });
+  });
+
   it('asks EC2 once on the first batch and not at all when the same interfaces come again', async () => {
     const { server, handler } = await deployAgainst({ networkInterfaces: INVENTORY, securityGroupRules: [WEB_INGRESS, WEB_EGRESS, DB_EGRESS] });
 
