@@ -69,6 +69,8 @@ describe('template.yaml Security Lake layout', () => {
     ['no bucket', { SecurityLakeBucketName: '' }],
     ['no source prefix', { SecurityLakeSourcePrefix: '' }],
     ['a scheduled report', { ReportSchedule: 'weekly', ReportEngine: 'athena' }],
+    ['a CloudWatch Logs destination for other accounts, whose gzipped batches a split on newlines would break', { LogDestinationOrganizationId: 'o-a1b2c3d4e5' }],
+    ['a CloudWatch Logs destination for listed accounts', { LogDestinationAccounts: '111111111111' }],
   ])('refuses the layout with %s', (_what, overrides) => {
     expect(rulesRefusing(template, parameterValues(template, { ...LAKE, ...overrides }))).toContain('SecurityLakeLayoutIsOcsfParquet');
   });
