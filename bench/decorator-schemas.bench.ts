@@ -10,7 +10,7 @@
 // template's hint for the schema makes (`DecoratorBufferByOutputSchema`), measured by invoking
 // the handler on that many records.
 import { pathToFileURL } from 'node:url';
-import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from '../src/firehose/transformation/firehose-limits.js';
 import { loadTemplate } from '../test/support/cloudformation.js';
 import { builtBundle, quietly, report, type Interleaved } from './measure.js';
@@ -19,10 +19,13 @@ import { baseline, decoratorLambdaContext, DEPLOYED_NODE_OPTIONS, inventory, loo
 import { startEc2LoopbackServer } from '../test/support/ec2-loopback-server.js';
 
 const SCHEMAS = ['native', 'ecs', 'ocsf'] as const;
+/** OCSF with the Security Lake layout's keys, in a context whose ARN gives the Region the default format lacks. */
+const SECURITY_LAKE_VARIABLES = { OUTPUT_SCHEMA: 'ocsf', S3_LAYOUT: 'security-lake' };
+const SECURITY_LAKE_CONTEXT = decoratorLambdaContext('us-east-1', '123456789012');
 /** Firehose's buffer megabytes are MiB. */
 const MIB = 1024 * 1024;
 
-type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+type Handler = (event: FirehoseTransformationEvent, context?: Context) => Promise<FirehoseTransformationResult>;
 
 /** The template's processor buffer hint for a schema, in MiB. */
 function templateBufferHint(schema: string): number {
@@ -43,13 +46,19 @@ function recordsWithin(event: FirehoseTransformationEvent, bytes: number): Fireh
 }
 
 /** Sizes of one invocation of a buffer-hint's worth of records in a schema. */
-async function sizesAtHint(bundle: string, schema: string, environment: Record<string, string>, event: FirehoseTransformationEvent) {
+async function sizesAtHint(
+  bundle: string,
+  schema: string,
+  environment: Record<string, string>,
+  event: FirehoseTransformationEvent,
+  layout: { readonly label: string; readonly variables: Record<string, string>; readonly context?: Context } = { label: schema, variables: {} },
+) {
   const hint = templateBufferHint(schema);
   const batch = recordsWithin(event, hint * MIB);
   // A module instance of its own, configured when imported, so the timed configuration's caches do not count here.
-  Object.assign(process.env, environment, { OUTPUT_SCHEMA: schema, S3_LAYOUT: 'stack-bucket' });
-  const { handler } = (await import(`${pathToFileURL(bundle).href}?sizes=${schema}`)) as { handler: Handler };
-  const { result } = await quietly(() => handler(batch));
+  Object.assign(process.env, environment, { OUTPUT_SCHEMA: schema, S3_LAYOUT: 'stack-bucket' }, layout.variables);
+  const { handler } = (await import(`${pathToFileURL(bundle).href}?sizes=${layout.label}`)) as { handler: Handler };
+  const { result } = await quietly(() => handler(batch, layout.context));
   const ok = result.records.filter((record) => record.result === 'Ok');
   const lineBytes = batch.records.reduce((sum, record) => sum + Buffer.from(record.data, 'base64').length, 0);
   const documentBytes = ok.map((record) => Buffer.from(record.data ?? '', 'base64').length);
@@ -87,7 +96,7 @@ const benchmark: Benchmark = {
       // with a Lambda context whose ARN gives the own Region the default format does not carry.
       const configurations = [
         ...SCHEMAS.map((schema) => ({ label: schema, variables: { OUTPUT_SCHEMA: schema, S3_LAYOUT: 'stack-bucket' }, context: undefined })),
-        { label: 'ocsf + security-lake keys', variables: { OUTPUT_SCHEMA: 'ocsf', S3_LAYOUT: 'security-lake' }, context: decoratorLambdaContext('us-east-1', '123456789012') },
+        { label: 'ocsf + security-lake keys', variables: SECURITY_LAKE_VARIABLES, context: SECURITY_LAKE_CONTEXT },
       ];
       for (const { label, variables, context } of configurations) {
         const run = await runConfiguration(`schema-${label}`, bundle, { ...environment, ...variables }, event, calls, baselineRound, context);
@@ -109,6 +118,10 @@ const benchmark: Benchmark = {
         figures[`${schema}: records of this size per ${DEFAULT_TRANSFORMATION_RESPONSE_BUDGET_BYTES.toLocaleString('en-US')}-byte budget`] = sizes.recordsPerBudget;
         figures[`${schema}: records of this size per 6 MiB response`] = sizes.recordsPerLambdaLimit;
       }
+      // The partition keys add to every Ok record of the response: still within the budget at OCSF's hint.
+      const keyed = await sizesAtHint(bundle, 'ocsf', environment, event, { label: 'ocsf-security-lake', variables: SECURITY_LAKE_VARIABLES, context: SECURITY_LAKE_CONTEXT });
+      figures['ocsf + security-lake keys: records in one hint\'s worth of lines, of them Ok'] = `${keyed.records} / ${keyed.ok}`;
+      figures['ocsf + security-lake keys: response bytes at the hint'] = keyed.responseBytes;
       report(figures);
     } finally {
       await server.close();
