@@ -282,9 +282,15 @@ interface SerializedResponse {
   readonly partitions?: { readonly mixedPartitionRecords: number; readonly unpartitionedRecords: number };
 }
 
-/** `,"metadata":{"partitionKeys":{...}}` after `data`: its exact bytes (the values are ASCII). */
+/** `,"metadata":{"partitionKeys":{"region":"","accountId":"","eventDay":""}}` around the values. */
+const METADATA_FRAME_BYTES = ',"metadata":'.length + JSON.stringify({ partitionKeys: { region: '', accountId: '', eventDay: '' } }).length;
+
+/**
+ * The bytes `metadata` adds after `data`, exactly: the values are digits, lower-case letters and
+ * hyphens (partition-keys.ts admits nothing else), so JSON writes them as they are.
+ */
 function metadataBytes(keys: SecurityLakePartitionKeys | undefined): number {
-  return keys === undefined ? 0 : ',"metadata":'.length + JSON.stringify({ partitionKeys: keys }).length;
+  return keys === undefined ? 0 : METADATA_FRAME_BYTES + keys.region.length + keys.accountId.length + keys.eventDay.length;
 }
 
 /**

@@ -78,11 +78,21 @@ function secondsToMs(value: number | undefined): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value * MS_PER_SECOND : undefined;
 }
 
+const MS_PER_DAY = 86_400_000;
+/** The last day formatted: a batch's flows nearly all start on one day, so most calls reuse it. */
+let lastDayIndex = Number.NaN;
+let lastDayText = '';
+
 function utcDay(ms: number | undefined): string | undefined {
   if (ms === undefined || !Number.isFinite(ms) || ms < EARLIEST_MS || ms > LATEST_MS) return undefined;
-  const date = new Date(ms);
-  const year = String(date.getUTCFullYear()).padStart(4, '0');
-  const month = String(date.getUTCMonth() + 1).padStart(2, '0');
-  const day = String(date.getUTCDate()).padStart(2, '0');
-  return `${year}${month}${day}`;
+  const dayIndex = Math.floor(ms / MS_PER_DAY);
+  if (dayIndex !== lastDayIndex) {
+    const date = new Date(dayIndex * MS_PER_DAY);
+    const year = String(date.getUTCFullYear()).padStart(4, '0');
+    const month = String(date.getUTCMonth() + 1).padStart(2, '0');
+    const day = String(date.getUTCDate()).padStart(2, '0');
+    lastDayIndex = dayIndex;
+    lastDayText = `${year}${month}${day}`;
+  }
+  return lastDayText;
 }
