@@ -155,7 +155,7 @@ describe('template.yaml Security Lake layout', () => {
     }
   });
 
-  it("uses the lake's KMS key through S3 for that bucket only, and only when one is given", () => {
+  it("uses the lake's KMS key through S3 for that bucket's two prefixes only, and only when one is given", () => {
     for (const stack of stacks) {
       const encrypt = statement(stack, 'EncryptLakeObjects');
       const key = stack.values['SecurityLakeKmsKeyArn'] ?? '';
@@ -169,7 +169,8 @@ describe('template.yaml Security Lake layout', () => {
       expect(runtime(object(condition['StringEquals'], 'StringEquals')['kms:ViaService'], stack)).toBe('s3.us-east-1.amazonaws.com');
       expect(asList(object(condition['StringLike'], 'StringLike')['kms:EncryptionContext:aws:s3:arn']).map((arn) => runtime(arn, stack))).toEqual([
         `arn:aws:s3:::${LAKE_BUCKET}`,
-        `arn:aws:s3:::${LAKE_BUCKET}/*`,
+        `arn:aws:s3:::${LAKE_BUCKET}/${SOURCE_PREFIX}*`,
+        `arn:aws:s3:::${LAKE_BUCKET}/vpc-flow-log-appender-errors/vpc-flow-log-appender/*`,
       ]);
       expect(runtime(object(object(s3Destination(stack)['EncryptionConfiguration'], 'encryption')['KMSEncryptionConfig'], 'kms')['AWSKMSKeyARN'], stack)).toBe(key);
     }
