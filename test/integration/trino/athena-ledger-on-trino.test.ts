@@ -15,12 +15,14 @@ import type { EnrichedFlowLog } from '../../../src/enrich/enriched-flow-log.js';
 import { OutputSchema, toSchemaDocument } from '../../../src/output-schema/output-schema.js';
 import { ARRIVAL_DELAY_SECONDS, createFlowLogTable, writeParquetFiles, type RecordFormat } from './flow-log-table.js';
 import { relative } from 'node:path';
+import { FLOW_LOG_FIELDS } from '../../../src/flow-log/index.js';
+import { corpusFiles, corpusIsPresent, HEADERLESS_FLOW_LOG_VERSIONS, missingCorpusMessage, readCorpusText } from '../../support/corpus.js';
 import type { LookupScope } from '../../../src/domain/lookup-scope.js';
 import { decorateFirehoseRecords, type TransformationOutputRecord } from '../../../src/firehose/transformation/decorate-firehose-records.js';
 import { S3Layout, type SecurityLakePartitionKeys } from '../../../src/firehose/transformation/partition-keys.js';
 import { documentsOf, transformationRecord } from '../../support/firehose-builders.js';
 import { flowLogLine, formatOf, headerLine, SAMPLE_FIELD_TEXT } from '../../support/flow-log-builders.js';
-import { createSecurityLakeTable, SECURITY_LAKE_SOURCE_PREFIX, securityLakePartitionPath, writeSecurityLakeObjects, type LakeObject } from './security-lake-source.js';
+import { createSecurityLakeTable, lakeObjectName, SECURITY_LAKE_SOURCE_PREFIX, securityLakePartitionPath, writeSecurityLakeObjects, type LakeObject } from './security-lake-source.js';
 import { startTrinoServer, TRINO_CATALOG, type TrinoServer } from './trino-server.js';
 
 const SCHEMA = 'flow_estate';
@@ -398,12 +400,12 @@ const LAKE_DELIVERIES: readonly LakeDelivery[] = [
 describe('the Security Lake layout (S3Layout security-lake) on a real Trino: the decorator\'s partition keys as a crawler\'s table reads them', () => {
   const responses: TransformationOutputRecord[][] = [];
   /** The decorator's keys for each flow, by its interface id, and the scope of the decorator that keyed it. */
-  const keyed = new Map<string, { keys: SecurityLakePartitionKeys; ownScope: LookupScope; arrivalMs: number }>();
+  const keyed = new Map<string, { keys: SecurityLakePartitionKeys; ownScope: LookupScope; arrivalMs: number; delivery: number }>();
   let objects: LakeObject[] = [];
   const table = `${TRINO_CATALOG}.${LAKE_SCHEMA}.${LAKE_TABLE}`;
 
   beforeAll(async () => {
-    for (const delivery of LAKE_DELIVERIES) {
+    for (const [number, delivery] of LAKE_DELIVERIES.entries()) {
       const inputs = delivery.lines.map((line) => transformationRecord({ text: `${line.text}\n`, approximateArrivalTimestamp: line.arrivalMs }));
       const { records } = await decorateFirehoseRecords(inputs, { ownScope: delivery.ownScope }, {
         ...(delivery.fields === undefined ? {} : { format: formatOf(delivery.fields) }),
@@ -416,7 +418,7 @@ describe('the Security Lake layout (S3Layout security-lake) on a real Trino: the
       records.forEach((record, index) => {
         const keys = record.metadata?.partitionKeys;
         if (record.result !== 'Ok' || keys === undefined) return;
-        for (const document of documentsOf(record)) keyed.set(interfaceOf(document), { keys, ownScope: delivery.ownScope, arrivalMs: delivery.lines[index]?.arrivalMs ?? 0 });
+        for (const document of documentsOf(record)) keyed.set(interfaceOf(document), { keys, ownScope: delivery.ownScope, arrivalMs: delivery.lines[index]?.arrivalMs ?? 0, delivery: number + 1 });
       });
     }
     const started = Date.now();
@@ -454,9 +456,9 @@ describe('the Security Lake layout (S3Layout security-lake) on a real Trino: the
     expect(rows.length).toBe(keyed.size);
     expect(new Set(rows.map(([uid]) => uid)).size).toBe(keyed.size);
     for (const [uid, region, accountId, eventDay, path] of rows) {
-      const keys = keyed.get(uid ?? '')?.keys;
+      const { keys, delivery } = keyed.get(uid ?? '') ?? {};
       expect({ region, accountId, eventDay }, uid ?? 'a row without interface').toEqual(keys);
-      expect(path).toContain(`/${SECURITY_LAKE_SOURCE_PREFIX}/${securityLakePartitionPath(keys as SecurityLakePartitionKeys)}/`);
+      expect(path).toBe(`local:///${LAKE_SCHEMA}/${SECURITY_LAKE_SOURCE_PREFIX}/${securityLakePartitionPath(keys as SecurityLakePartitionKeys)}/${lakeObjectName(delivery ?? 0)}`);
     }
   });
 
@@ -524,5 +526,75 @@ describe('the Security Lake layout (S3Layout security-lake) on a real Trino: the
     expect(whole.scannedBytes).toBe(objects.reduce((sum, object) => sum + object.bytes, 0));
     expect(named.length).toBeGreaterThan(1);
     expect(namedBytes).toBeLessThan(objects.reduce((sum, object) => sum + object.bytes, 0) / 4);
+  });
+});
+
+describe('the Security Lake layout over the public corpus on a real Trino: every flow AWS and others wrote, under its partition', () => {
+  const CORPUS_SCHEMA = 'security_lake_corpus';
+  /** The decorator reading the corpus: where flows naming no valid account or Region go. */
+  const CORPUS_SCOPE: LookupScope = { accountId: '555566667777', region: 'ca-central-1' };
+  /** When Firehose received the corpus's records (its flows are years older): 2026-01-02T03:04:05Z. */
+  const CORPUS_ARRIVAL_MS = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const table = `${TRINO_CATALOG}.${CORPUS_SCHEMA}.${LAKE_TABLE}`;
+  const responses: TransformationOutputRecord[][] = [];
+  let okFlows = 0;
+
+  beforeAll(async () => {
+    if (!corpusIsPresent()) throw new Error(missingCorpusMessage());
+    // One delivery per file, its format the decorator's FLOW_LOG_FORMAT: the file's header line's
+    // (which, a record of its own after de-aggregation, is Dropped), its version's, or the default.
+    for (const path of corpusFiles('flowlogs', '.log')) {
+      const lines = readCorpusText(path).split('\n').filter((line) => line.trim() !== '');
+      const version = HEADERLESS_FLOW_LOG_VERSIONS[path];
+      const header = /^[a-z][a-z0-9-]* /.test(lines[0] ?? '') ? (lines[0] ?? '').trim().split(/\s+/) : undefined;
+      const fields = version === undefined ? header : FLOW_LOG_FIELDS.filter((field) => field.version <= version).map((field) => field.name);
+      const inputs = lines.map((line) => transformationRecord({ text: `${line}\n`, approximateArrivalTimestamp: CORPUS_ARRIVAL_MS }));
+      const { records } = await decorateFirehoseRecords(inputs, { ownScope: CORPUS_SCOPE }, {
+        ...(fields === undefined ? {} : { format: formatOf(fields) }),
+        trailingNewline: true,
+        responseBudgetBytes: 5_000_000,
+        schema: OutputSchema.Ocsf,
+        s3Layout: S3Layout.SecurityLake,
+      });
+      responses.push(records);
+      for (const record of records) if (record.result === 'Ok') okFlows += documentsOf(record).length;
+    }
+    writeSecurityLakeObjects(engine().warehouse, CORPUS_SCHEMA, responses);
+    await createSecurityLakeTable(engine(), CORPUS_SCHEMA, LAKE_TABLE);
+  });
+
+  it('returns partition keys with every Ok record and finds exactly their partitions', async () => {
+    // Act
+    const { rows } = await engine().query(`SELECT region, accountid, eventday FROM ${TRINO_CATALOG}.${CORPUS_SCHEMA}."${LAKE_TABLE}$partitions"`);
+    // Assess
+    const ok = responses.flat().filter((record) => record.result === 'Ok');
+    expect(ok.every((record) => record.metadata !== undefined)).toBe(true);
+    const keys = new Set(ok.map((record) => Object.values(record.metadata?.partitionKeys ?? {}).join(' ')));
+    expect(rows.map((row) => row.join(' ')).sort()).toEqual([...keys].sort());
+    expect(okFlows).toBeGreaterThan(200);
+  });
+
+  it('files every corpus flow under the account and Region it names when they are valid, else the decorator\'s, and the UTC day of its time, else of its arrival', async () => {
+    // Act
+    const { rows } = await engine().query(
+      `SELECT cloud.account.uid, cloud.region, time, start_time, end_time, format_datetime(from_unixtime(time / 1000e0) AT TIME ZONE 'UTC', 'yyyyMMdd'), accountid, region, eventday FROM ${table}`,
+    );
+    // Assess
+    expect(rows.length).toBe(okFlows);
+    const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+    const seen = { ownAccount: 0, ownRegion: 0, arrivalDay: 0 };
+    for (const [documentAccount, documentRegion, time, startTime, endTime, trinoDay, accountId, region, eventDay] of rows) {
+      const account = typeof documentAccount === 'string' && /^\d{12}$/.test(documentAccount) ? documentAccount : CORPUS_SCOPE.accountId;
+      const place = typeof documentRegion === 'string' && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(documentRegion) ? documentRegion : CORPUS_SCOPE.region;
+      expect({ accountId, region }, `${String(documentAccount)} ${String(documentRegion)}`).toEqual({ accountId: account, region: place });
+      if (startTime === null && endTime === null) expect(eventDay).toBe(utcDay(CORPUS_ARRIVAL_MS));
+      else expect([eventDay, eventDay]).toEqual([trinoDay, utcDay(Number(time))]);
+      seen.ownAccount += accountId === CORPUS_SCOPE.accountId ? 1 : 0;
+      seen.ownRegion += region === CORPUS_SCOPE.region ? 1 : 0;
+      seen.arrivalDay += eventDay === utcDay(CORPUS_ARRIVAL_MS) ? 1 : 0;
+    }
+    // The corpus has them all: masked or short account ids, records without Region, records without times.
+    console.info(`trino: ${CORPUS_SCHEMA}: ${rows.length} flows; under the own account ${seen.ownAccount}, own Region ${seen.ownRegion}, arrival day ${seen.arrivalDay}`);
+    expect(Object.values(seen).every((count) => count > 0 && count < rows.length)).toBe(true);
   });
 });

@@ -24,6 +24,11 @@ export function securityLakePartitionPath(keys: SecurityLakePartitionKeys): stri
   return `region=${keys.region}/accountId=${keys.accountId}/eventDay=${keys.eventDay}`;
 }
 
+/** The name of the object a delivery (1, 2, ...) writes in each partition it has records for. */
+export function lakeObjectName(delivery: number): string {
+  return `vpc-flow-appender-delivery-${delivery}.parquet`;
+}
+
 /** One object Firehose delivered: where it is on disk, its partition, its documents and size. */
 export interface LakeObject {
   readonly file: string;
@@ -46,7 +51,7 @@ export function writeSecurityLakeObjects(warehouse: string, schema: string, deli
       if (record.result !== 'Ok') continue;
       const keys = record.metadata?.partitionKeys;
       if (keys === undefined) throw new Error(`Ok record ${record.recordId} has no partition keys: Firehose could not place it`);
-      const file = join(warehouse, schema, SECURITY_LAKE_SOURCE_PREFIX, securityLakePartitionPath(keys), `vpc-flow-appender-delivery-${delivery + 1}.parquet`);
+      const file = join(warehouse, schema, SECURITY_LAKE_SOURCE_PREFIX, securityLakePartitionPath(keys), lakeObjectName(delivery + 1));
       let object = objects.get(file);
       if (object === undefined) objects.set(file, (object = { keys, documents: [] }));
       object.documents.push(...documentsOf(record));
