@@ -1,6 +1,9 @@
 // The Athena ledger producer's SQL on a real Trino (Athena engine version 3 is Trino), over the
 // advisor's ground-truth estate written in the Glue table's layout, compared with the local stream
-// on the same documents. One Trino for the file (about 40 s to start on 2 cores, 1 GiB of heap).
+// on the same documents; and the Security Lake layout (S3Layout security-lake): the decorator's
+// partition keys as the table a crawler makes over the custom source reads them. One Trino for the
+// file (about 40 s to start on 2 cores, 1 GiB of heap).
+import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAthenaLedgerSource } from '../../../src/athena/athena-ledger-source.js';
 import { ledgerQueries } from '../../../src/athena/ledger-sql.js';
@@ -14,7 +17,6 @@ import { glueColumnsFor } from '../../../src/athena/schema-columns.js';
 import type { EnrichedFlowLog } from '../../../src/enrich/enriched-flow-log.js';
 import { OutputSchema, toSchemaDocument } from '../../../src/output-schema/output-schema.js';
 import { ARRIVAL_DELAY_SECONDS, createFlowLogTable, writeParquetFiles, type RecordFormat } from './flow-log-table.js';
-import { relative } from 'node:path';
 import { FLOW_LOG_FIELDS } from '../../../src/flow-log/index.js';
 import { corpusFiles, corpusIsPresent, HEADERLESS_FLOW_LOG_VERSIONS, missingCorpusMessage, readCorpusText } from '../../support/corpus.js';
 import type { LookupScope } from '../../../src/domain/lookup-scope.js';
