@@ -124,6 +124,12 @@ export function isObject(value: unknown): value is CfnObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `value` as an object, or an error naming `what` it should have been (for tests reading a template). */
+export function objectAt(value: CfnValue | undefined, what: string): CfnObject {
+  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** The intrinsic function a value is (`Ref`, `Fn::If`, `Condition`...), or undefined for plain data. */
 export function intrinsicName(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;

@@ -5,7 +5,7 @@ import { flowLogMappingProperties, isObjectMapping, type FieldMapping } from '..
 import { EXPOSED_SERVICE_PORTS, NON_PUBLIC_SOURCE_CIDRS } from '../../src/domain/security-concepts.js';
 import { glueColumnLinesFor } from '../../src/athena/schema-columns.js';
 import { generatedTemplate, withGlueColumns } from '../../scripts/generate-athena-named-queries.js';
-import { asList, describeValue, isObject, subParts, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, describeValue, isObject, objectAt, subParts, toRuntimeString, type CfnObject, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
 
 /** Enrichment fields whose value is a list: each is an `array<...>` column. */
@@ -66,19 +66,14 @@ function structMembers(type: string): Map<string, string> | undefined {
   return members;
 }
 
-function object(value: CfnValue | undefined, what: string): CfnObject {
-  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
-  return value;
-}
-
 function tableInput(stack: ResolvedStack): CfnObject {
-  return object(resourceOf(stack, 'FlowLogTable').Properties?.['TableInput'], 'TableInput');
+  return objectAt(resourceOf(stack, 'FlowLogTable').Properties?.['TableInput'], 'TableInput');
 }
 
 function columnsOf(stack: ResolvedStack): Map<string, string> {
   const input = tableInput(stack);
-  const storage = object(input['StorageDescriptor'], 'StorageDescriptor');
-  const columns = [...asList(storage['Columns']), ...asList(input['PartitionKeys'])].map((column) => object(column, 'column'));
+  const storage = objectAt(input['StorageDescriptor'], 'StorageDescriptor');
+  const columns = [...asList(storage['Columns']), ...asList(input['PartitionKeys'])].map((column) => objectAt(column, 'column'));
   return new Map(columns.map((column) => [describeValue(column['Name'] ?? null), describeValue(column['Type'] ?? null)]));
 }
 
@@ -149,7 +144,7 @@ describe('template.yaml Athena table', () => {
 
   it('has one column per field the decorator can emit, of the type its JSON value has', () => {
     // Prepare
-    const partitionKeys = asList(tableInput(stack)['PartitionKeys']).map((column) => describeValue(object(column, 'column')['Name'] ?? null));
+    const partitionKeys = asList(tableInput(stack)['PartitionKeys']).map((column) => describeValue(objectAt(column, 'column')['Name'] ?? null));
 
     // Act
     const columns = [...columnsOf(stack)].filter(([name]) => !partitionKeys.includes(name)).map(([name, type]) => `${name} ${type}`);
@@ -180,7 +175,7 @@ describe('template.yaml Athena table', () => {
 
   it('reads gzipped JSON lines with the OpenX SerDe, @timestamp through a mapping', () => {
     // Act
-    const storage = object(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor');
+    const storage = objectAt(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor');
 
     // Assess
     expect(tableInput(stack)).toMatchObject({ Name: 'flow_logs', TableType: 'EXTERNAL_TABLE' });
@@ -195,9 +190,9 @@ describe('template.yaml Athena table', () => {
 
   it('projects year, month and day partitions onto exactly the keys Firehose writes, under the table location', () => {
     // Prepare
-    const destination = object(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
-    const parameters = object(tableInput(stack)['Parameters'], 'table parameters');
-    const location = toRuntimeString(object(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor')['Location'] ?? null, stack.values);
+    const destination = objectAt(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
+    const parameters = objectAt(tableInput(stack)['Parameters'], 'table parameters');
+    const location = toRuntimeString(objectAt(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor')['Location'] ?? null, stack.values);
     // What Firehose and Athena make of 23 November 2026 (UTC).
     const firehoseKey = describeValue(destination['Prefix'] ?? null)
       .replace('!{timestamp:yyyy}', '2026')
@@ -226,10 +221,10 @@ describe('template.yaml Athena table', () => {
 
   it('keeps query results encrypted in the stack bucket, away from the documents, and enforces it', () => {
     // Act
-    const configuration = object(resourceOf(stack, 'AthenaWorkGroup').Properties?.['WorkGroupConfiguration'], 'WorkGroupConfiguration');
-    const results = object(configuration['ResultConfiguration'], 'ResultConfiguration');
+    const configuration = objectAt(resourceOf(stack, 'AthenaWorkGroup').Properties?.['WorkGroupConfiguration'], 'WorkGroupConfiguration');
+    const results = objectAt(configuration['ResultConfiguration'], 'ResultConfiguration');
     const output = toRuntimeString(results['OutputLocation'] ?? null, stack.values);
-    const location = toRuntimeString(object(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor')['Location'] ?? null, stack.values);
+    const location = toRuntimeString(objectAt(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor')['Location'] ?? null, stack.values);
 
     // Assess
     expect(configuration['EnforceWorkGroupConfiguration']).toBe(true);

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { athenaNamedQuerySql } from '../../src/athena/named-queries.js';
 import { glueColumnsFor } from '../../src/athena/schema-columns.js';
 import { isOutputSchema, OUTPUT_SCHEMAS, type OutputSchema } from '../../src/output-schema/output-schema.js';
-import { asList, describeValue, isObject, subParts, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, describeValue, objectAt, subParts, toRuntimeString, type CfnObject, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks } from './template-fixtures.js';
 
 /** Firehose's least buffer size with record-format conversion, in MiB. */
 const CONVERSION_MIN_BUFFER_MIB = 64;
-
-function object(value: CfnValue | undefined, what: string): CfnObject {
-  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
-  return value;
-}
 
 function schemaOf(stack: ResolvedStack): OutputSchema {
   const schema = stack.values['OutputSchema'] ?? 'native';
@@ -23,20 +18,20 @@ const withS3 = stacks.filter((stack) => stack.values['DestinationType'] === 'S3'
 const parquet = withS3.filter((stack) => stack.values['S3RecordFormat'] === 'parquet');
 
 function tableInput(stack: ResolvedStack): CfnObject {
-  return object(resourceOf(stack, 'FlowLogTable').Properties?.['TableInput'], 'TableInput');
+  return objectAt(resourceOf(stack, 'FlowLogTable').Properties?.['TableInput'], 'TableInput');
 }
 
 function storageOf(stack: ResolvedStack): CfnObject {
-  return object(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor');
+  return objectAt(tableInput(stack)['StorageDescriptor'], 'StorageDescriptor');
 }
 
 function s3Destination(stack: ResolvedStack): CfnObject {
-  return object(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
+  return objectAt(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
 }
 
 function statementsOf(stack: ResolvedStack): CfnObject[] {
   const policies = asList(resourceOf(stack, 'DeliveryStreamRole').Properties?.['Policies']);
-  return policies.flatMap((policy) => asList(object(object(policy, 'policy')['PolicyDocument'], 'document')['Statement']).map((statement) => object(statement, 'statement')));
+  return policies.flatMap((policy) => asList(objectAt(objectAt(policy, 'policy')['PolicyDocument'], 'document')['Statement']).map((statement) => objectAt(statement, 'statement')));
 }
 
 describe('template.yaml S3 record format and output schema', () => {
@@ -47,7 +42,7 @@ describe('template.yaml S3 record format and output schema', () => {
   it('gives the Glue table exactly the columns of the documents of the chosen OutputSchema, whatever the format', () => {
     for (const stack of withS3) {
       const columns = asList(storageOf(stack)['Columns']).map((column) => {
-        const { Name, Type } = object(column, 'column');
+        const { Name, Type } = objectAt(column, 'column');
         return { name: describeValue(Name ?? null), type: describeValue(Type ?? null) };
       });
       expect(columns, describeStack(stack)).toEqual(glueColumnsFor(schemaOf(stack)));
@@ -76,24 +71,24 @@ describe('template.yaml S3 record format and output schema', () => {
         },
       });
       expect(destination['CompressionFormat']).toBe('UNCOMPRESSED');
-      expect(Number(object(destination['BufferingHints'], 'BufferingHints')['SizeInMBs'])).toBeGreaterThanOrEqual(CONVERSION_MIN_BUFFER_MIB);
+      expect(Number(objectAt(destination['BufferingHints'], 'BufferingHints')['SizeInMBs'])).toBeGreaterThanOrEqual(CONVERSION_MIN_BUFFER_MIB);
     }
   });
 
   it('renames in the conversion exactly the keys the table renames, onto columns the table has', () => {
     for (const stack of parquet) {
-      const deserializer = object(object(object(s3Destination(stack)['DataFormatConversionConfiguration'], 'conversion')['InputFormatConfiguration'], 'input')['Deserializer'], 'deserializer');
-      const mappings = object(deserializer['OpenXJsonSerDe'], 'OpenXJsonSerDe')['ColumnToJsonKeyMappings'] ?? {};
+      const deserializer = objectAt(objectAt(objectAt(s3Destination(stack)['DataFormatConversionConfiguration'], 'conversion')['InputFormatConfiguration'], 'input')['Deserializer'], 'deserializer');
+      const mappings = objectAt(deserializer['OpenXJsonSerDe'], 'OpenXJsonSerDe')['ColumnToJsonKeyMappings'] ?? {};
       const columns = new Set(glueColumnsFor(schemaOf(stack)).map((column) => column.name));
-      expect(Object.keys(object(mappings, 'mappings')).filter((column) => !columns.has(column)), describeStack(stack)).toEqual([]);
-      expect(Object.keys(object(mappings, 'mappings')).sort()).toEqual(columns.has('event_time') ? ['event_time'] : []);
+      expect(Object.keys(objectAt(mappings, 'mappings')).filter((column) => !columns.has(column)), describeStack(stack)).toEqual([]);
+      expect(Object.keys(objectAt(mappings, 'mappings')).sort()).toEqual(columns.has('event_time') ? ['event_time'] : []);
     }
   });
 
   it('stores the table as Parquet when Firehose writes Parquet, as OpenX JSON lines otherwise', () => {
     for (const stack of withS3) {
       const storage = storageOf(stack);
-      const parameters = object(tableInput(stack)['Parameters'], 'table parameters');
+      const parameters = objectAt(tableInput(stack)['Parameters'], 'table parameters');
       if (stack.values['S3RecordFormat'] === 'parquet') {
         expect(storage, describeStack(stack)).toMatchObject({
           InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -116,7 +111,7 @@ describe('template.yaml S3 record format and output schema', () => {
         continue;
       }
       const [statement] = read;
-      const database = toRuntimeString(object(resourceOf(stack, 'FlowLogDatabase').Properties?.['DatabaseInput'], 'DatabaseInput')['Name'] ?? null, stack.values);
+      const database = toRuntimeString(objectAt(resourceOf(stack, 'FlowLogDatabase').Properties?.['DatabaseInput'], 'DatabaseInput')['Name'] ?? null, stack.values);
       const table = describeValue(tableInput(stack)['Name'] ?? null);
       expect(statement?.['Action']).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
       expect(asList(statement?.['Resource']).map((resource) => toRuntimeString(resource, stack.values))).toEqual([
@@ -133,7 +128,7 @@ describe('template.yaml S3 record format and output schema', () => {
       if (stack === undefined) throw new Error(`no S3 stack writes ${schema}`);
       const queries = Object.entries(stack.resources).filter(([, resource]) => resource.Type === 'AWS::Athena::NamedQuery');
       for (const [logicalId, query] of queries) {
-        const { text } = subParts(object(query.Properties?.['QueryString'], 'QueryString')['Fn::Sub']);
+        const { text } = subParts(objectAt(query.Properties?.['QueryString'], 'QueryString')['Fn::Sub']);
         expect(text, `${logicalId} ${schema}`).toBe(athenaNamedQuerySql(schema)[logicalId]);
         if (schema === 'native') continue;
         // The projection reads the schema's columns by their paths.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_LIMITS } from '../../src/cli/invoke-command.js';
 import { MAX_TRANSFORMATION_RESPONSE_BYTES } from '../../src/firehose/transformation/firehose-limits.js';
-import { asList, describeValue, isObject, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, describeValue, isObject, objectAt, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, stacks, template } from './template-fixtures.js';
 
 /** Firehose waits at most 5 minutes for a transformation Lambda. https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html */
@@ -28,25 +28,20 @@ const FUNCTIONS = [
   { logicalId: 'DecoratorFunction', bundle: 'decorator' },
 ] as const;
 
-function object(value: CfnValue | undefined, what: string): CfnObject {
-  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
-  return value;
-}
-
 function destinationsOf(stack: ResolvedStack): CfnObject {
   const properties = resourceOf(stack, 'DeliveryStream').Properties ?? {};
   return Object.fromEntries(Object.entries(properties).filter(([key]) => key.endsWith('DestinationConfiguration')));
 }
 
 function processorParameters(destination: CfnObject): Record<string, CfnValue> {
-  const processing = object(destination['ProcessingConfiguration'], 'ProcessingConfiguration');
-  const processors = asList(processing['Processors']).map((processor) => object(processor, 'processor'));
+  const processing = objectAt(destination['ProcessingConfiguration'], 'ProcessingConfiguration');
+  const processors = asList(processing['Processors']).map((processor) => objectAt(processor, 'processor'));
   expect(processing['Enabled']).toBe(true);
   // The Security Lake layout splits packed records into lines first (template-security-lake.test.ts).
   expect(processors.map((processor) => processor['Type'])).toEqual(processors.length === 1 ? ['Lambda'] : ['RecordDeAggregation', 'Lambda']);
   const processor = processors.at(-1) as CfnObject;
   return Object.fromEntries(
-    asList(processor['Parameters']).map((parameter) => [describeValue(object(parameter, 'parameter')['ParameterName'] ?? null), object(parameter, 'parameter')['ParameterValue'] ?? null]),
+    asList(processor['Parameters']).map((parameter) => [describeValue(objectAt(parameter, 'parameter')['ParameterName'] ?? null), objectAt(parameter, 'parameter')['ParameterValue'] ?? null]),
   );
 }
 
@@ -108,7 +103,7 @@ describe('template.yaml functions', () => {
     if (stack === undefined) throw new Error('no deployment has an ingestor');
     const ingestor = resourceOf(stack, 'IngestorFunction').Properties ?? {};
     const decorator = resourceOf(stack, 'DecoratorFunction').Properties ?? {};
-    const variables = object(object(ingestor['Environment'], 'Environment')['Variables'], 'Variables');
+    const variables = objectAt(objectAt(ingestor['Environment'], 'Environment')['Variables'], 'Variables');
 
     // Act
     const marginMs = Number(toRuntimeString(variables['RETRY_TIME_MARGIN_MS'] ?? null, stack.values));
@@ -150,7 +145,7 @@ describe('template.yaml delivery stream', () => {
     for (const stack of stacks) {
       for (const destination of Object.values(destinationsOf(stack))) {
         // Act
-        const parameters = processorParameters(object(destination, 'destination'));
+        const parameters = processorParameters(objectAt(destination, 'destination'));
 
         // Assess
         expect(parameters['LambdaArn']).toEqual({ 'Fn::GetAtt': ['DecoratorFunction', 'Arn'] });
@@ -167,8 +162,8 @@ describe('template.yaml delivery stream', () => {
   it('indexes into the chosen domain under the cwl index rotated daily by default, backing up failures under distinct error prefixes', () => {
     for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'OpenSearch')) {
       // Act
-      const destination = object(destinationsOf(stack)['AmazonopensearchserviceDestinationConfiguration'], 'OpenSearch destination');
-      const backup = object(destination['S3Configuration'], 'S3Configuration');
+      const destination = objectAt(destinationsOf(stack)['AmazonopensearchserviceDestinationConfiguration'], 'OpenSearch destination');
+      const backup = objectAt(destination['S3Configuration'], 'S3Configuration');
 
       // Assess
       expect(destination['DomainARN'], describeStack(stack)).toEqual(
@@ -185,7 +180,7 @@ describe('template.yaml delivery stream', () => {
   it('writes gzipped newline-delimited documents (or Parquet, compressed by itself) to S3, errors apart from documents', () => {
     // The Security Lake layout writes the lake's bucket instead (template-security-lake.test.ts).
     for (const stack of stacks.filter((candidate) => candidate.values['DestinationType'] === 'S3' && candidate.values['S3Layout'] !== 'security-lake')) {
-      const destination = object(destinationsOf(stack)['ExtendedS3DestinationConfiguration'], 'S3 destination');
+      const destination = objectAt(destinationsOf(stack)['ExtendedS3DestinationConfiguration'], 'S3 destination');
       const parquet = stack.values['S3RecordFormat'] === 'parquet';
       expect(destination).toMatchObject({ CompressionFormat: parquet ? 'UNCOMPRESSED' : 'GZIP', BucketARN: { 'Fn::GetAtt': ['DeliveryBucket', 'Arn'] } });
       expect(destination['DataFormatConversionConfiguration'] !== undefined).toBe(parquet);
@@ -204,7 +199,7 @@ describe('template.yaml delivery stream', () => {
       .filter((value) => value !== undefined);
     expect(processing).toHaveLength(2);
     // The same Lambda processor; S3 adds, for the Security Lake layout only, the de-aggregation before it.
-    const [openSearch, s3] = processing.map((configuration) => asList(object(configuration, 'ProcessingConfiguration')['Processors']));
+    const [openSearch, s3] = processing.map((configuration) => asList(objectAt(configuration, 'ProcessingConfiguration')['Processors']));
     expect(s3?.slice(1)).toEqual(openSearch);
     expect(s3?.[0]).toMatchObject({ 'Fn::If': ['WriteSecurityLakeLayout', { Type: 'RecordDeAggregation' }, { Ref: 'AWS::NoValue' }] });
   });

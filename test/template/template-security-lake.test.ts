@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDecoratorConfig } from '../../src/config/decorator-config.js';
-import { asList, describeValue, isObject, parameterValues, rulesRefusing, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
+import { asList, describeValue, objectAt, parameterValues, rulesRefusing, toRuntimeString, type CfnObject, type CfnValue, type ResolvedStack } from '../support/cloudformation.js';
 import { describeStack, resourceOf, SAMPLE_PARAMETER_VALUES, stacks, template } from './template-fixtures.js';
 
 const LAKE_BUCKET = SAMPLE_PARAMETER_VALUES['SecurityLakeBucketName'] as string;
@@ -18,18 +18,13 @@ const LAKE: Readonly<Record<string, string>> = {
   SecurityLakeSourcePrefix: SOURCE_PREFIX,
 };
 
-function object(value: CfnValue | undefined, what: string): CfnObject {
-  if (!isObject(value)) throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
-  return value;
-}
-
 function s3Destination(stack: ResolvedStack): CfnObject {
-  return object(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
+  return objectAt(resourceOf(stack, 'DeliveryStream').Properties?.['ExtendedS3DestinationConfiguration'], 'S3 destination');
 }
 
 /** The decorator's environment as Lambda would see it. */
 function decoratorEnvironment(stack: ResolvedStack): Record<string, string> {
-  const variables = object(object(resourceOf(stack, 'DecoratorFunction').Properties?.['Environment'], 'Environment')['Variables'], 'Variables');
+  const variables = objectAt(objectAt(resourceOf(stack, 'DecoratorFunction').Properties?.['Environment'], 'Environment')['Variables'], 'Variables');
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, toRuntimeString(value, stack.values)]));
 }
 
@@ -39,7 +34,7 @@ function runtime(value: CfnValue | undefined, stack: ResolvedStack): string {
 
 function roleStatements(stack: ResolvedStack): CfnObject[] {
   return asList(resourceOf(stack, 'DeliveryStreamRole').Properties?.['Policies']).flatMap((policy) =>
-    asList(object(object(policy, 'policy')['PolicyDocument'], 'document')['Statement']).map((statement) => object(statement, 'statement')),
+    asList(objectAt(objectAt(policy, 'policy')['PolicyDocument'], 'document')['Statement']).map((statement) => objectAt(statement, 'statement')),
   );
 }
 
@@ -103,17 +98,17 @@ describe('template.yaml Security Lake layout', () => {
 
   it('splits packed records back into lines before the decorator, so that each record is one flow with its own partition', () => {
     for (const stack of lake) {
-      const processors = asList(object(s3Destination(stack)['ProcessingConfiguration'], 'processing')['Processors']).map((processor) => object(processor, 'processor'));
+      const processors = asList(objectAt(s3Destination(stack)['ProcessingConfiguration'], 'processing')['Processors']).map((processor) => objectAt(processor, 'processor'));
 
       expect(processors.map((processor) => processor['Type'])).toEqual(['RecordDeAggregation', 'Lambda']);
       const parameters: Record<string, string> = Object.fromEntries(
-        asList(processors[0]?.['Parameters']).map((parameter) => [describeValue(object(parameter, 'parameter')['ParameterName'] ?? null), describeValue(object(parameter, 'parameter')['ParameterValue'] ?? null)]),
+        asList(processors[0]?.['Parameters']).map((parameter) => [describeValue(objectAt(parameter, 'parameter')['ParameterName'] ?? null), describeValue(objectAt(parameter, 'parameter')['ParameterValue'] ?? null)]),
       );
       expect(parameters['SubRecordType']).toBe('DELIMITED');
       expect(Buffer.from(parameters['Delimiter'] ?? '', 'base64').toString('utf8')).toBe('\n');
     }
     for (const stack of stackBucket) {
-      const processors = asList(object(s3Destination(stack)['ProcessingConfiguration'], 'processing')['Processors']).map((processor) => object(processor, 'processor'));
+      const processors = asList(objectAt(s3Destination(stack)['ProcessingConfiguration'], 'processing')['Processors']).map((processor) => objectAt(processor, 'processor'));
       expect(processors.map((processor) => processor['Type']), describeStack(stack)).toEqual(['Lambda']);
     }
   });
@@ -165,14 +160,14 @@ describe('template.yaml Security Lake layout', () => {
       }
       expect(encrypt?.['Action']).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(runtime(encrypt?.['Resource'], stack)).toBe(key);
-      const condition = object(encrypt?.['Condition'], 'condition');
-      expect(runtime(object(condition['StringEquals'], 'StringEquals')['kms:ViaService'], stack)).toBe('s3.us-east-1.amazonaws.com');
-      expect(asList(object(condition['StringLike'], 'StringLike')['kms:EncryptionContext:aws:s3:arn']).map((arn) => runtime(arn, stack))).toEqual([
+      const condition = objectAt(encrypt?.['Condition'], 'condition');
+      expect(runtime(objectAt(condition['StringEquals'], 'StringEquals')['kms:ViaService'], stack)).toBe('s3.us-east-1.amazonaws.com');
+      expect(asList(objectAt(condition['StringLike'], 'StringLike')['kms:EncryptionContext:aws:s3:arn']).map((arn) => runtime(arn, stack))).toEqual([
         `arn:aws:s3:::${LAKE_BUCKET}`,
         `arn:aws:s3:::${LAKE_BUCKET}/${SOURCE_PREFIX}*`,
         `arn:aws:s3:::${LAKE_BUCKET}/vpc-flow-log-appender-errors/vpc-flow-log-appender/*`,
       ]);
-      expect(runtime(object(object(s3Destination(stack)['EncryptionConfiguration'], 'encryption')['KMSEncryptionConfig'], 'kms')['AWSKMSKeyARN'], stack)).toBe(key);
+      expect(runtime(objectAt(objectAt(s3Destination(stack)['EncryptionConfiguration'], 'encryption')['KMSEncryptionConfig'], 'kms')['AWSKMSKeyARN'], stack)).toBe(key);
     }
   });
 
