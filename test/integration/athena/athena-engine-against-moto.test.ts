@@ -4,7 +4,7 @@
 import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAthenaQueryEngine } from '../../../src/adapters/athena-query-engine.js';
-import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { motoClientOptions, startMotoServer, type MotoServer } from '../support/moto-server.js';
 
 let moto: MotoServer | undefined;
 
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 function client(): AthenaClient {
   if (moto === undefined) throw new Error('moto did not start');
-  return new AthenaClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test-secret-not-real' } });
+  return new AthenaClient(motoClientOptions(moto.url));
 }
 
 describe('the Athena query engine against moto', () => {

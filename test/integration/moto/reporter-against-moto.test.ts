@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dayPrefixesOf, reportKeyStemOf, reportWindowOf } from '../../../src/scheduled-report/index.js';
@@ -18,7 +18,8 @@ import { listenOnLoopback, type ListeningLoopback } from '../../support/loopback
 import { reportFlow } from '../../support/report-builders.js';
 import { documentLine } from '../../support/scheduled-report-fakes.js';
 import { CLIENT_ADDRESS, createMotoEc2Account, WEB_ADDRESS, type MotoEc2Account } from '../support/moto-ec2-account.js';
-import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { motoClientOptions, startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { objectText, runReporterBundle } from '../support/reporter-bundle.js';
 import { installedTool } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -29,8 +30,6 @@ const RUNTIMES = [
 ] as const;
 const BUCKET = 'vpc-flow-log-appender-reports';
 const WINDOW_DAYS = 7;
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
-const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDENTIALS.AWS_SECRET_ACCESS_KEY } });
 const bundles = mkdtempSync(join(tmpdir(), 'moto-reporter-'));
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -47,9 +46,9 @@ let delivered: Record<string, unknown>[] = [];
 beforeAll(async () => {
   await run(process.execPath, ['scripts/build.mjs', '--outdir', bundles]);
   moto = await startMotoServer();
-  ec2 = new EC2Client(clientOptions(moto.url));
-  s3 = new S3Client({ ...clientOptions(moto.url), forcePathStyle: true });
-  sns = new SNSClient(clientOptions(moto.url));
+  ec2 = new EC2Client(motoClientOptions(moto.url));
+  s3 = new S3Client({ ...motoClientOptions(moto.url), forcePathStyle: true });
+  sns = new SNSClient(motoClientOptions(moto.url));
   subscriber = await listenOnLoopback(
     createServer((request, response) => {
       const chunks: Buffer[] = [];
@@ -100,26 +99,16 @@ async function deliverWindowDocuments(window: { from: number; to: number }): Pro
 
 /** Runs the built reporter's handler once, in a process of `node`, with the function's variables and every endpoint at moto. */
 async function runReporter(node: string, topicArn: string) {
-  // The function's logs and EMF metrics go to stdout too, one JSON line each: the result is the last line.
-  const script = 'const { handler } = await import(process.argv[1]); const result = await handler(); process.stdout.write(`\\n${JSON.stringify(result)}\\n`);';
-  return run(node, ['--input-type=module', '-e', script, join(bundles, 'reporter', 'index.js')], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL: moto.url,
-      REPORT_ENGINE: 's3',
-      REPORT_BUCKET: BUCKET,
-      REPORT_WINDOW_DAYS: String(WINDOW_DAYS),
-      REPORT_TOPIC_ARN: topicArn,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
-    maxBuffer: 16 * 1024 * 1024,
+  return runReporterBundle(node, bundles, moto.url, {
+    REPORT_ENGINE: 's3',
+    REPORT_BUCKET: BUCKET,
+    REPORT_WINDOW_DAYS: String(WINDOW_DAYS),
+    REPORT_TOPIC_ARN: topicArn,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
   });
 }
 
-async function objectText(key: string): Promise<string> {
-  return (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
-}
+const reportText = (key: string): Promise<string> => objectText(s3, BUCKET, key);
 
 describe.each(RUNTIMES)('the reporter bundle against moto on $name', ({ binary }) => {
   it('reads the window\'s documents and the live inventory, writes the four reports under reports/YYYY/MM/DD/ and publishes the summary', async () => {
@@ -139,11 +128,11 @@ describe.each(RUNTIMES)('the reporter bundle against moto on $name', ({ binary }
     expect(result.locations).toEqual(['.html', '.json', '.sh', '.rollback.sh'].map((extension) => `s3://${BUCKET}/${stem}${extension}`));
     const listed = (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/' }))).Contents ?? [];
     expect(listed.map((object) => object.Key).sort()).toEqual(result.locations.map((location) => location.slice(`s3://${BUCKET}/`.length)).sort());
-    const report = JSON.parse(await objectText(`${stem}.json`)) as { totals: { records: number }; rules: { ruleId: string; flows: number }[] };
+    const report = JSON.parse(await reportText(`${stem}.json`)) as { totals: { records: number }; rules: { ruleId: string; flows: number }[] };
     expect(report.totals.records).toBe(documents);
     expect(report.rules.some((rule) => rule.flows === documents)).toBe(true);
-    expect(await objectText(`${stem}.html`)).toMatch(/^<!doctype html>/i);
-    expect(await objectText(`${stem}.sh`)).toMatch(/^#!\/usr\/bin\/env bash|^#!\/bin\/bash/);
+    expect(await reportText(`${stem}.html`)).toMatch(/^<!doctype html>/i);
+    expect(await reportText(`${stem}.sh`)).toMatch(/^#!\/usr\/bin\/env bash|^#!\/bin\/bash/);
     const notifications = delivered.filter((message) => message['Type'] === 'Notification');
     expect(notifications).toHaveLength(1);
     expect(notifications[0]?.['Subject']).toMatch(new RegExp(`^Security-group report, ${WINDOW_DAYS} days to `));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reportKeyStemOf, reportWindowOf } from '../../../src/scheduled-report/index.js';
@@ -19,7 +19,8 @@ import { documentLine } from '../../support/scheduled-report-fakes.js';
 import { runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 import { installTemplate, openSearchRequest } from '../opensearch/estate-index.js';
 import { CLIENT_ADDRESS, createMotoEc2Account, OFFICE_ADDRESS, WEB_ADDRESS, type MotoEc2Account } from '../support/moto-ec2-account.js';
-import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { motoClientOptions, startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { objectText, runReporterBundle } from '../support/reporter-bundle.js';
 import { installedTool } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -32,8 +33,6 @@ const BUCKET = 'vpc-flow-log-appender-reports';
 const WINDOW_DAYS = 7;
 /** Documentation addresses (RFC 5737) of the internet clients. */
 const INTERNET_CLIENTS = [CLIENT_ADDRESS, '203.0.113.40', '192.0.2.200'];
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
-const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDENTIALS.AWS_SECRET_ACCESS_KEY } });
 const bundles = mkdtempSync(join(tmpdir(), 'reporter-engines-'));
 const files = temporaryDirectory();
 
@@ -76,36 +75,27 @@ async function indexWindowDocuments(): Promise<number> {
 
 /** Runs the built reporter's handler once on Node.js 24, with the variables the template sets for the opensearch engine (auth none: the node has no security plugin). */
 async function runReporter(topicArn: string) {
-  const script = 'const { handler } = await import(process.argv[1]); const result = await handler(); process.stdout.write(`\\n${JSON.stringify(result)}\\n`);';
-  return run(NODE24, ['--input-type=module', '-e', script, join(bundles, 'reporter', 'index.js')], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL: moto.url,
-      REPORT_ENGINE: 'opensearch',
-      OPENSEARCH_ENDPOINT: url,
-      OPENSEARCH_INDEX_PATTERN: INDEX_PATTERN,
-      OPENSEARCH_AUTH: 'none',
-      ATHENA_WORKGROUP: '',
-      REPORT_BUCKET: BUCKET,
-      REPORT_WINDOW_DAYS: String(WINDOW_DAYS),
-      REPORT_TOPIC_ARN: topicArn,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
-    maxBuffer: 16 * 1024 * 1024,
+  return runReporterBundle(NODE24, bundles, moto.url, {
+    REPORT_ENGINE: 'opensearch',
+    OPENSEARCH_ENDPOINT: url,
+    OPENSEARCH_INDEX_PATTERN: INDEX_PATTERN,
+    OPENSEARCH_AUTH: 'none',
+    ATHENA_WORKGROUP: '',
+    REPORT_BUCKET: BUCKET,
+    REPORT_WINDOW_DAYS: String(WINDOW_DAYS),
+    REPORT_TOPIC_ARN: topicArn,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
   });
 }
 
-async function objectText(key: string): Promise<string> {
-  return (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
-}
+const reportText = (key: string): Promise<string> => objectText(s3, BUCKET, key);
 
 beforeAll(async () => {
   await run(process.execPath, ['scripts/build.mjs', '--outdir', bundles]);
   moto = await startMotoServer();
-  ec2 = new EC2Client(clientOptions(moto.url));
-  s3 = new S3Client({ ...clientOptions(moto.url), forcePathStyle: true });
-  sns = new SNSClient(clientOptions(moto.url));
+  ec2 = new EC2Client(motoClientOptions(moto.url));
+  s3 = new S3Client({ ...motoClientOptions(moto.url), forcePathStyle: true });
+  sns = new SNSClient(motoClientOptions(moto.url));
   account = await createMotoEc2Account(ec2);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await installTemplate(url, 'reporter-engine', INDEX_PATTERN);
@@ -145,13 +135,13 @@ describe('the reporter bundle with REPORT_ENGINE=opensearch on Node.js 24, again
     expect(listed.map((object) => object.Key).sort()).toEqual(result.locations.map((location) => location.slice(`s3://${BUCKET}/`.length)).sort());
     for (const run of [json, html, scripts]) expect(run.status, run.stderr).toBe(0);
     // The window's documents only, and a ledger with something to judge.
-    const report = JSON.parse(await objectText(`${stem}.json`)) as { totals: { records: number }; rules: { flows: number }[] };
+    const report = JSON.parse(await reportText(`${stem}.json`)) as { totals: { records: number }; rules: { flows: number }[] };
     expect([result.counts.records, report.totals.records]).toEqual([documents, documents]);
     expect(report.rules.filter((rule) => rule.flows > 0).length).toBeGreaterThanOrEqual(2);
     // Each output as the CLI writes it from the same engine, window and inventory.
-    expect(JSON.parse(await objectText(`${stem}.json`))).toEqual(JSON.parse(json.stdout));
-    expect(await objectText(`${stem}.html`)).toBe(html.stdout);
-    expect(await objectText(`${stem}.sh`)).toBe(readFileSync(files.path('apply.sh'), 'utf8'));
-    expect(await objectText(`${stem}.rollback.sh`)).toBe(readFileSync(files.path('apply.rollback.sh'), 'utf8'));
+    expect(JSON.parse(await reportText(`${stem}.json`))).toEqual(JSON.parse(json.stdout));
+    expect(await reportText(`${stem}.html`)).toBe(html.stdout);
+    expect(await reportText(`${stem}.sh`)).toBe(readFileSync(files.path('apply.sh'), 'utf8'));
+    expect(await reportText(`${stem}.rollback.sh`)).toBe(readFileSync(files.path('apply.rollback.sh'), 'utf8'));
   });
 });

@@ -2,7 +2,7 @@
 // one endpoint for every AWS service the tests use (EC2, S3, Firehose, SSM). Started by the tests,
 // stopped by them; its state is wiped between tests with its reset API.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../support/loopback-http.js';
 import { pythonTool, pythonToolEnvironment } from './python-tools.js';
 
 export interface MotoServer {
@@ -15,14 +15,17 @@ export interface MotoServer {
 
 const START_TIMEOUT_MS = 60_000;
 
-/** A port of 127.0.0.1 no one listens on now (the OS picks it; moto binds it right after). */
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+/** Credentials moto accepts (it checks none): the environment of a process pointed at moto. */
+export const MOTO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
+  AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
+/** An SDK client's options for moto's endpoint, with those credentials. */
+export function motoClientOptions(endpoint: string) {
+  return { endpoint, region: MOTO_CREDENTIALS.AWS_REGION, credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY } };
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
