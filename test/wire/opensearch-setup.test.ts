@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenSearchHttpClient } from '../../src/adapters/opensearch-http-client.js';
 import { runOpenSearchCommand } from '../../src/cli/opensearch-command.js';
 import { buildIndexTemplate } from '../../src/opensearch/index-template.js';
 import { buildRetentionPolicy } from '../../src/opensearch/ism-policy.js';
 import { startOpenSearchLoopbackServer, type OpenSearchLoopbackServer } from '../support/opensearch-loopback-server.js';
+import { capturedIo } from '../unit/cli/cli-harness.js';
 
 const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -18,14 +18,9 @@ afterEach(async () => {
 
 /** Runs the command in-process with the real HTTP client, capturing its output. */
 async function run(args: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runOpenSearchCommand(args, { stdin: new PassThrough(), stdout, stderr }, { env, createHttp: createOpenSearchHttpClient });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  const { io, stdout, stderr } = capturedIo();
+  const code = await runOpenSearchCommand(args, io, { env, createHttp: createOpenSearchHttpClient });
+  return { code, stdout: stdout(), stderr: stderr() };
 }
 
 function setupArgs(url: string, ...more: string[]): string[] {

@@ -5,7 +5,6 @@
 // saved visualization's and saved search's query run as OpenSearch Dashboards sends it, its
 // answer compared with the same question answered over the documents in plain code.
 import { basename, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { SAMPLE_GEO_DATABASE } from '../../../scripts/build-sample-geo-db.js';
 import { createOpenSearchHttpClient } from '../../../src/adapters/opensearch-http-client.js';
@@ -18,7 +17,7 @@ import { buildIndexTemplate, buildSavedObjects, INDEX_TEMPLATE_NAME, type OpenSe
 import { createSchemaSerializer, toSchemaDocument } from '../../../src/output-schema/output-schema.js';
 import { corpusFiles, corpusIsPresent, CORPUS_DIR, HEADERLESS_FLOW_LOG_VERSIONS, IMPLAUSIBLE_TIME_FILES, missingCorpusMessage, NEGATIVE_FLOW_LOG_FILES } from '../../support/corpus.js';
 import { CATALOGUE_VERSIONS, enrichedCases } from '../../support/output-schema-cases.js';
-import { ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
+import { capturedIo, ndjson, runCliWith, temporaryDirectory } from '../../unit/cli/cli-harness.js';
 import { dqlMatches, fieldValues, savedView, searchBody, type FlowDocument } from '../support/dashboards-queries.js';
 import { bulkIndexInto, documentsUnder, expectTermsBuckets, millisecondsOf, requestNode, type TermsBucket as Bucket } from '../support/opensearch-node-answers.js';
 import { asIndexed } from './indexed-document.js';
@@ -41,14 +40,9 @@ async function runSetup(args: readonly string[], schema: string): Promise<{ stat
     const templatePath = `/_index_template/${INDEX_TEMPLATE_NAME}`;
     return { ...http, send: (call) => http.send(call.path === templatePath ? { ...call, path: `/_index_template/${templateNameOf(schema)}` } : call) };
   };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const status = await runOpenSearchCommand(args, { stdin: new PassThrough(), stdout, stderr }, { env: {}, createHttp });
-  return { status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  const { io, stdout, stderr } = capturedIo();
+  const status = await runOpenSearchCommand(args, io, { env: {}, createHttp });
+  return { status, stdout: stdout(), stderr: stderr() };
 }
 
 /** The corpus's flow-log files whose records give documents (the negative and implausible-time cases aside). */

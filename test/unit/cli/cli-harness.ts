@@ -18,11 +18,15 @@ function collect(stream: PassThrough): () => string {
   return () => Buffer.concat(chunks).toString('utf8');
 }
 
+/** Standard streams for a command run in-process, and what it wrote to stdout and stderr so far. */
+export function capturedIo(): { io: { stdin: PassThrough; stdout: PassThrough; stderr: PassThrough }; stdout: () => string; stderr: () => string } {
+  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+  return { io, stdout: collect(io.stdout), stderr: collect(io.stderr) };
+}
+
 /** Runs `vpc-flow-log-appender <argv>` with `stdin` as standard input. */
 export async function runCliWith(argv: readonly string[], stdin: string | Buffer = ''): Promise<CliRun> {
-  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
-  const stdout = collect(io.stdout);
-  const stderr = collect(io.stderr);
+  const { io, stdout, stderr } = capturedIo();
   io.stdin.end(stdin);
   const status = await runCli(argv, io);
   return { status, stdout: stdout(), stderr: stderr() };

@@ -10,6 +10,7 @@ import { OPENSEARCH_USAGE, parseOpenSearchProxyArguments, parseOpenSearchSetupAr
 import { buildOpenSearchAssets, renderOpenSearchAssetFiles } from '../../../src/opensearch/opensearch-assets.js';
 import type { OpenSearchHttp } from '../../../src/opensearch/opensearch-http.js';
 import { createOpenSearchSimulator, DASHBOARDS_BASE_PATH } from '../../support/opensearch-loopback-server.js';
+import { capturedIo } from '../cli/cli-harness.js';
 
 const ENDPOINT = 'https://search-flows-abc123.eu-west-1.es.amazonaws.com';
 
@@ -22,14 +23,9 @@ async function run(args: readonly string[], env: Readonly<Record<string, string 
     const prefix = options.baseUrl.endsWith(DASHBOARDS_BASE_PATH) ? DASHBOARDS_BASE_PATH : '';
     return { baseUrl: options.baseUrl, send: (request) => simulator.send({ ...request, path: `${prefix}${request.path}` }) };
   };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runOpenSearchCommand(args, { stdin: new PassThrough(), stdout, stderr }, { env, createHttp });
-  return { code, clients, simulator, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  const { io, stdout, stderr } = capturedIo();
+  const code = await runOpenSearchCommand(args, io, { env, createHttp });
+  return { code, clients, simulator, stdout: stdout(), stderr: stderr() };
 }
 
 describe('parseOpenSearchSetupArguments', () => {
