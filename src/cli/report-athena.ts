@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { createAthenaQueryEngine } from '../adapters/athena-query-engine.js';
 import { createAthenaLedgerSource } from '../athena/athena-ledger-source.js';
+import { DEFAULT_REPORTER_ATHENA_TABLE, GLUE_NAME } from '../config/reporter-config.js';
 import { isOutputSchema, OUTPUT_SCHEMAS, OutputSchema } from '../output-schema/output-schema.js';
 import { adviseSecurityGroups, type AdvisorInventory, type LedgerWindow, type ReportThresholds, type SecurityGroupReport } from '../report/index.js';
 import { requireAwsRegion } from './aws-clients.js';
@@ -41,8 +42,6 @@ type AthenaOptionValues = { readonly [K in keyof typeof ATHENA_REPORT_OPTIONS]?:
 
 /** Without a window option: the last 30 days (a scan of the whole table is rarely meant, and costs). */
 const DEFAULT_WINDOW_SECONDS = 30 * 86_400;
-/** Glue names: lower-case letters, digits and underscores (Athena's own rule for databases and tables). */
-const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 /**
  * Athena's price: USD 5 per TB scanned, each query rounded up to at least 10 MB
  * (https://aws.amazon.com/athena/pricing/; TB taken as 10^12 bytes).
@@ -64,7 +63,7 @@ export function parseAthenaReportOptions(values: AthenaOptionValues & ReportWind
   if (positionals.length > 0) throw new UsageError('--athena reads the Glue table, not INPUT: give one or the other');
   if (values.workgroup === undefined || values.workgroup === '') throw new UsageError('--athena needs --workgroup W');
   if (values.database === undefined || !GLUE_NAME.test(values.database)) throw new UsageError('--athena needs --database D (lower-case letters, digits and underscores)');
-  const table = values.table ?? 'flow_logs';
+  const table = values.table ?? DEFAULT_REPORTER_ATHENA_TABLE;
   if (!GLUE_NAME.test(table)) throw new UsageError(`--table: expected lower-case letters, digits and underscores, got "${table}"`);
   const schema = values.schema ?? OutputSchema.Native;
   if (!isOutputSchema(schema)) throw new UsageError(`--schema: expected one of ${OUTPUT_SCHEMAS.join(', ')}, got "${schema}"`);

@@ -62,8 +62,8 @@ const LOOPBACK_ENDPOINT = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?
 const INDEX_PATTERN = /^[a-z0-9*][a-z0-9_.*-]*(,[a-z0-9*][a-z0-9_.*-]*)*$/;
 /** Athena workgroup names: 1 to 128 letters, digits, '.', '_' and '-'. */
 const WORKGROUP_NAME = /^[A-Za-z0-9._-]{1,128}$/;
-/** Glue database and table names as Athena wants them: lower case, digits and underscores. */
-const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
+/** Glue database and table names as Athena wants them: lower case, digits and underscores (`report --athena` checks them alike). */
+export const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 /** Default index pattern: the stack's index name (`cwl`) with Firehose's rotation suffix. */
 export const DEFAULT_REPORTER_INDEX_PATTERN = 'cwl-*';
 /** Default table: the stack's Glue table. */
