@@ -1,4 +1,5 @@
 import type { EnrichedFlowLog } from '../enrich/enriched-flow-log.js';
+import { isoTimestampFromUnixSeconds } from '../flow-log/unix-time.js';
 
 /** Where one value lands in a document of another schema: a path of object keys, and the value there. */
 export interface Placement {
@@ -167,24 +168,14 @@ export function getPath(source: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-/**
- * The ISO texts of the last times asked for: the records of a batch share a few minutes of start
- * and end times, and a Date and its text were a tenth of an ECS document's cost. Cleared when full.
- */
-const isoOfRecentTimes = new Map<number, string>();
-const MAX_REMEMBERED_TIMES = 4096;
+/** Past ±8.64e12 seconds a time is no valid Date (ECMAScript's time range). */
+const LARGEST_EPOCH_SECONDS = 8.64e12;
 
-/** Epoch seconds as ISO-8601 UTC, or undefined when not a valid time. */
+/** Epoch seconds as ISO-8601 UTC (whole seconds without `.000`), or undefined when not a valid time. */
 export function isoOfEpochSeconds(value: unknown): string | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const remembered = isoOfRecentTimes.get(value);
-  if (remembered !== undefined) return remembered;
-  const date = new Date(value * 1000);
-  if (Number.isNaN(date.getTime())) return undefined;
-  const iso = date.toISOString().replace('.000Z', 'Z');
-  if (isoOfRecentTimes.size >= MAX_REMEMBERED_TIMES) isoOfRecentTimes.clear();
-  isoOfRecentTimes.set(value, iso);
-  return iso;
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > LARGEST_EPOCH_SECONDS) return undefined;
+  // The parser's formatter, cached by minute: the records of a batch share a few minutes of times.
+  return isoTimestampFromUnixSeconds(value).replace('.000Z', 'Z');
 }
 
 /** The distinct strings of a list, in first-seen order. */

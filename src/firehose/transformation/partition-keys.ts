@@ -1,5 +1,6 @@
 import type { LookupScope } from '../../domain/lookup-scope.js';
 import type { FlowLogDocument } from '../../flow-log/flow-log-document.js';
+import { isoTimestampFromUnixSeconds } from '../../flow-log/unix-time.js';
 
 /**
  * The layout the stream writes to S3 (S3_LAYOUT, template parameter S3Layout): `stack-bucket`,
@@ -78,21 +79,9 @@ function secondsToMs(value: number | undefined): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value * MS_PER_SECOND : undefined;
 }
 
-const MS_PER_DAY = 86_400_000;
-/** The last day formatted: a batch's flows nearly all start on one day, so most calls reuse it. */
-let lastDayIndex = Number.NaN;
-let lastDayText = '';
-
 function utcDay(ms: number | undefined): string | undefined {
   if (ms === undefined || !Number.isFinite(ms) || ms < EARLIEST_MS || ms > LATEST_MS) return undefined;
-  const dayIndex = Math.floor(ms / MS_PER_DAY);
-  if (dayIndex !== lastDayIndex) {
-    const date = new Date(dayIndex * MS_PER_DAY);
-    const year = String(date.getUTCFullYear()).padStart(4, '0');
-    const month = String(date.getUTCMonth() + 1).padStart(2, '0');
-    const day = String(date.getUTCDate()).padStart(2, '0');
-    lastDayIndex = dayIndex;
-    lastDayText = `${year}${month}${day}`;
-  }
-  return lastDayText;
+  // `YYYY-MM-DD` of the parser's own cached formatter, without its hyphens.
+  const iso = isoTimestampFromUnixSeconds(Math.floor(ms / MS_PER_SECOND));
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
 }
