@@ -8,11 +8,7 @@ export {
   ENRICHMENT_FIELD_MAPPINGS,
 } from './field-mappings.js';
 export type { FieldMapping, LeafMapping, ObjectMapping } from './field-mappings.js';
-export { buildIndexTemplate, schemaMappingProperties } from './index-template.js';
-export { DASHBOARD_FIELDS } from './dashboard-fields.js';
-export type { DashboardFields } from './dashboard-fields.js';
-export { ocsfMappingProperties, OCSF_GATHERED_FIELDS } from './ocsf-mappings.js';
-export { ecsMappingProperties } from './ecs-mappings.js';
+export { buildIndexTemplate } from './index-template.js';
 export type { IndexTemplate } from './index-template.js';
 export { indexPatternProblems } from './index-pattern-name.js';
 export { buildRetentionPolicy } from './ism-policy.js';
@@ -20,7 +16,7 @@ export type { IsmPolicy } from './ism-policy.js';
 export { ASSET_FILE_NAMES, buildOpenSearchAssets, renderOpenSearchAssetFiles } from './opensearch-assets.js';
 export type { OpenSearchAssetOptions, OpenSearchAssets } from './opensearch-assets.js';
 export type { OpenSearchHttp, OpenSearchHttpRequest, OpenSearchHttpResponse } from './opensearch-http.js';
-export { buildSavedObjects, dashboardUrl, SAVED_OBJECT_IDS, toSavedObjectsNdjson, viewQueries } from './saved-objects.js';
+export { buildSavedObjects, dashboardUrl, SAVED_OBJECT_IDS, toSavedObjectsNdjson } from './saved-objects.js';
 export type { SavedObject } from './saved-objects.js';
 export { setUpOpenSearch, SetupStep } from './set-up-opensearch.js';
 export type { ChangeOutcome, OpenSearchSetupReport, OpenSearchSetupTargets } from './set-up-opensearch.js';
@@ -28,5 +24,5 @@ export { createOpenSearchLedgerSource, compositePageOf, totalsOf, OpenSearchLedg
 export type { LedgerQueryStatistics, OpenSearchLedgerSource, OpenSearchLedgerSourceOptions } from './opensearch-ledger-source.js';
 export { createLedgerAssembler } from './ledger-assembler.js';
 export type { CompositeBucket, LedgerAssembler, LedgerTotalsAnswer } from './ledger-assembler.js';
-export { compositePageBody, totalsBody, LEDGER_AGGREGATIONS, LEDGER_AGGREGATION_NAMES, ledgerSearchLanes, ledgerSearchParts, PEER_SLICES, type LedgerSearchPart, type PeerSliceName } from './ledger-queries.js';
+export { compositePageBody, totalsBody, LEDGER_AGGREGATIONS, LEDGER_AGGREGATION_NAMES } from './ledger-queries.js';
 export type { LedgerAggregationName } from './ledger-queries.js';

@@ -223,7 +223,7 @@ export interface LedgerSearchPlan {
 }
 
 /** The name of an aggregation, or of one peer slice of it, in the totals' `parts` counts. */
-export function partKeyOf(name: LedgerAggregationName, slice: PeerSliceName | undefined): string {
+function partKeyOf(name: LedgerAggregationName, slice: PeerSliceName | undefined): string {
   return slice === undefined ? name : `${name}/${slice}`;
 }
 

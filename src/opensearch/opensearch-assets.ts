@@ -42,9 +42,9 @@ export function buildOpenSearchAssets(options: OpenSearchAssetOptions): OpenSear
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
-    indexTemplate: buildIndexTemplate({ indexPattern: options.indexPattern, ...(options.schema !== undefined && { schema: options.schema }) }),
+    indexTemplate: buildIndexTemplate(options),
     ismPolicy: buildRetentionPolicy(options),
-    savedObjects: buildSavedObjects({ indexPattern: options.indexPattern, ...(options.schema !== undefined && { schema: options.schema }) }),
+    savedObjects: buildSavedObjects(options),
   };
 }
 

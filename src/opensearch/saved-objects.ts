@@ -102,9 +102,6 @@ export function viewQueries(fields: DashboardFields): ViewQueries {
   };
 }
 
-/** The queries of the views on native documents. */
-export const VIEW_QUERIES: ViewQueries = viewQueries(DASHBOARD_FIELDS.native);
-
 const TITLE_PREFIX = 'VPC Flow Logs - ';
 const INDEX_REF_NAME = 'kibanaSavedObjectMeta.searchSourceJSON.index';
 /** The Kibana API version OpenSearch Dashboards reports; panels of this version need no client-side migration. */

@@ -153,7 +153,7 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
 }
 
 /** Sets a value at a path unless something is there already: derived fields never hide one of ours. */
-export function setPathIfAbsent(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+function setPathIfAbsent(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   if (value === undefined || getPath(target, path) !== undefined) return;
   setPath(target, path, value);
 }

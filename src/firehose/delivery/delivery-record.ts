@@ -25,7 +25,7 @@ export function toDeliveryRecord(logEvent: CloudWatchLogEvent): DeliveryRecord {
  * records back into lines before the decorator when the stack partitions by record (the Security
  * Lake layout), takes up to 500 sub-records a record.
  */
-export const MAX_PACKED_LINES = 500;
+const MAX_PACKED_LINES = 500;
 
 /**
  * Turns log events into Firehose records, packing consecutive lines into one record while it stays
