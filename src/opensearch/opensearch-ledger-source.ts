@@ -4,7 +4,6 @@ import type { ReportLedger } from '../report/rule-ledger.js';
 import { createLedgerAssembler, type CompositeBucket, type LedgerTotalsAnswer } from './ledger-assembler.js';
 import {
   compositePageBody,
-  ACCEPTED_PAGE_SIZE,
   INTERFACE_COUNTS_PAGE_SIZE,
   interfaceCountsBody,
   LEDGER_AGGREGATION_NAMES,
@@ -96,39 +95,39 @@ export function createOpenSearchLedgerSource(options: OpenSearchLedgerSourceOpti
       let searches = 1;
       const totalsAnswer = await search('totals', totalsBody(query.window));
       assembler.totals(totalsOf(totalsAnswer));
+      /** Reads a composite aggregation page after page, each to `take`, until the last. */
+      const pageThrough = async (label: string, what: string, size: number, bodyAfter: (after: Readonly<Record<string, unknown>> | undefined) => unknown, take: (page: readonly CompositeBucket[]) => void): Promise<void> => {
+        for (let after: Readonly<Record<string, unknown>> | undefined; ; ) {
+          const page = compositePageOf(label, await search(what, bodyAfter(after)));
+          searches += 1;
+          take(page.buckets);
+          // A page shorter than asked is the last; a full one may still be followed by an empty one.
+          if (page.afterKey === undefined || page.buckets.length < size) return;
+          after = page.afterKey;
+        }
+      };
       const counts: [string | null, number][] = [];
-      for (let after: Readonly<Record<string, unknown>> | undefined; ; ) {
-        const page = compositePageOf('interface counts', await search('interface counts', interfaceCountsBody(query.window, after)));
-        searches += 1;
-        for (const bucket of page.buckets) counts.push([typeof bucket.key.interface === 'string' ? bucket.key.interface : null, bucket.doc_count]);
-        if (page.afterKey === undefined || page.buckets.length < INTERFACE_COUNTS_PAGE_SIZE) break;
-        after = page.afterKey;
-      }
+      await pageThrough('interface counts', 'interface counts', INTERFACE_COUNTS_PAGE_SIZE, (after) => interfaceCountsBody(query.window, after), (page) => {
+        for (const bucket of page) counts.push([typeof bucket.key.interface === 'string' ? bucket.key.interface : null, bucket.doc_count]);
+      });
       const pageSizeOf = (name: LedgerAggregationName): number => options.pageSize ?? pageSizeOfAggregation(name);
       const readPart = async (part: LedgerSearchPart): Promise<void> => {
         const label = `${part.name}${part.slice === undefined ? '' : ` (${part.slice} peers)`}`;
-        const what = `aggregation ${label}`;
         const size = pageSizeOf(part.name);
         const started = Date.now();
-        let after: Readonly<Record<string, unknown>> | undefined;
-        for (;;) {
-          const page = compositePageOf(label, await search(what, compositePageBody(part.name, query.window, after, size, part.slice, part.partition)));
-          searches += 1;
+        await pageThrough(label, `aggregation ${label}`, size, (after) => compositePageBody(part.name, query.window, after, size, part.slice, part.partition), (page) => {
           pages[part.name] += 1;
-          buckets[part.name] += page.buckets.length;
-          assembler.page(part.name, page.buckets);
-          options.onPage?.(part.name, page.buckets.length);
-          // A page shorter than asked is the last; a full one may still be followed by an empty one.
-          if (page.afterKey === undefined || page.buckets.length < size) break;
-          after = page.afterKey;
-        }
+          buckets[part.name] += page.length;
+          assembler.page(part.name, page);
+          options.onPage?.(part.name, page.length);
+        });
         milliseconds[part.name] += Date.now() - started;
       };
       // The lanes run side by side, each one part after the other: they fold into disjoint state
       // (or into counts and sets that do not depend on order), so the ledger is the same whatever
       // the timing, and the node computes one lane's page while the client folds the other's.
       // Partitions of a few pages of `accepted` each: the aggregations whose keys grow with the estate are read a partition at a time.
-      const partitionRecords = PARTITION_PAGES * (options.pageSize ?? ACCEPTED_PAGE_SIZE);
+      const partitionRecords = PARTITION_PAGES * pageSizeOf('accepted');
       const records = partRecordsOf(totalsAnswer);
       const plan = { partitions: planInterfacePartitions(counts, partitionRecords), partitionRecords, ...(records === undefined ? {} : { records }) };
       await Promise.all(ledgerSearchLanes(plan).map(async (lane) => {
