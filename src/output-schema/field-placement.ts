@@ -52,17 +52,18 @@ export const convertedAt =
 
 /** Where every field of a document lands under a mapping, in document order: its home, or the vendor namespace. */
 export function placementsOf(mapping: SchemaMapping, document: EnrichedFlowLog): { readonly key: string; readonly placements: readonly Placement[] }[] {
+  const homes = homeMapOf(mapping);
   const placed: { key: string; placements: readonly Placement[] }[] = [];
   for (const key of Object.keys(document)) {
     const value = (document as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    placed.push({ key, placements: placementsOfField(mapping, key, value, document) });
+    placed.push({ key, placements: placementsOfField(mapping, key, homes.get(key), value, document) });
   }
   return placed;
 }
 
-function placementsOfField(mapping: SchemaMapping, key: string, value: unknown, document: EnrichedFlowLog): readonly Placement[] {
-  const home = Object.hasOwn(mapping.homes, key) ? mapping.homes[key] : undefined;
+/** Where one field lands, its home (from homeMapOf) already looked up. */
+function placementsOfField(mapping: SchemaMapping, key: string, home: FieldHome | undefined, value: unknown, document: EnrichedFlowLog): readonly Placement[] {
   if (isPath(home)) return [{ path: home, value }];
   // A value its home cannot hold (a time out of range) keeps its own key in the vendor namespace.
   const placements = home === undefined ? [] : home(value, document).filter((placement) => placement.value !== undefined);
@@ -99,7 +100,7 @@ export function writeMapping(mapping: SchemaMapping, document: EnrichedFlowLog, 
     // The common cases first: a value kept as it is at a fixed path, or in the vendor namespace.
     if (isPath(home)) sink.set(home, value);
     else if (home === undefined) sink.set(vendorPathOf(mapping, key), value);
-    else for (const placement of placementsOfField(mapping, key, value, document)) sink.set(placement.path, placement.value);
+    else for (const placement of placementsOfField(mapping, key, home, value, document)) sink.set(placement.path, placement.value);
   }
   mapping.derive(document, sink);
 }
