@@ -25,7 +25,7 @@ export interface DashboardFields {
   readonly packets: string;
   readonly protocolName: string;
   /** The flow-log verdict, ACCEPT or REJECT in the record. */
-  readonly action: ValuedField<'accept' | 'reject'>;
+  readonly action: ValuedField<'ACCEPT' | 'REJECT'>;
   /** The direction of the flow relative to the interface. */
   readonly direction: ValuedField<'ingress'>;
   readonly securityGroupIds: string;
@@ -58,7 +58,7 @@ export const DASHBOARD_FIELDS: Readonly<Record<OutputSchema, DashboardFields>> =
     bytes: 'bytes',
     packets: 'packets',
     protocolName: 'protocol_name',
-    action: { field: 'action', values: { accept: 'ACCEPT', reject: 'REJECT' } },
+    action: { field: 'action', values: { ACCEPT: 'ACCEPT', REJECT: 'REJECT' } },
     direction: { field: 'direction', values: { ingress: FlowDirection.Ingress } },
     securityGroupIds: 'security_group_ids',
     securityGroupNames: 'security_group_names',
@@ -75,7 +75,7 @@ export const DASHBOARD_FIELDS: Readonly<Record<OutputSchema, DashboardFields>> =
     bytes: 'network.bytes',
     packets: 'network.packets',
     protocolName: 'network.transport',
-    action: { field: 'event.action', values: { accept: 'accept', reject: 'reject' } },
+    action: { field: 'event.action', values: { ACCEPT: 'accept', REJECT: 'reject' } },
     direction: { field: 'network.direction', values: { ingress: FlowDirection.Ingress } },
     securityGroupIds: ecs('security_group_ids'),
     securityGroupNames: ecs('security_group_names'),
@@ -92,7 +92,7 @@ export const DASHBOARD_FIELDS: Readonly<Record<OutputSchema, DashboardFields>> =
     bytes: 'traffic.bytes',
     packets: 'traffic.packets',
     protocolName: 'connection_info.protocol_name',
-    action: { field: 'action', values: { accept: 'Allowed', reject: 'Denied' } },
+    action: { field: 'action', values: { ACCEPT: 'Allowed', REJECT: 'Denied' } },
     direction: { field: 'connection_info.direction_id', values: { ingress: '1' } },
     securityGroupIds: ocsfVendor('security_group_ids'),
     securityGroupNames: ocsfVendor('security_group_names'),

@@ -66,9 +66,6 @@ export const SAVED_OBJECT_IDS = {
   ruleUsageDashboard: 'vpc-flow-logs-rule-usage-dashboard',
 } as const;
 
-/** The flow-log verdicts the views ask for, in the names of DashboardFields' action values. */
-const ACTION_VALUE_OF = { ACCEPT: 'accept', REJECT: 'reject' } as const;
-
 /** The DQL queries of the views (see viewQueries). */
 export interface ViewQueries {
   readonly rejected: string;
@@ -90,7 +87,7 @@ export interface ViewQueries {
  * @example viewQueries(DASHBOARD_FIELDS.ecs).rejected // 'event.action:reject'
  */
 export function viewQueries(fields: DashboardFields): ViewQueries {
-  const actionIs = (action: keyof typeof ACTION_VALUE_OF): string => `${fields.action.field}:${fields.action.values[ACTION_VALUE_OF[action]]}`;
+  const actionIs = (action: keyof DashboardFields['action']['values']): string => `${fields.action.field}:${fields.action.values[action]}`;
   const inbound = `${fields.direction.field}:${fields.direction.values[EXPOSURE_FLOWS.direction]}`;
   const toExposedPort = `${fields.destinationPort}:(${EXPOSED_SERVICE_PORTS.map(({ port }) => port).join(' or ')})`;
   const fromPublicSource = `not ${fields.sourceAddress}:(${NON_PUBLIC_SOURCE_CIDRS.map((network) => `"${network}"`).join(' or ')})`;
